@@ -1,0 +1,1 @@
+"""tobira service: app factory, settings, channels, conversation service, storage, CLI."""

@@ -1,0 +1,103 @@
+"""The FastAPI application: storage, graph and conversation service built in the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.asyncio import Redis
+from sqlalchemy import text
+
+from bot.channels import line as line_channel
+from bot.city import load_municipality
+from bot.crypto import Keys
+from bot.db import Database, checkpointer, migrate
+from bot.locks import LocalLocks, Locks, RedisLocks
+from bot.logs import install_log_privacy
+from bot.service import ConversationService
+from bot.settings import Settings, get_settings
+from flows.intake import build_graph
+from handoff import console
+from handoff.live import LiveHub
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    install_log_privacy()
+    city = load_municipality(settings.municipality)  # a broken YAML stops here, naming the field
+    keys = Keys(settings.require_secret())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(migrate, settings.database_url)
+        db = Database(settings.database_url)
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        locks: Locks = RedisLocks(redis) if redis is not None else LocalLocks()
+        live = LiveHub(redis)
+        async with checkpointer(settings.database_url) as saver:
+            service = ConversationService(
+                settings=settings,
+                city=city,
+                db=db,
+                graph=build_graph(saver),
+                saver=saver,
+                keys=keys,
+                locks=locks,
+                live=live,
+            )
+            app.state.db = db
+            app.state.redis = redis
+            app.state.live = live
+            app.state.service = service
+            await line_channel.startup(app)
+            await console.startup(app)
+            app.state.ready = True
+            try:
+                yield
+            finally:
+                app.state.ready = False
+                await console.shutdown(app)
+                await line_channel.shutdown(app)
+                await db.dispose()
+                if redis is not None:
+                    await redis.aclose()
+
+    app = FastAPI(title="tobira", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.city = city
+    app.state.keys = keys
+    app.state.ready = False
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> Response:
+        checks: dict[str, str] = {}
+        try:
+            async with app.state.db.session() as s:
+                await s.exec(text("SELECT 1"))  # type: ignore[call-overload]
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = type(exc).__name__
+        if app.state.redis is not None:
+            try:
+                await app.state.redis.ping()
+                checks["redis"] = "ok"
+            except Exception as exc:
+                checks["redis"] = type(exc).__name__
+        ok = app.state.ready and all(v == "ok" for v in checks.values())
+        return JSONResponse({"ready": ok, **checks}, status_code=200 if ok else 503)
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(line_channel.router)
+    app.include_router(console.router)
+    return app

@@ -1,0 +1,144 @@
+"""Storage engines: the SQL database (SQLite file or PostgreSQL) and the LangGraph checkpointer."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def sync_url(url: str) -> str:
+    """The URL for synchronous tools (Alembic): plain sqlite / psycopg drivers."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        return parsed.set(drivername="sqlite").render_as_string(hide_password=False)
+    if parsed.drivername.startswith("postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    raise SystemExit(f"TOBIRA_DATABASE_URL: unsupported database {parsed.drivername!r}")
+
+
+def async_url(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def sqlite_path(url: str) -> str | None:
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        return parsed.database or ":memory:"
+    return None
+
+
+def migrate(url: str) -> None:
+    """Bring the schema to the newest revision (idempotent)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", sync_url(url).replace("%", "%%"))
+    cfg.attributes["configure_logger"] = False
+    command.upgrade(cfg, "head")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> AsyncEngine:
+    if sqlite_path(url) is not None:
+        engine = create_async_engine(async_url(url), connect_args={"timeout": 10})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(async_url(url), pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+class Database:
+    """The app's handle on SQL: ``async with db.session() as s: ...`` (commits on success)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self._sessions() as s:
+            try:
+                yield s
+                await s.commit()
+            except BaseException:
+                await s.rollback()
+                raise
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def checkpointer(url: str) -> AsyncIterator[Any]:
+    """The LangGraph saver for this database: SQLite saver on a file, PostgreSQL saver otherwise."""
+    path = sqlite_path(url)
+    if path is not None:
+        import aiosqlite
+        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+        conn = await aiosqlite.connect(path, timeout=10)
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        saver = AsyncSqliteSaver(conn)
+        await saver.setup()
+        try:
+            yield saver
+        finally:
+            await conn.close()
+        return
+    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+    from psycopg.rows import dict_row
+    from psycopg_pool import AsyncConnectionPool
+
+    conninfo = make_url(sync_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
+    async with AsyncConnectionPool(
+        conninfo,
+        max_size=10,
+        kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": None},
+        open=False,
+    ) as pool:
+        saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+        await saver.setup()
+        yield saver
+
+
+async def prune_thread(saver: Any, thread_id: str) -> None:
+    """Keep only the newest checkpoint of a thread so storage stays bounded as turns grow."""
+    conn = getattr(saver, "conn", None)
+    if conn is not None and conn.__class__.__module__.startswith("aiosqlite"):
+        async with saver.lock:
+            await conn.execute(
+                "DELETE FROM writes WHERE thread_id = ? AND checkpoint_id NOT IN "
+                "(SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? "
+                "ORDER BY checkpoint_id DESC LIMIT 1)",
+                (thread_id, thread_id),
+            )
+            await conn.execute(
+                "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_id NOT IN "
+                "(SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? "
+                "ORDER BY checkpoint_id DESC LIMIT 1)",
+                (thread_id, thread_id),
+            )
+            await conn.commit()
+        return
+    await saver.aprune([thread_id], strategy="keep_latest")

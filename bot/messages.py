@@ -1,0 +1,37 @@
+"""Channel-agnostic turn input and output: what a channel hands the conversation service and
+what it renders back (text plus quick-reply options)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a resident did. ``text`` is raw and lives only for this turn."""
+
+    channel: str  # "line" | "web" | "cli"
+    address: str  # channel address (LINE user id, widget session id); hashed before storage
+    at: dt.datetime
+    text: str | None = None
+    code: str | None = None  # quick-reply option code (postback data)
+    event: str = "message"  # "message" | "follow" | "unfollow" | "unsupported"
+    kind: str = ""  # for unsupported: sticker | image | video | audio | file | location
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The bot's answer to one turn: short messages, quick replies on the last."""
+
+    messages: list[str]
+    options: list[Option] = field(default_factory=list)
+    conversation_id: str | None = None
+    level: str | None = None  # crisis level assessed this turn, if any
+    silent: bool = False  # a caseworker has the chat: the bot says nothing

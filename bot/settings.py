@@ -1,0 +1,70 @@
+"""Typed settings: every environment variable tobira reads is declared here."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEMO_CITY = PACKAGE_DIR / "cities" / "demo.yaml"
+LINE_API_DEFAULT = "https://api.line.me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TOBIRA_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///tobira.db",
+        description="SQLAlchemy URL; sqlite:///path (embedded) or postgresql://... (production)",
+    )
+    redis_url: str | None = Field(default=None, description="redis://host:port/db; enables locks, dedupe, pub/sub")
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="keys the LINE user id hash, encrypts contact details, signs sessions",
+    )
+    municipality: Path = Field(default=DEMO_CITY, description="path of the city's YAML")
+    line_api_base: str = LINE_API_DEFAULT
+    line_channel_secret: SecretStr = Field(
+        default=SecretStr(""),
+        validation_alias=AliasChoices("LINE_CHANNEL_SECRET", "TOBIRA_LINE_CHANNEL_SECRET"),
+    )
+    line_channel_access_token: SecretStr = Field(
+        default=SecretStr(""),
+        validation_alias=AliasChoices("LINE_CHANNEL_ACCESS_TOKEN", "TOBIRA_LINE_CHANNEL_ACCESS_TOKEN"),
+    )
+    workers: int = Field(default=1, ge=1, description="server processes; >1 needs TOBIRA_REDIS_URL")
+    line_workers: int = Field(default=8, ge=1, le=256, description="concurrent LINE event processors")
+    resume_after_hours: float = Field(
+        default=6.0, description="a pause longer than this starts the next reply with 前回の続きから"
+    )
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _workers_need_redis(self) -> Settings:
+        if self.workers > 1 and not self.redis_url:
+            raise ValueError(
+                "TOBIRA_WORKERS > 1 needs TOBIRA_REDIS_URL: locks, dedupe and live updates "
+                "must be shared between processes"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def require_secret(self) -> bytes:
+        key = self.secret_key.get_secret_value()
+        if len(key) < 16:
+            raise SystemExit(
+                "TOBIRA_SECRET_KEY is missing or shorter than 16 characters; set it to a long random "
+                "value (for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return key.encode()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

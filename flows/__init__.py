@@ -1,0 +1,1 @@
+"""The intake conversation: LangGraph state machine, crisis triage, after-hours policy."""

@@ -1,0 +1,162 @@
+"""The city's configuration (agencies, office hours, holidays, hotlines, resources) and
+the after-hours questions asked of it: is a person on duty now, when is the next one,
+which 24-hour lines are open at this moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import holidays
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+JST = ZoneInfo("Asia/Tokyo")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Window(_Strict):
+    """A span of time on some days; an `end` at or before `start` runs into the next day."""
+
+    start: dt.time
+    end: dt.time
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
+    day_of_month: int | None = Field(default=None, ge=1, le=31)
+
+    def contains(self, at: dt.datetime) -> bool:
+        local = at.astimezone(JST)
+        overnight = self.end <= self.start
+        if self._day_matches(local.date()) and local.time() >= self.start and (
+            overnight or local.time() < self.end
+        ):
+            return True
+        if overnight:
+            yesterday = local.date() - dt.timedelta(days=1)
+            return self._day_matches(yesterday) and local.time() < self.end
+        return False
+
+    def _day_matches(self, day: dt.date) -> bool:
+        if self.day_of_month is not None:
+            return day.day == self.day_of_month
+        return WEEKDAYS[day.weekday()] in self.days
+
+
+class Hotline(_Strict):
+    name: str
+    number: str
+    always_open: bool = False
+    hours: list[Window] = Field(default_factory=list)
+    note: str = ""
+    categories: list[str] = Field(default_factory=list, description="crisis categories it serves; empty = all")
+    verified_at: dt.date
+
+    @model_validator(mode="after")
+    def _has_hours(self) -> Hotline:
+        if not self.always_open and not self.hours:
+            raise ValueError("a hotline needs always_open: true or at least one entry in hours")
+        return self
+
+    def open_at(self, at: dt.datetime) -> bool:
+        return self.always_open or any(w.contains(at) for w in self.hours)
+
+
+class OfficeHours(_Strict):
+    mon: tuple[dt.time, dt.time] | None = None
+    tue: tuple[dt.time, dt.time] | None = None
+    wed: tuple[dt.time, dt.time] | None = None
+    thu: tuple[dt.time, dt.time] | None = None
+    fri: tuple[dt.time, dt.time] | None = None
+    sat: tuple[dt.time, dt.time] | None = None
+    sun: tuple[dt.time, dt.time] | None = None
+
+    def for_day(self, day: dt.date) -> tuple[dt.time, dt.time] | None:
+        span: tuple[dt.time, dt.time] | None = getattr(self, WEEKDAYS[day.weekday()])
+        return span
+
+
+class Agency(_Strict):
+    id: str
+    name: str
+    address: str
+    phone: str
+    fax: str = ""
+    email: str = ""
+    web: str = ""
+    office_hours: OfficeHours
+
+
+class Resource(_Strict):
+    kind: Literal["ibasho", "family_group", "hikikomori_center", "other"]
+    name: str
+    description: str = ""
+    contact: str = ""
+    web: str = ""
+
+
+class Municipality(_Strict):
+    code: str = Field(description="全国地方公共団体コード (6 digits)")
+    name: str
+    agencies: list[Agency] = Field(min_length=1)
+    extra_closed_dates: list[dt.date] = Field(default_factory=list)
+    year_end_closure: bool = Field(default=True, description="年末年始 (12/29–1/3) closed")
+    hotlines: list[Hotline] = Field(min_length=1)
+    resources: list[Resource] = Field(default_factory=list)
+    retention_days: int = Field(ge=1, le=3650)
+
+    @field_validator("code")
+    @classmethod
+    def _code_digits(cls, value: str) -> str:
+        if not (value.isdigit() and len(value) == 6):
+            raise ValueError("code must be the 6-digit 全国地方公共団体コード")
+        return value
+
+    @cached_property
+    def _holidays(self) -> holidays.HolidayBase:
+        return holidays.country_holidays("JP")
+
+    @property
+    def default_agency(self) -> Agency:
+        return self.agencies[0]
+
+    def is_closed_day(self, day: dt.date) -> bool:
+        if day in self._holidays or day in self.extra_closed_dates:
+            return True
+        return self.year_end_closure and (
+            (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+        )
+
+    def staffed_at(self, at: dt.datetime, agency: Agency | None = None) -> bool:
+        local = at.astimezone(JST)
+        hours = (agency or self.default_agency).office_hours.for_day(local.date())
+        if hours is None or self.is_closed_day(local.date()):
+            return False
+        return hours[0] <= local.time() < hours[1]
+
+    def next_staffed(self, at: dt.datetime, agency: Agency | None = None) -> dt.datetime | None:
+        """The next moment a caseworker is on duty (``at`` itself when staffed now)."""
+        local = at.astimezone(JST)
+        chosen = agency or self.default_agency
+        if self.staffed_at(local, chosen):
+            return local
+        for offset in range(0, 30):
+            day = local.date() + dt.timedelta(days=offset)
+            hours = chosen.office_hours.for_day(day)
+            if hours is None or self.is_closed_day(day):
+                continue
+            opening = dt.datetime.combine(day, hours[0], tzinfo=JST)
+            if opening > local:
+                return opening
+        return None
+
+    def open_hotlines(self, at: dt.datetime, category: str | None = None) -> list[Hotline]:
+        return [
+            h
+            for h in self.hotlines
+            if h.open_at(at) and (category is None or not h.categories or category in h.categories)
+        ]

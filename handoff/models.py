@@ -1,0 +1,76 @@
+"""SQL tables of the handoff side: handoffs, consents, staff, audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class HandoffState:
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    LIVE = "live"
+    RETURNED = "returned_to_bot"
+    CLOSED = "closed"
+    OPEN_STATES = (QUEUED, CLAIMED, LIVE)
+
+
+class Handoff(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    conversation_id: str = Field(index=True, max_length=32)
+    agency_id: str = Field(max_length=64)
+    channel: str = Field(max_length=16)
+    state: str = Field(default=HandoffState.QUEUED, index=True, max_length=20)
+    level: str = Field(default="P3", max_length=2, description="urgency P0..P3; P0 first in the queue")
+    after_hours: bool = False
+    summary_json: str = Field(description="the approved summary (DOMAIN.md §8), PII-free")
+    summary_hash: str = Field(max_length=64)
+    contact_enc: str | None = Field(default=None, description="contact details, encrypted")
+    claimed_by: str | None = Field(default=None, max_length=64)
+    opened_at: dt.datetime | None = None
+    outcome: str | None = Field(default=None, max_length=64)
+    destination: str | None = Field(default=None, max_length=64)
+    created_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Consent(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    handoff_id: str = Field(index=True, max_length=32)
+    conversation_id: str = Field(index=True, max_length=32)
+    text_version: str = Field(max_length=32)
+    summary_hash: str = Field(max_length=64)
+    channel: str = Field(max_length=16)
+    at: dt.datetime = Field(default_factory=utcnow)
+    withdrawn_at: dt.datetime | None = None
+
+
+class Staff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=64)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=16, description="staff | supervisor | admin")
+    agency_id: str = Field(default="", max_length=64)
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = None
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    handoff_id: str | None = Field(default=None, index=True, max_length=32)
+    detail: str = Field(default="", max_length=500, description="reason given, outcome codes; no resident text")
