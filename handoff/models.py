@@ -31,13 +31,20 @@ class Handoff(SQLModel, table=True):
     agency_id: str = Field(max_length=64)
     channel: str = Field(max_length=16)
     state: str = Field(default=HandoffState.QUEUED, index=True, max_length=20)
-    level: str = Field(default="P3", max_length=2, description="urgency P0..P3; P0 first in the queue")
+    level: str = Field(
+        default="P3", max_length=2, description="urgency P0..P3; P0 first in the queue"
+    )
     after_hours: bool = False
     summary_json: str = Field(description="the approved summary (DOMAIN.md §8), PII-free")
     summary_hash: str = Field(max_length=64)
     contact_enc: str | None = Field(default=None, description="contact details, encrypted")
     claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: dt.datetime | None = None
     opened_at: dt.datetime | None = None
+    live_since: dt.datetime | None = Field(
+        default=None, description="start of the current live chat; its turns show without a reason"
+    )
+    closed_at: dt.datetime | None = None
     outcome: str | None = Field(default=None, max_length=64)
     destination: str | None = Field(default=None, max_length=64)
     created_at: dt.datetime = Field(default_factory=utcnow, index=True)
@@ -73,4 +80,26 @@ class AuditLog(SQLModel, table=True):
     actor: str = Field(max_length=64)
     action: str = Field(max_length=64)
     handoff_id: str | None = Field(default=None, index=True, max_length=32)
-    detail: str = Field(default="", max_length=500, description="reason given, outcome codes; no resident text")
+    detail: str = Field(
+        default="", max_length=500, description="reason given, outcome codes; no resident text"
+    )
+
+
+class StaffSession(SQLModel, table=True):
+    """A signed-in console session (cookie) or API bearer token; only the token's hash is kept."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    staff_id: int = Field(index=True)
+    kind: str = Field(max_length=8, description="cookie | bearer")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime = Field(index=True)
+
+
+class HandoffNote(SQLModel, table=True):
+    """A caseworker's private note on a handoff (never shown to the resident)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: str = Field(index=True, max_length=32)
+    author: str = Field(max_length=64)
+    text: str = Field(max_length=2000)
+    at: dt.datetime = Field(default_factory=utcnow)
