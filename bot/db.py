@@ -72,7 +72,9 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self._sessions = async_sessionmaker(
+            self.engine, class_=AsyncSession, expire_on_commit=False
+        )
 
     @contextlib.asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -110,7 +112,9 @@ async def checkpointer(url: str) -> AsyncIterator[Any]:
     from psycopg.rows import dict_row
     from psycopg_pool import AsyncConnectionPool
 
-    conninfo = make_url(sync_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = (
+        make_url(sync_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
     async with AsyncConnectionPool(
         conninfo,
         max_size=10,

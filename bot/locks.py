@@ -43,7 +43,9 @@ class RedisLocks:
 
     @contextlib.asynccontextmanager
     async def hold(self, key: str) -> AsyncIterator[None]:
-        lock = self._redis.lock(f"tobira:lock:{key}", timeout=self._timeout, blocking_timeout=self._timeout)
+        lock = self._redis.lock(
+            f"tobira:lock:{key}", timeout=self._timeout, blocking_timeout=self._timeout
+        )
         acquired = await lock.acquire()
         if not acquired:
             raise TimeoutError("conversation lock not acquired")

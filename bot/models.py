@@ -29,7 +29,9 @@ class Conversation(SQLModel, table=True):
     crisis_level: str | None = Field(default=None, max_length=2)
     crisis_flags: str = Field(default="", max_length=200)
     crisis_first_at: dt.datetime | None = None
-    push_target_enc: str | None = Field(default=None, description="encrypted channel address for pushes")
+    push_target_enc: str | None = Field(
+        default=None, description="encrypted channel address for pushes"
+    )
     turn_count: int = 0
 
 

@@ -20,7 +20,9 @@ class Settings(BaseSettings):
         default="sqlite:///tobira.db",
         description="SQLAlchemy URL; sqlite:///path (embedded) or postgresql://... (production)",
     )
-    redis_url: str | None = Field(default=None, description="redis://host:port/db; enables locks, dedupe, pub/sub")
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/db; enables locks, dedupe, pub/sub"
+    )
     secret_key: SecretStr = Field(
         default=SecretStr(""),
         description="keys the LINE user id hash, encrypts contact details, signs sessions",
@@ -33,12 +35,17 @@ class Settings(BaseSettings):
     )
     line_channel_access_token: SecretStr = Field(
         default=SecretStr(""),
-        validation_alias=AliasChoices("LINE_CHANNEL_ACCESS_TOKEN", "TOBIRA_LINE_CHANNEL_ACCESS_TOKEN"),
+        validation_alias=AliasChoices(
+            "LINE_CHANNEL_ACCESS_TOKEN", "TOBIRA_LINE_CHANNEL_ACCESS_TOKEN"
+        ),
     )
     workers: int = Field(default=1, ge=1, description="server processes; >1 needs TOBIRA_REDIS_URL")
-    line_workers: int = Field(default=8, ge=1, le=256, description="concurrent LINE event processors")
+    line_workers: int = Field(
+        default=8, ge=1, le=256, description="concurrent LINE event processors"
+    )
     resume_after_hours: float = Field(
-        default=6.0, description="a pause longer than this starts the next reply with 前回の続きから"
+        default=6.0,
+        description="a pause longer than this starts the next reply with 前回の続きから",
     )
     log_level: str = "INFO"
 

@@ -32,8 +32,10 @@ class Window(_Strict):
     def contains(self, at: dt.datetime) -> bool:
         local = at.astimezone(JST)
         overnight = self.end <= self.start
-        if self._day_matches(local.date()) and local.time() >= self.start and (
-            overnight or local.time() < self.end
+        if (
+            self._day_matches(local.date())
+            and local.time() >= self.start
+            and (overnight or local.time() < self.end)
         ):
             return True
         if overnight:
@@ -53,7 +55,9 @@ class Hotline(_Strict):
     always_open: bool = False
     hours: list[Window] = Field(default_factory=list)
     note: str = ""
-    categories: list[str] = Field(default_factory=list, description="crisis categories it serves; empty = all")
+    categories: list[str] = Field(
+        default_factory=list, description="crisis categories it serves; empty = all"
+    )
     verified_at: dt.date
 
     @model_validator(mode="after")

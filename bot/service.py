@@ -1,0 +1,652 @@
+"""The conversation service: the one path every inbound turn takes, whatever the channel.
+
+    triage the raw text -> redact it -> resume the graph with the redacted input
+    -> persist the redacted turn (and the handoff, once consented) -> render replies
+
+The raw text exists only inside ``handle`` for one turn; nothing below it stores or logs it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import unicodedata
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from prometheus_client import Counter, Histogram
+from sqlalchemy import delete, func
+from sqlmodel import col, select
+
+from bot.crypto import Keys
+from bot.db import Database, prune_thread
+from bot.locks import Locks
+from bot.messages import Inbound, Option, Reply
+from bot.models import Conversation, Turn, utcnow
+from bot.settings import Settings
+from flows import triage
+from flows.intake import initial_state
+from flows.locale import t
+from flows.municipality import Municipality
+from flows.questions import command_words
+from flows.render import Context, label, render, staffing
+from handoff.live import LiveHub
+from handoff.models import AuditLog, Consent, Handoff, HandoffState
+from handoff.summary import build_summary
+from pii import redact
+
+log = logging.getLogger("tobira.service")
+
+TURNS = Counter("tobira_turns_total", "Inbound turns handled", ["channel", "kind"])
+CRISIS = Counter("tobira_crisis_total", "Turns assessed at a crisis level", ["level"])
+HANDOFFS = Counter("tobira_handoffs_total", "Consented handoffs created", ["channel"])
+TURN_SECONDS = Histogram("tobira_turn_seconds", "Time to handle one turn", ["channel"])
+
+MAX_TEXT = 10_000  # characters looked at per message; LINE itself caps text at 5,000
+MAX_STORED = 2_000  # redacted characters kept per turn
+LEVEL_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
+
+Sender = Callable[[str, list[str], list[Option]], Awaitable[None]]
+
+
+def _fold(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+class ConversationService:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        city: Municipality,
+        db: Database,
+        graph: Any,
+        saver: Any,
+        keys: Keys,
+        locks: Locks,
+        live: LiveHub,
+    ) -> None:
+        self.settings = settings
+        self.city = city
+        self.db = db
+        self.graph = graph
+        self.saver = saver
+        self.keys = keys
+        self.locks = locks
+        self.live = live
+        self.senders: dict[str, Sender] = {}
+
+    # ------------------------------------------------------------------ entry point
+
+    async def handle(self, inbound: Inbound) -> Reply:
+        started = time.perf_counter()
+        key_hash = self.keys.lookup_hash(inbound.channel, inbound.address)
+        TURNS.labels(
+            inbound.channel, inbound.event if inbound.event != "unsupported" else inbound.kind
+        ).inc()
+        if inbound.event == "unfollow":
+            await self.forget(inbound.channel, inbound.address)
+            return Reply(messages=[])
+        if inbound.event == "unsupported":
+            return await self._unsupported(key_hash, inbound.kind)
+        async with self.locks.hold(key_hash):
+            reply = await self._turn(inbound, key_hash)
+        TURN_SECONDS.labels(inbound.channel).observe(time.perf_counter() - started)
+        return reply
+
+    # ------------------------------------------------------------------ one turn
+
+    async def _turn(self, inbound: Inbound, key_hash: str) -> Reply:
+        now = inbound.at
+        raw = (inbound.text or "")[:MAX_TEXT] or None
+        code = inbound.code
+        async with self.db.session() as s:
+            conv = (
+                await s.exec(select(Conversation).where(Conversation.key_hash == key_hash))
+            ).first()
+            is_new = conv is None
+            if conv is None:
+                conv = Conversation(
+                    key_hash=key_hash, channel=inbound.channel, created_at=now, last_active_at=now
+                )
+            if inbound.channel == "line" and not conv.push_target_enc:
+                conv.push_target_enc = self.keys.encrypt(inbound.address)
+            gap = not is_new and _aware(now) - _aware(conv.last_active_at) > dt.timedelta(
+                hours=self.settings.resume_after_hours
+            )
+            s.add(conv)
+            handoff = await self._open_handoff(s, conv.id)
+
+        if raw and code is None:
+            code = command_words().get(_fold(raw))
+        assessment = triage.assess(raw) if raw and code is None else None
+        if code == "c:danger":
+            assessment = triage.Assessment(
+                level="P0", category="self_report", rule_id="button", third_party=False, flags=()
+            )
+        redacted = redact(raw) if raw else None
+        stored_text = redacted.text[:MAX_STORED] if redacted else None
+        entity_types = ",".join(redacted.types) if redacted else ""
+        config = {"configurable": {"thread_id": conv.id}}
+        locale = conv.locale
+
+        if assessment is not None and assessment.level is not None:
+            CRISIS.labels(assessment.level).inc()
+            log.info(
+                "triage conv=%s level=%s rule=%s", conv.id[:8], assessment.level, assessment.rule_id
+            )
+            conv = await self._record_crisis(conv, assessment, now, handoff)
+
+        # a caseworker has the chat: the bot stays silent and relays
+        if handoff is not None and handoff.state == HandoffState.LIVE and code != "c:danger":
+            await self._store_turns(conv, now, [("resident", stored_text, code, entity_types)])
+            await self.live.publish(
+                f"handoff:{handoff.id}",
+                {
+                    "type": "message",
+                    "role": "resident",
+                    "text": stored_text,
+                    "code": code,
+                    "at": now.isoformat(),
+                },
+            )
+            return Reply(messages=[], conversation_id=conv.id, silent=True)
+
+        if code == "c:withdraw":
+            return await self._withdraw(conv, handoff, now, config, stored_text, code)
+
+        if assessment is not None and assessment.level in ("P0", "P1"):
+            reply = await self._crisis_reply(conv, assessment, now, handoff)
+            await self._store_turns(
+                conv,
+                now,
+                [
+                    ("resident", stored_text, code, entity_types),
+                    ("bot", "\n".join(reply.messages), None, ""),
+                ],
+            )
+            return reply
+
+        snapshot = await self.graph.aget_state(config)
+        pending = _pending_payload(snapshot)
+        contact_enc = None
+        if pending and pending.get("q") == "contact_phone" and raw and code is None:
+            contact_enc = self.keys.encrypt(raw[:200])
+        if pending is None and (is_new or not snapshot.values):
+            opening = (
+                stored_text
+                if (stored_text and inbound.event == "message" and code is None)
+                else None
+            )
+            result = await self.graph.ainvoke(
+                initial_state(locale, opening), config, durability="exit"
+            )
+        elif pending is None:  # the graph ended (deleted): start again
+            result = await self.graph.ainvoke(initial_state(locale), config, durability="exit")
+        else:
+            if code is None and raw and pending.get("options"):
+                code = _label_match(raw, pending["options"], locale)
+            resume = {
+                "code": code,
+                "text": stored_text if code is None else None,
+                "at": now.isoformat(),
+            }
+            if inbound.event == "follow":
+                resume = {"code": "c:resume", "at": now.isoformat()}
+            result = await self.graph.ainvoke(_Resume(resume), config, durability="exit")
+
+        values = await self.graph.aget_state(config)
+        state: dict[str, Any] = dict(values.values or {})
+        if state.get("status") == "deleted":
+            await self._delete_conversation(conv.id, reason="resident asked")
+            return Reply(messages=[t(locale, "delete.done")], conversation_id=conv.id)
+
+        payload = _interrupt_of(result)
+        locale = state.get("locale", locale)
+        ctx = self.context(now)
+        messages, options = render(payload, locale, ctx) if payload else ([], [])
+        if inbound.event == "follow" and not is_new:
+            messages.insert(0, t(locale, "welcome.back"))
+        elif gap and not (payload and payload.get("paused")):
+            messages.insert(0, t(locale, "resume.gap"))
+
+        if state.get("status") == "consented":
+            handoff = await self._ensure_handoff(conv, state, now, contact_enc)
+
+        await self._store_turns(
+            conv,
+            now,
+            [("resident", stored_text, code, entity_types), ("bot", "\n".join(messages), None, "")],
+            locale=locale,
+        )
+        await prune_thread(self.saver, conv.id)
+        return Reply(
+            messages=messages,
+            options=[Option(c, lbl) for c, lbl in options],
+            conversation_id=conv.id,
+            level=assessment.level if assessment else None,
+        )
+
+    # ------------------------------------------------------------------ pieces of a turn
+
+    def context(self, now: dt.datetime) -> Context:
+        agency = self.city.default_agency
+        return Context(
+            city=self.city.name,
+            hours=_hours_text(self.city),
+            staffed_now=self.city.staffed_at(now, agency),
+            next_staffed=self.city.next_staffed(now, agency),
+        )
+
+    async def _open_handoff(self, s: Any, conversation_id: str) -> Handoff | None:
+        return (
+            await s.exec(
+                select(Handoff)
+                .where(Handoff.conversation_id == conversation_id)
+                .where(col(Handoff.state).in_(HandoffState.OPEN_STATES))
+                .order_by(col(Handoff.created_at).desc())
+            )
+        ).first()
+
+    async def _record_crisis(
+        self,
+        conv: Conversation,
+        assessment: triage.Assessment,
+        now: dt.datetime,
+        handoff: Handoff | None,
+    ) -> Conversation:
+        async with self.db.session() as s:
+            row = await s.get(Conversation, conv.id)
+            assert row is not None
+            level = assessment.level or "P3"
+            if row.crisis_level is None or LEVEL_RANK[level] < LEVEL_RANK[row.crisis_level]:
+                row.crisis_level = level
+            flags = {f for f in row.crisis_flags.split(",") if f}
+            if assessment.category:
+                flags.add(assessment.category)
+            if assessment.third_party:
+                flags.add("third_party")
+            row.crisis_flags = ",".join(sorted(flags))[:200]
+            row.crisis_first_at = row.crisis_first_at or now
+            s.add(row)
+            if handoff is not None and LEVEL_RANK[level] < LEVEL_RANK.get(handoff.level, 3):
+                live = await s.get(Handoff, handoff.id)
+                if live is not None:
+                    live.level = level
+                    live.updated_at = utcnow()
+                    s.add(live)
+        if handoff is not None and level in ("P0", "P1"):
+            await self.live.publish(
+                "queue", {"type": "handoff_level", "handoff_id": handoff.id, "level": level}
+            )
+        return row
+
+    async def _crisis_reply(
+        self,
+        conv: Conversation,
+        assessment: triage.Assessment,
+        now: dt.datetime,
+        handoff: Handoff | None,
+    ) -> Reply:
+        locale = conv.locale
+        level = assessment.level or "P1"
+        category = assessment.category or ""
+        specific = f"crisis.{level}.{category}"
+        try:
+            first = t(locale, specific)
+        except KeyError:
+            first = t(locale, f"crisis.{level}")
+        lines = [first]
+        if assessment.third_party:
+            lines.append(t(locale, "crisis.family"))
+        hotlines = self.city.open_hotlines(now, category or None)
+        if level == "P1":
+            hotlines = [h for h in hotlines if h.number not in ("110", "119")] or hotlines
+        listing = [t(locale, "crisis.lines")] + [
+            t(locale, "crisis.line", name=h.name, number=h.number) for h in hotlines[:6]
+        ]
+        ctx = self.context(now)
+        after = [t(locale, "crisis.after")]
+        if handoff is not None:
+            after.append(t(locale, "crisis.staff_now"))
+        elif not ctx.staffed_now and ctx.next_staffed is not None:
+            after.append(staffing(locale, ctx))
+        options = [
+            Option("c:resume", label(locale, "c:resume")),
+            Option("c:staff", t(locale, "opt.c.staff")),
+        ]
+        return Reply(
+            messages=["\n".join(lines), "\n".join(listing), "\n".join(after)],
+            options=options,
+            conversation_id=conv.id,
+            level=level,
+        )
+
+    async def _withdraw(
+        self,
+        conv: Conversation,
+        handoff: Handoff | None,
+        now: dt.datetime,
+        config: dict[str, Any],
+        stored_text: str | None,
+        code: str,
+    ) -> Reply:
+        locale = conv.locale
+        if handoff is None:
+            messages = [t(locale, "withdraw.nothing")]
+        elif handoff.opened_at is not None:
+            messages = [t(locale, "withdraw.too_late")]
+        else:
+            async with self.db.session() as s:
+                await s.exec(delete(Handoff).where(col(Handoff.id) == handoff.id))  # type: ignore[call-overload]
+                consent = (
+                    await s.exec(select(Consent).where(Consent.handoff_id == handoff.id))
+                ).first()
+                if consent is not None:
+                    consent.withdrawn_at = now
+                    s.add(consent)
+                s.add(AuditLog(actor="resident", action="consent_withdrawn", handoff_id=handoff.id))
+            await self.live.publish(
+                "queue", {"type": "handoff_withdrawn", "handoff_id": handoff.id}
+            )
+            result = await self.graph.ainvoke(
+                _Resume({"code": "sys:withdrawn", "at": now.isoformat()}), config, durability="exit"
+            )
+            payload = _interrupt_of(result)
+            messages, options = render(payload, locale, self.context(now)) if payload else ([], [])
+            await self._store_turns(
+                conv,
+                now,
+                [("resident", stored_text, code, ""), ("bot", "\n".join(messages), None, "")],
+            )
+            return Reply(messages, [Option(c, lbl) for c, lbl in options], conversation_id=conv.id)
+        await self._store_turns(
+            conv, now, [("resident", stored_text, code, ""), ("bot", "\n".join(messages), None, "")]
+        )
+        return Reply(messages, conversation_id=conv.id)
+
+    async def _ensure_handoff(
+        self, conv: Conversation, state: dict[str, Any], now: dt.datetime, contact_enc: str | None
+    ) -> Handoff:
+        async with self.db.session() as s:
+            existing = await self._open_handoff(s, conv.id)
+            if existing is not None:
+                if contact_enc is not None:
+                    existing.contact_enc = contact_enc
+                summary = build_summary(
+                    state,
+                    handoff_id=existing.id,
+                    created_at=existing.created_at,
+                    municipality_code=self.city.code,
+                    channel=conv.channel,
+                    crisis_level=conv.crisis_level,
+                    crisis_categories=[
+                        f for f in conv.crisis_flags.split(",") if f and f != "third_party"
+                    ],
+                    crisis_first_at=conv.crisis_first_at,
+                    third_party_risk="third_party" in conv.crisis_flags,
+                    contact_shared=existing.contact_enc is not None,
+                )
+                existing.summary_json = summary.model_dump_json()
+                existing.updated_at = utcnow()
+                s.add(existing)
+                return existing
+            handoff = Handoff(
+                conversation_id=conv.id,
+                agency_id=self.city.default_agency.id,
+                channel=conv.channel,
+                summary_json="{}",
+                summary_hash="",
+                created_at=now,
+                after_hours=not self.city.staffed_at(now),
+            )
+            summary = build_summary(
+                state,
+                handoff_id=handoff.id,
+                created_at=now,
+                municipality_code=self.city.code,
+                channel=conv.channel,
+                crisis_level=conv.crisis_level,
+                crisis_categories=[
+                    f for f in conv.crisis_flags.split(",") if f and f != "third_party"
+                ],
+                crisis_first_at=conv.crisis_first_at,
+                third_party_risk="third_party" in conv.crisis_flags,
+            )
+            handoff.summary_json = summary.model_dump_json()
+            handoff.summary_hash = summary.digest()
+            handoff.level = summary.urgency.level
+            consent = state.get("consent") or {}
+            s.add(handoff)
+            s.add(
+                Consent(
+                    handoff_id=handoff.id,
+                    conversation_id=conv.id,
+                    text_version=str(consent.get("version", "")),
+                    summary_hash=handoff.summary_hash,
+                    channel=conv.channel,
+                    at=now,
+                )
+            )
+            s.add(AuditLog(actor="resident", action="consent_given", handoff_id=handoff.id))
+        HANDOFFS.labels(conv.channel).inc()
+        log.info(
+            "handoff created conv=%s handoff=%s level=%s",
+            conv.id[:8],
+            handoff.id[:8],
+            handoff.level,
+        )
+        await self.live.publish(
+            "queue",
+            {
+                "type": "handoff_new",
+                "handoff_id": handoff.id,
+                "level": handoff.level,
+                "after_hours": handoff.after_hours,
+            },
+        )
+        return handoff
+
+    async def _store_turns(
+        self,
+        conv: Conversation,
+        now: dt.datetime,
+        turns: list[tuple[str, str | None, str | None, str]],
+        locale: str | None = None,
+    ) -> None:
+        async with self.db.session() as s:
+            row = await s.get(Conversation, conv.id)
+            if row is None:
+                return
+            for role, text, code, types in turns:
+                if text is None and code is None:
+                    continue
+                row.turn_count += 1
+                s.add(
+                    Turn(
+                        conversation_id=row.id,
+                        seq=row.turn_count,
+                        role=role,
+                        text=text,
+                        code=code,
+                        entity_types=types,
+                        at=now,
+                    )
+                )
+            row.last_active_at = now
+            if locale:
+                row.locale = locale
+            s.add(row)
+
+    async def _unsupported(self, key_hash: str, kind: str) -> Reply:
+        async with self.db.session() as s:
+            conv = (
+                await s.exec(select(Conversation).where(Conversation.key_hash == key_hash))
+            ).first()
+        locale = conv.locale if conv else "ja"
+        key = {
+            "sticker": "unsupported.sticker",
+            "image": "unsupported.media",
+            "video": "unsupported.media",
+            "audio": "unsupported.media",
+            "file": "unsupported.media",
+            "location": "unsupported.location",
+        }.get(kind, "unsupported.other")
+        return Reply(messages=[t(locale, key)], conversation_id=conv.id if conv else None)
+
+    # ------------------------------------------------------------------ staff side and housekeeping
+
+    async def deliver(
+        self, conversation_id: str, messages: list[str], staff: str = "staff"
+    ) -> bool:
+        """Send a caseworker's messages to the resident on their channel; store them as staff turns."""
+        async with self.db.session() as s:
+            conv = await s.get(Conversation, conversation_id)
+        if conv is None:
+            return False
+        await self._store_turns(conv, utcnow(), [("staff", m, None, "") for m in messages])
+        address = self.keys.decrypt(conv.push_target_enc) if conv.push_target_enc else None
+        sender = self.senders.get(conv.channel)
+        if sender is None or address is None:
+            await self.live.publish(
+                f"resident:{conversation_id}", {"type": "staff", "messages": messages}
+            )
+            return conv.channel == "web"
+        await sender(address, messages, [])
+        return True
+
+    async def return_to_bot(self, conversation_id: str) -> bool:
+        """Hand the chat back: the bot tells the resident and waits at its open question."""
+        now = utcnow()
+        config = {"configurable": {"thread_id": conversation_id}}
+        async with self.db.session() as s:
+            conv = await s.get(Conversation, conversation_id)
+        if conv is None:
+            return False
+        async with self.locks.hold(conv.key_hash):
+            result = await self.graph.ainvoke(
+                _Resume({"code": "sys:returned", "at": now.isoformat()}), config, durability="exit"
+            )
+            payload = _interrupt_of(result)
+            messages, options = (
+                render(payload, conv.locale, self.context(now)) if payload else ([], [])
+            )
+            await self._store_turns(conv, now, [("bot", "\n".join(messages), None, "")])
+            await prune_thread(self.saver, conversation_id)
+        address = self.keys.decrypt(conv.push_target_enc) if conv.push_target_enc else None
+        sender = self.senders.get(conv.channel)
+        if sender is not None and address is not None:
+            await sender(address, messages, [Option(c, lbl) for c, lbl in options])
+        else:
+            await self.live.publish(
+                f"resident:{conversation_id}", {"type": "bot", "messages": messages}
+            )
+        return True
+
+    async def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
+        async with self.db.session() as s:
+            turns = (
+                await s.exec(
+                    select(Turn)
+                    .where(Turn.conversation_id == conversation_id)
+                    .order_by(col(Turn.seq))
+                )
+            ).all()
+        return [{"role": x.role, "text": x.text, "code": x.code, "at": x.at} for x in turns]
+
+    async def forget(self, channel: str, address: str) -> bool:
+        """Delete everything kept about a person at once (LINE unfollow)."""
+        key_hash = self.keys.lookup_hash(channel, address)
+        async with self.db.session() as s:
+            conv = (
+                await s.exec(select(Conversation).where(Conversation.key_hash == key_hash))
+            ).first()
+        if conv is None:
+            return False
+        await self._delete_conversation(
+            conv.id, reason="unfollow" if channel == "line" else "resident asked"
+        )
+        return True
+
+    async def _delete_conversation(self, conversation_id: str, reason: str) -> None:
+        async with self.db.session() as s:
+            handoff_ids = (
+                await s.exec(select(Handoff.id).where(Handoff.conversation_id == conversation_id))
+            ).all()
+            for statement in (
+                delete(Turn).where(col(Turn.conversation_id) == conversation_id),
+                delete(Consent).where(col(Consent.conversation_id) == conversation_id),
+                delete(Handoff).where(col(Handoff.conversation_id) == conversation_id),
+                delete(Conversation).where(col(Conversation.id) == conversation_id),
+            ):
+                await s.exec(statement)  # type: ignore[call-overload]
+            for hid in handoff_ids:
+                s.add(AuditLog(actor="resident", action="deleted", handoff_id=hid, detail=reason))
+        await self.saver.adelete_thread(conversation_id)
+        for hid in handoff_ids:
+            await self.live.publish("queue", {"type": "handoff_deleted", "handoff_id": hid})
+        log.info("conversation deleted conv=%s reason=%s", conversation_id[:8], reason)
+
+    async def purge_expired(self, now: dt.datetime) -> int:
+        """Delete conversations that never reached a handoff after the city's retention days."""
+        cutoff = now - dt.timedelta(days=self.city.retention_days)
+        async with self.db.session() as s:
+            handed = select(Handoff.conversation_id)
+            ids = (
+                await s.exec(
+                    select(Conversation.id)
+                    .where(col(Conversation.last_active_at) < cutoff)
+                    .where(col(Conversation.id).not_in(handed))
+                )
+            ).all()
+        for cid in ids:
+            await self._delete_conversation(cid, reason="retention")
+        return len(ids)
+
+    async def conversation_count(self) -> int:
+        async with self.db.session() as s:
+            return int((await s.exec(select(func.count()).select_from(Conversation))).one())
+
+
+def _Resume(value: dict[str, Any]) -> Any:
+    from langgraph.types import Command
+
+    return Command(resume=value)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _interrupt_of(result: Any) -> dict[str, Any] | None:
+    interrupts = result.get("__interrupt__") if isinstance(result, dict) else None
+    if not interrupts:
+        return None
+    value = interrupts[0].value
+    return value if isinstance(value, dict) else None
+
+
+def _pending_payload(snapshot: Any) -> dict[str, Any] | None:
+    for task in getattr(snapshot, "tasks", ()) or ():
+        for intr in getattr(task, "interrupts", ()) or ():
+            if isinstance(intr.value, dict):
+                return intr.value
+    return None
+
+
+def _label_match(raw: str, options: list[str], locale: str) -> str | None:
+    """Typed text that is exactly an offered button's label counts as pressing it."""
+    folded = _fold(raw).strip("。.!！")
+    for code in options:
+        if _fold(label(locale, code)) == folded:
+            return code
+    return None
+
+
+def _hours_text(city: Municipality) -> str:
+    hours = city.default_agency.office_hours
+    weekdays = [getattr(hours, d) for d in ("mon", "tue", "wed", "thu", "fri")]
+    first = next((h for h in weekdays if h), None)
+    if first is None:
+        return ""
+    return f"{first[0].strftime('%H:%M')}〜{first[1].strftime('%H:%M')}"

@@ -1,0 +1,234 @@
+"""The intake questions of DOMAIN.md §6 (N0–N13): ids, the state field each fills, option codes.
+
+Option codes travel as quick-reply data: ``a:<question>:<value>`` for answers, ``u:<what>`` for
+the choices every question offers, ``c:<command>`` for commands, ``m:<what>`` for multi-select
+paging. Wording lives in ``locales/`` under ``q.<question>`` and ``opt.<question>.<value>``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# A票 ご相談の内容: the 16 boxes, in the form's order (DOMAIN.md §1, §8).
+A_CATEGORIES: tuple[str, ...] = (
+    "health_disability",
+    "housing",
+    "income_living",
+    "rent_loan",
+    "tax_utilities",
+    "debt",
+    "job_search",
+    "work_trouble",
+    "community",
+    "family_relations",
+    "childcare",
+    "care",
+    "hikikomori_futoko",
+    "dv_abuse",
+    "no_food",
+    "other",
+)
+
+AGE_BANDS = ("10s", "20s", "30s", "40s", "50s", "60s", "70s", "80s_plus")
+
+UNIVERSAL = ("u:skip", "u:unknown", "u:later", "u:stop")
+SKIP, UNKNOWN, LATER, STOP = UNIVERSAL
+DONE, MORE = "m:done", "m:more"
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    field: str
+    values: tuple[str, ...] = ()
+    multi: bool = False
+    page_size: int = (
+        7  # multi-select pages: 7 items + more + done + 4 universal = 13 (LINE's limit)
+    )
+    free_text: bool = False
+    family_wording: bool = False  # q.<id>.self / q.<id>.family instead of one q.<id>
+    universal: tuple[str, ...] = UNIVERSAL
+    section: str | None = None  # summary section it belongs to (for 直す / 消す)
+
+    def code(self, value: str) -> str:
+        return f"a:{self.id}:{value}"
+
+
+QUESTIONS: dict[str, Question] = {
+    q.id: q
+    for q in (
+        Question("intro", "intro", ("start", "about"), universal=()),
+        Question(
+            "relationship",
+            "relationship",
+            ("self", "child", "sibling", "parent", "spouse", "other"),
+            section="consultant",
+        ),
+        Question(
+            "consultant_role",
+            "consultant_role",
+            ("mother", "father", "other"),
+            section="consultant",
+        ),
+        Question(
+            "concerns",
+            "concerns",
+            A_CATEGORIES,
+            multi=True,
+            family_wording=True,
+            section="concerns",
+        ),
+        Question("primary", "primary", A_CATEGORIES, section="concerns"),
+        Question(
+            "immediate",
+            "immediate",
+            ("food", "utilities", "eviction", "money_month", "none"),
+            multi=True,
+            section="immediate",
+        ),
+        Question(
+            "outing",
+            "outing",
+            ("1", "2", "3", "4", "5", "6", "7", "8"),
+            family_wording=True,
+            section="hikikomori",
+        ),
+        Question(
+            "duration",
+            "duration",
+            ("lt6m", "6m_1y", "1_3y", "3_5y", "5_10y", "10y_plus"),
+            section="hikikomori",
+        ),
+        Question("aware", "aware", ("knows", "not_know", "cannot_talk"), section="hikikomori"),
+        Question("wants_support", "wants_support", ("yes", "no", "unsure"), section="hikikomori"),
+        Question(
+            "household",
+            "household",
+            ("alone", "father", "mother", "spouse", "sibling", "child", "grandparent", "other"),
+            multi=True,
+            family_wording=True,
+            section="household",
+        ),
+        Question("subject_age", "subject_age", AGE_BANDS, family_wording=True, section="household"),
+        Question("consultant_age", "consultant_age", AGE_BANDS, section="household"),
+        Question(
+            "parent_health",
+            "parent_health",
+            ("well", "outpatient", "needs_care", "inpatient"),
+            family_wording=True,
+            section="household",
+        ),
+        Question(
+            "income",
+            "income",
+            ("work", "pension", "welfare", "allowance", "savings", "none"),
+            multi=True,
+            section="money",
+        ),
+        Question(
+            "arrears",
+            "arrears",
+            ("rent", "utilities", "tax", "nhi", "debt", "none"),
+            multi=True,
+            section="money",
+        ),
+        Question(
+            "wellbeing",
+            "wellbeing",
+            ("ok", "tired", "cannot_sleep", "outpatient"),
+            family_wording=True,
+            section="wellbeing",
+        ),
+        Question(
+            "wants",
+            "wants",
+            ("listen", "info", "talk_staff", "how_to_relate", "after_parents", "not_sure"),
+            multi=True,
+            section="wants",
+        ),
+        Question("summary", "summary", ("ok", "fix", "remove"), universal=("u:later", "u:stop")),
+        Question("fix_pick", "fix_pick", (), universal=()),
+        Question("remove_pick", "remove_pick", (), universal=()),
+        Question("consent", "consent", ("agree", "fix", "decline"), universal=("u:later",)),
+        Question(
+            "contact",
+            "contact",
+            ("this_chat", "phone", "visit_office", "home_visit"),
+            universal=("u:skip",),
+        ),
+        Question("contact_phone", "contact_phone", (), free_text=True, universal=("u:skip",)),
+        Question(
+            "contact_time",
+            "contact_time",
+            ("morning", "afternoon", "evening", "anytime"),
+            universal=("u:skip",),
+        ),
+        Question("handed_over", "handed_over", (), universal=()),
+        Question("closed", "closed", (), universal=()),
+        Question("confirm_delete", "confirm_delete", ("yes", "no"), universal=()),
+    )
+}
+
+# The order of the intake; ``flows.intake.applies`` decides which of them a conversation meets.
+INTAKE_ORDER: tuple[str, ...] = (
+    "relationship",
+    "consultant_role",
+    "concerns",
+    "primary",
+    "immediate",
+    "outing",
+    "duration",
+    "aware",
+    "wants_support",
+    "household",
+    "subject_age",
+    "consultant_age",
+    "parent_health",
+    "income",
+    "arrears",
+    "wellbeing",
+    "wants",
+    "summary",
+)
+
+# Summary sections a person can correct or remove from the preview, with the questions in each.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "consultant": ("relationship", "consultant_role"),
+    "concerns": ("concerns", "primary"),
+    "immediate": ("immediate",),
+    "hikikomori": ("outing", "duration", "aware", "wants_support"),
+    "household": ("household", "subject_age", "consultant_age", "parent_health"),
+    "money": ("income", "arrears"),
+    "wellbeing": ("wellbeing",),
+    "wants": ("wants",),
+}
+
+COMMANDS = {
+    "c:back": ("戻る", "もどる", "back"),
+    "c:restart": ("はじめから", "最初から", "さいしょから", "restart", "start over"),
+    "c:delete": ("削除", "さくじょ", "消して", "けして", "delete", "delete my data"),
+    "c:staff": (
+        "相談員と話したい",
+        "そうだんいんとはなしたい",
+        "人と話したい",
+        "talk to staff",
+        "talk to a person",
+    ),
+    "c:danger": ("いま危ない", "今危ない", "いまあぶない", "i am in danger"),
+    "c:withdraw": ("取り消す", "とりけす", "同意を取り消す", "withdraw"),
+    "c:lang:ja": ("日本語", "にほんご"),
+    "c:lang:ja-easy": ("やさしい日本語", "やさしいにほんご", "easy japanese"),
+    "c:lang:en": ("english", "英語"),
+    "c:resume": ("続き", "つづき", "続きから", "continue"),
+    "u:later": ("あとで", "後で", "later"),
+    "u:stop": ("やめる", "止める", "stop"),
+    "u:skip": ("答えたくない", "こたえたくない", "skip", "prefer not to say"),
+    "u:unknown": ("わからない", "分からない", "don't know", "dont know"),
+}
+LANGUAGES = ("ja", "ja-easy", "en")
+
+
+def command_words() -> dict[str, str]:
+    """Folded command words → codes (see ``flows.intake.command_for``)."""
+    from flows.intake import _COMMAND_WORDS
+
+    return _COMMAND_WORDS

@@ -1,0 +1,127 @@
+"""Turning an interrupt payload into what a person reads: short messages and quick replies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from flows.locale import t
+from flows.municipality import JST
+from flows.questions import QUESTIONS
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the wording needs to know about the city and the hour, computed by the service."""
+
+    city: str
+    hours: str
+    staffed_now: bool
+    next_staffed: dt.datetime | None
+
+
+def when(locale: str, moment: dt.datetime) -> str:
+    local = moment.astimezone(JST)
+    weekday = t(locale, "fmt.weekdays").split(",")[local.weekday()]
+    return t(
+        locale,
+        "fmt.when",
+        month=local.month,
+        day=local.day,
+        weekday=weekday,
+        hour=local.hour,
+        minute=f"{local.minute:02d}",
+    )
+
+
+def staffing(locale: str, ctx: Context) -> str:
+    if ctx.staffed_now:
+        return t(locale, "afterhours.now")
+    if ctx.next_staffed is None:
+        return t(locale, "afterhours.none")
+    return t(locale, "afterhours.next", when=when(locale, ctx.next_staffed))
+
+
+def label(locale: str, code: str) -> str:
+    kind, _, rest = code.partition(":")
+    if kind == "a":
+        qid, _, value = rest.partition(":")
+        if qid == "primary":
+            return t(locale, f"opt.concerns.{value}")
+        if qid in ("fix_pick", "remove_pick"):
+            return t(locale, "opt.pick.cancel" if value == "cancel" else f"section.{value}")
+        return t(locale, f"opt.{qid}.{value}")
+    return t(locale, f"opt.{kind}.{rest}")
+
+
+def question_text(locale: str, qid: str, family: bool, ctx: Context) -> str:
+    q = QUESTIONS[qid]
+    if q.family_wording:
+        return t(locale, f"q.{qid}.{'family' if family else 'self'}")
+    if qid == "intro":
+        return t(locale, "q.intro", hours=ctx.hours)
+    if qid == "consent":
+        text = t(locale, "q.consent", city=ctx.city)
+        return f"{text}\n{t(locale, 'consent.family_note')}" if family else text
+    return t(locale, f"q.{qid}")
+
+
+def say_text(locale: str, item: dict[str, Any], ctx: Context) -> str:
+    key, params = item["key"], dict(item.get("params") or {})
+    if key == "multi.added":
+        params["option"] = label(locale, params["option"])
+    elif key == "summary.removed":
+        params["section"] = t(locale, f"section.{params['section']}")
+    elif key == "handed.over":
+        params["next_staffed"] = staffing(locale, ctx)
+    return t(locale, key, **params)
+
+
+def preview_text(locale: str, items: list[dict[str, Any]]) -> str:
+    lines = [t(locale, "summary.heading")]
+    for item in items:
+        section = item["section"]
+        if section == "notes":
+            body = " / ".join(item["texts"])
+        elif section == "declined":
+            body = "、".join(t(locale, f"label.{qid}") for qid in item["qids"])
+        else:
+            parts = []
+            for part in item["parts"]:
+                qid = part["q"]
+                if part.get("unknown"):
+                    values = t(locale, "label.unknown")
+                else:
+                    shown = []
+                    for value in part["values"]:
+                        text = label(locale, f"a:{qid}:{value}")
+                        if qid == "concerns":
+                            text = ("◎" if value == item.get("primary") else "○") + text
+                        shown.append(text)
+                    values = "、".join(shown)
+                if qid == "primary":
+                    continue
+                parts.append(f"{t(locale, f'label.{qid}')}: {values}")
+            body = " / ".join(parts)
+        if body:
+            lines.append(f"・{t(locale, f'section.{section}')} — {body}")
+    if len(lines) == 1:
+        lines.append(t(locale, "summary.empty"))
+    return "\n".join(lines)
+
+
+def render(
+    payload: dict[str, Any], locale: str, ctx: Context
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Messages (at most three bubbles) and quick replies (code, label) for one interrupt."""
+    messages: list[str] = []
+    said = [say_text(locale, item, ctx) for item in payload.get("say", [])]
+    if said:
+        messages.append("\n".join(said))
+    if payload.get("preview") is not None:
+        messages.append(preview_text(locale, payload["preview"]))
+    if not payload.get("paused"):
+        messages.append(question_text(locale, payload["q"], bool(payload.get("family")), ctx))
+    options = [(code, label(locale, code)) for code in payload.get("options", [])]
+    return messages, options

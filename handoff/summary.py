@@ -1,0 +1,353 @@
+"""The handoff summary (DOMAIN.md §8): a versioned model built from the intake state.
+
+It carries option codes, age bands and redacted text only; names, exact ages and contact
+details never enter it (contact details, when given, travel encrypted beside it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+SCHEMA_VERSION = "1.0"
+SUMMARY_TEXT_LIMIT = 400
+
+# A票 ご相談の内容 (codes → the form's 16 labels, in the form's order)
+A_CATEGORIES: dict[str, str] = {
+    "health_disability": "病気や健康、障害のこと",
+    "housing": "住まいについて",
+    "income_living": "収入・生活費のこと",
+    "rent_loan": "家賃やローンの支払いのこと",
+    "tax_utilities": "税金や公共料金等の支払いについて",
+    "debt": "債務について",
+    "job_search": "仕事探し、就職について",
+    "work_trouble": "仕事上の不安やトラブル",
+    "community": "地域との関係について",
+    "family_relations": "家族との関係について",
+    "childcare": "子育てのこと",
+    "care": "介護のこと",
+    "hikikomori_futoko": "ひきこもり・不登校",
+    "dv_abuse": "DV・虐待",
+    "no_food": "食べるものがない",
+    "other": "その他",
+}
+AGE_BAND_LABELS = {
+    "10s": "10代", "20s": "20代", "30s": "30代", "40s": "40代",
+    "50s": "50代", "60s": "60代", "70s": "70代", "80s_plus": "80代以上",
+}  # fmt: skip
+RELATIONSHIP = {
+    "self": "本人",
+    "sibling": "きょうだい",
+    "parent": "子",
+    "spouse": "配偶者",
+    "other": "その他",
+}
+ROLE = {"father": "父", "mother": "母", "spouse": "配偶者", "sibling": "きょうだい", "child": "子",
+        "grandparent": "祖父母", "other": "その他"}  # fmt: skip
+HEALTH = {"well": "元気", "outpatient": "通院", "needs_care": "要介護", "inpatient": "入院"}
+ARREARS = {"rent": "家賃", "utilities": "公共料金", "tax": "税", "nhi": "国保"}
+FLAG_OF_CATEGORY = {
+    "suicide_imminent": "A", "suicidal_ideation": "A", "self_harm": "B", "violence_home": "C",
+    "violence_now": "C", "elder_abuse": "D", "neglect": "E", "medical_emergency": "F",
+    "lifeline": "G", "harm_others": "H", "despair": "I",
+}  # fmt: skip
+
+
+class Consent(BaseModel):
+    handoff: bool = True
+    at: dt.datetime
+    scope: Literal["summary_only"] = "summary_only"
+    contact_shared: bool = False
+    on_behalf_of_family: bool = False
+    text_version: str
+
+
+class Route(BaseModel):
+    相談経路: Literal["本人自ら連絡", "家族・知人から連絡"]
+    media: str = "SNS/チャット(匿名窓口)"
+    referral_from: str | None = None
+
+
+class Urgency(BaseModel):
+    level: Literal["P0", "P1", "P2", "P3"]
+    flags: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    first_detected_at: dt.datetime | None = None
+    resources_shown: list[str] = Field(default_factory=list)
+
+
+class ConsultantPart(BaseModel):
+    relationship: str | None = None
+    age_band: str | None = None
+    wellbeing: str | None = None
+
+
+class SubjectPart(BaseModel):
+    age_band: str | None = None
+    gender: str | None = None
+    lives_with_consultant: bool | None = None
+
+
+class Concerns(BaseModel):
+    selected: list[str] = Field(default_factory=list)
+    primary: str | None = None
+    summary_text: str = Field(default="", max_length=SUMMARY_TEXT_LIMIT)
+
+
+class Hikikomori(BaseModel):
+    outing_level: int | Literal["unknown"] | None = None
+    duration_band: str | None = None
+    subject_aware: str | None = None
+    subject_wants_support: str | None = None
+    family_only_contact: bool | None = None
+
+
+class Member(BaseModel):
+    role: str
+    age_band: str | None = None
+    cohabiting: bool = True
+    health: str = "不明"
+    care_cert: str = "不明"
+
+
+class Household(BaseModel):
+    members: list[Member] = Field(default_factory=list)
+    lives_alone: bool | None = None
+
+
+class Income(BaseModel):
+    sources: list[str] = Field(default_factory=list)
+    pension_only: bool = False
+    arrears: list[str] = Field(default_factory=list)
+    debt: Literal["有", "無", "不明"] = "不明"
+
+
+class Housing(BaseModel):
+    type: str = "unknown"
+    at_risk: bool = False
+
+
+class ImmediateNeeds(BaseModel):
+    food: bool = False
+    utilities: bool = False
+    housing_tonight: bool = False
+    money_this_month: bool = False
+    medical: bool = False
+
+
+class Violence(BaseModel):
+    present: bool = False
+    direction: str | None = None
+
+
+class Safety(BaseModel):
+    suicidal: Literal["none", "past", "current", "unknown"] = "unknown"
+    self_harm: bool = False
+    violence: Violence = Field(default_factory=Violence)
+    elder_abuse_suspected: bool = False
+    third_party_risk: bool = False
+
+
+class Preferences(BaseModel):
+    wants: list[str] = Field(default_factory=list)
+    contact_method: str | None = None
+    preferred_times: str | None = None
+    language: str = "ja"
+
+
+class Meta(BaseModel):
+    declined: list[str] = Field(default_factory=list)
+    unknown: list[str] = Field(default_factory=list)
+    bot_confidence: str = "rule-based intake; answers chosen by the person"
+
+
+class Summary(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    handoff_id: str
+    created_at: dt.datetime
+    municipality_code: str
+    channel: Literal["LINE", "web", "cli"]
+    consent: Consent
+    route: Route
+    urgency: Urgency
+    consultant: ConsultantPart
+    subject: SubjectPart
+    concerns: Concerns
+    hikikomori: Hikikomori
+    household: Household
+    income: Income
+    housing: Housing
+    immediate_needs: ImmediateNeeds
+    safety: Safety
+    preferences: Preferences
+    meta: Meta
+
+    def digest(self) -> str:
+        """SHA-256 of the approved content (the consent record pins it)."""
+        return summary_hash(self)
+
+
+def summary_hash(summary: Summary) -> str:
+    # What the person saw and approved: the contact step after consent (preferences, the
+    # contact_shared flag) may be added later without breaking the pinned hash.
+    content = summary.model_dump_json(
+        exclude={"handoff_id", "created_at", "consent", "preferences"}
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+_LEVEL_ORDER = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
+
+
+def build_summary(
+    state: dict[str, Any],
+    *,
+    handoff_id: str,
+    created_at: dt.datetime,
+    municipality_code: str,
+    channel: str,
+    crisis_level: str | None = None,
+    crisis_categories: list[str] | None = None,
+    crisis_first_at: dt.datetime | None = None,
+    third_party_risk: bool = False,
+    contact_shared: bool = False,
+) -> Summary:
+    """The §8 summary of an intake state (pure: the same state gives the same summary)."""
+    answers: dict[str, Any] = state.get("answers", {})
+    relationship = answers.get("relationship")
+    family = relationship not in (None, "self")
+
+    def band(value: str | None) -> str | None:
+        return AGE_BAND_LABELS.get(value) if value else None
+
+    consultant_rel: str | None
+    if relationship == "child":
+        consultant_rel = {"mother": "母", "father": "父"}.get(
+            answers.get("consultant_role", ""), "親"
+        )
+    else:
+        consultant_rel = RELATIONSHIP.get(relationship) if relationship else None
+
+    selected = [c for c in A_CATEGORIES if c in (answers.get("concerns") or [])]
+    immediate = set(answers.get("immediate") or [])
+    if "food" in immediate and "no_food" not in selected:
+        selected.append("no_food")
+    primary = answers.get("primary") or (selected[0] if len(selected) == 1 else None)
+
+    household_roles: list[str] = list(answers.get("household") or [])
+    parent_health = HEALTH.get(answers.get("parent_health", ""), "不明")
+    members = (
+        [Member(role="本人", age_band=band(answers.get("subject_age")), cohabiting=True)]
+        if family
+        else []
+    )
+    for role in household_roles:
+        if role == "alone":
+            continue
+        member = Member(role=ROLE.get(role, "その他"), cohabiting=True)
+        if role in ("father", "mother"):
+            member.health = parent_health
+            if consultant_rel == ROLE[role]:
+                member.age_band = band(answers.get("consultant_age"))
+        members.append(member)
+
+    sources = list(answers.get("income") or [])
+    arrears_codes = list(answers.get("arrears") or [])
+
+    categories = list(crisis_categories or [])
+    flags = sorted({FLAG_OF_CATEGORY[c] for c in categories if c in FLAG_OF_CATEGORY})
+    level = crisis_level if crisis_level in ("P0", "P1") else None
+    if level is None:
+        level = "P1" if immediate - {"none"} else "P2"
+
+    outing = answers.get("outing")
+    notes = [v for v in (state.get("notes") or {}).values() if v]
+    summary_text = " / ".join(notes)[:SUMMARY_TEXT_LIMIT]
+
+    consent = state.get("consent") or {}
+    consent_at = _parse_time(consent.get("at")) or created_at
+    wants_contact = answers.get("contact")
+
+    return Summary(
+        handoff_id=handoff_id,
+        created_at=created_at,
+        municipality_code=municipality_code,
+        channel={"line": "LINE", "web": "web", "cli": "cli"}.get(channel, "web"),  # type: ignore[arg-type]
+        consent=Consent(
+            at=consent_at,
+            contact_shared=contact_shared,
+            on_behalf_of_family=family,
+            text_version=consent.get("version", ""),
+        ),
+        route=Route(相談経路="家族・知人から連絡" if family else "本人自ら連絡"),
+        urgency=Urgency(
+            level=level, flags=flags, categories=categories, first_detected_at=crisis_first_at
+        ),  # type: ignore[arg-type]
+        consultant=ConsultantPart(
+            relationship=consultant_rel,
+            age_band=band(answers.get("consultant_age") if family else answers.get("subject_age")),
+            wellbeing=answers.get("wellbeing"),
+        ),
+        subject=SubjectPart(
+            age_band=band(answers.get("subject_age")),
+            lives_with_consultant=(
+                (consultant_rel in [ROLE.get(r) for r in household_roles])
+                if family and household_roles
+                else None
+            ),
+        ),
+        concerns=Concerns(selected=selected, primary=primary, summary_text=summary_text),
+        hikikomori=Hikikomori(
+            outing_level=int(outing)
+            if outing
+            else ("unknown" if "outing" in state.get("unknown", []) else None),
+            duration_band=answers.get("duration"),
+            subject_aware=answers.get("aware"),
+            subject_wants_support=answers.get("wants_support"),
+            family_only_contact=family or None,
+        ),
+        household=Household(members=members, lives_alone="alone" in household_roles or None),
+        income=Income(
+            sources=sources,
+            pension_only=sources == ["pension"],
+            arrears=[ARREARS[a] for a in arrears_codes if a in ARREARS],
+            debt="有" if "debt" in arrears_codes else ("無" if "none" in arrears_codes else "不明"),
+        ),
+        housing=Housing(at_risk="eviction" in immediate or "rent" in arrears_codes),
+        immediate_needs=ImmediateNeeds(
+            food="food" in immediate,
+            utilities="utilities" in immediate,
+            housing_tonight="eviction" in immediate,
+            money_this_month="money_month" in immediate,
+            medical="medical_emergency" in categories,
+        ),
+        safety=Safety(
+            suicidal="current"
+            if {"suicide_imminent", "suicidal_ideation"} & set(categories)
+            else "unknown",
+            self_harm="self_harm" in categories,
+            violence=Violence(present=bool({"violence_home", "violence_now"} & set(categories))),
+            elder_abuse_suspected="elder_abuse" in categories,
+            third_party_risk=third_party_risk,
+        ),
+        preferences=Preferences(
+            wants=list(answers.get("wants") or []),
+            contact_method=wants_contact,
+            preferred_times=answers.get("contact_time"),
+            language=state.get("locale", "ja"),
+        ),
+        meta=Meta(
+            declined=list(state.get("declined") or []), unknown=list(state.get("unknown") or [])
+        ),
+    )
+
+
+def _parse_time(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
