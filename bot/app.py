@@ -101,3 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(line_channel.router)
     app.include_router(console.router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory bot.app:app_from_env`` (settings from the environment)."""
+    return create_app()

@@ -28,6 +28,27 @@ A_CATEGORIES: tuple[str, ...] = (
     "other",
 )
 
+# The order the boxes are offered in the chat: the concerns this door exists for come first
+# (the summary keeps the form's order).
+CONCERNS_OFFERED: tuple[str, ...] = (
+    "hikikomori_futoko",
+    "income_living",
+    "care",
+    "health_disability",
+    "family_relations",
+    "dv_abuse",
+    "no_food",
+    "debt",
+    "housing",
+    "rent_loan",
+    "tax_utilities",
+    "job_search",
+    "work_trouble",
+    "community",
+    "childcare",
+    "other",
+)
+
 AGE_BANDS = ("10s", "20s", "30s", "40s", "50s", "60s", "70s", "80s_plus")
 
 UNIVERSAL = ("u:skip", "u:unknown", "u:later", "u:stop")
@@ -72,7 +93,7 @@ QUESTIONS: dict[str, Question] = {
         Question(
             "concerns",
             "concerns",
-            A_CATEGORIES,
+            CONCERNS_OFFERED,
             multi=True,
             family_wording=True,
             section="concerns",
