@@ -1,5 +1,6 @@
 """Japanese PII detection and redaction: the stable entry point is ``Redactor``."""
 
-from pii.redactor import Entity, Redacted, Redactor, redact
+from pii.logging import NoTextFilter
+from pii.redactor import PLACEHOLDERS, Entity, Redacted, Redactor, redact
 
-__all__ = ["Entity", "Redacted", "Redactor", "redact"]
+__all__ = ["PLACEHOLDERS", "Entity", "NoTextFilter", "Redacted", "Redactor", "redact"]

@@ -1,9 +1,8 @@
-"""Interim pattern redactor (phone, email, postal code, My Number); the full analyzer replaces it."""
+"""Redaction entry point: ``Redactor().analyze(text)`` and ``Redactor().redact(text)``."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -40,27 +39,21 @@ class Redacted:
         return sorted({e.type for e in self.entities})
 
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("EMAIL", re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")),
-    ("MY_NUMBER", re.compile(r"(?<!\d)\d{4}[\s\-]?\d{4}[\s\-]?\d{4}(?!\d)")),
-    ("PHONE", re.compile(r"(?<!\d)(?:\+81[\s\-]?|0)\d{1,4}[\s\-()]?\d{1,4}[\s\-)]?\d{3,4}(?!\d)")),
-    ("POSTAL_CODE", re.compile(r"(?<!\d)\d{3}-\d{4}(?!\d)")),
-]
-
-
 class Redactor:
+    """Japanese PII analyzer/redactor (Presidio + SudachiPy).  Safe to share between threads.
+
+    Construction loads the Sudachi core dictionary and the recognizers (well under a second);
+    create one per process and reuse it (``pii.redact`` does).
+    """
+
+    def __init__(self) -> None:
+        from pii.analyzer import JapaneseAnalyzer
+
+        self._analyzer = JapaneseAnalyzer()
+        self._lock = threading.Lock()
+
     def analyze(self, text: str) -> list[Entity]:
-        norm = unicodedata.normalize("NFKC", text) if len(unicodedata.normalize("NFKC", text)) == len(text) else text
-        found: list[Entity] = []
-        taken: set[int] = set()
-        for etype, pattern in _PATTERNS:
-            for m in pattern.finditer(norm):
-                span = set(range(m.start(), m.end()))
-                if span & taken:
-                    continue
-                taken |= span
-                found.append(Entity(etype, m.start(), m.end(), 0.9))
-        return sorted(found, key=lambda e: e.start)
+        return [Entity(t, s, e, sc) for t, s, e, sc in self._analyzer.analyze(text)]
 
     def redact(self, text: str) -> Redacted:
         entities = self.analyze(text)

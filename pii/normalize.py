@@ -1,0 +1,76 @@
+"""Text normalisation for the recognizers, with an offset map back to the original text.
+
+``normalize(text)`` returns a :class:`Normalized` holding two views of the same length:
+
+* ``text``: NFKC (full-width digits/letters/punctuation to ASCII, half-width kana to full-width,
+  ideographic space to ASCII space), and every dash-like character written *between two digits*
+  (``ー ｰ ‐ － — −`` …) replaced by ``-``.  This view is what Sudachi and the word-level
+  recognizers read.
+* ``digits``: the same string with the kanji digits 〇一二三四五六七八九 replaced by ASCII
+  digits (one character for one character), so that ``〇九〇の八二三一の四四五七`` and
+  ``昭和九年五月五日`` reach the number recognizers as digits.
+
+NFKC can turn one character into several (``㈱`` → ``(株)``) and half-width voiced kana into one
+(``ﾊﾞ`` → ``バ``): ``starts``/``ends`` give, for every normalised character, the original span it
+came from, and :meth:`Normalized.to_original` maps a normalised ``[start, end)`` back.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+DASHES = frozenset("ー－‐‑‒–—―−ｰ─━-")
+KANJI_DIGITS = {"〇": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+                "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "零": "0"}
+_VOICE_MARKS = frozenset("\u3099\u309a")
+_DIGITS = frozenset("0123456789") | frozenset(KANJI_DIGITS)
+
+
+@dataclass(frozen=True)
+class Normalized:
+    original: str
+    text: str
+    digits: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text to the span of the original text it came from."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+def normalize(text: str) -> Normalized:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            out = ch
+        else:
+            out = unicodedata.normalize("NFKC", ch)
+            if ch == "\u3000":
+                out = " "
+        if not out:
+            continue
+        if out[0] in _VOICE_MARKS and chars:
+            composed = unicodedata.normalize("NFC", chars[-1] + out[0])
+            if len(composed) == 1:
+                chars[-1] = composed
+                ends[-1] = i + 1
+                out = out[1:]
+        for c in out:
+            chars.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+    # dashes between digits become "-"
+    n = len(chars)
+    for j in range(1, n - 1):
+        if chars[j] in DASHES and chars[j - 1] in _DIGITS and chars[j + 1] in _DIGITS:
+            chars[j] = "-"
+    norm = "".join(chars)
+    digits = "".join(KANJI_DIGITS.get(c, c) for c in chars)
+    return Normalized(text, norm, digits, tuple(starts), tuple(ends))

@@ -1,0 +1,918 @@
+"""Japanese PII recognizers (Presidio ``EntityRecognizer`` subclasses).
+
+Every recognizer reads a :class:`pii.nlp.SudachiArtifacts`: the normalised text (``text``), the
+same text with kanji digits as ASCII digits (``digits``) and the Sudachi tokens (``toks``).  All
+offsets are on the normalised text; :mod:`pii.analyzer` maps them back to the original.
+
+The rules generalise over patterns, morphology and context words (see ../shared/corpus/GUIDE.md);
+no list of names or values is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from pii.nlp import SudachiArtifacts, SudachiNlpEngine, Tok
+
+Hit = tuple[str, int, int, float]
+
+# --------------------------------------------------------------------------------------------
+# shared character classes and helpers
+# --------------------------------------------------------------------------------------------
+HIRA = "ぁ-ゖ"
+KATA = "ァ-ヺー"
+KANJI = "一-龥々〆ヶ"
+_KANA_RE = re.compile(f"^[{HIRA}{KATA}・]+$")
+_HIRA_RE = re.compile(f"^[{HIRA}ー]+$")
+_KATA_RE = re.compile(f"^[{KATA}・]+$")
+_KANJI_RE = re.compile(f"^[{KANJI}]+$")
+_ROMAJI_RE = re.compile(r"^[A-Z][a-z]+$")
+
+
+def _before(text: str, pos: int, n: int) -> str:
+    return text[max(0, pos - n) : pos]
+
+
+def _line_before(text: str, pos: int, n: int) -> str:
+    chunk = _before(text, pos, n)
+    return chunk.rsplit("\n", 1)[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# numbers: PHONE, POSTAL_CODE, MY_NUMBER, ACCOUNT, BIRTH_DATE
+# --------------------------------------------------------------------------------------------
+# words after which a number is a reference number, not a phone/postal/My Number
+_REF_WORDS = re.compile(r"(受付|整理|管理|会員|注文|お客様|申請|予約|問い合わせ|問合せ)(番号|No\.?|NO\.?)"
+                        r"|品番|型番|番号札|No\.?|receipt|reference|ref\.?|order", re.I)
+
+_PHONE_RE = re.compile(
+    r"(?<![\d\-+.])(?:"
+    r"\+81[ \-]?\(?0?\)?\d{1,4}[ \-]?\d{1,4}[ \-]?\d{3,4}"
+    r"|0\d{1,4}\(\d{1,4}\)\d{3,4}"
+    r"|\(0\d{1,4}\)[ \-]?\d{1,4}[ \-]\d{3,4}"
+    r"|\(0\d{1,4}\)\d{1,4}-\d{3,4}"
+    r"|0\d{1,4}[ \-の]?\d{1,4}[ \-の]\d{3,4}"
+    r"|0\d{9,10}"
+    r")(?![\d])(?!-\d)"
+)
+
+
+def _ref_context(text: str, start: int) -> bool:
+    before = _line_before(text, start, 16)
+    return bool(_REF_WORDS.search(before))
+
+
+def find_phones(art: SudachiArtifacts) -> list[Hit]:
+    d = art.digits
+    out: list[Hit] = []
+    for m in _PHONE_RE.finditer(d):
+        s = m.group()
+        digits = re.sub(r"\D", "", s)
+        if s.startswith("+81"):
+            rest = digits[2:].lstrip("0")
+            if not 9 <= len(rest) <= 10:
+                continue
+        elif not 10 <= len(digits) <= 11:
+            continue
+        if "の" in s and not any(c in "〇一二三四五六七八九" for c in art.text[m.start() : m.end()]):
+            continue
+        if _ref_context(d, m.start()):
+            continue
+        out.append(("PHONE", m.start(), m.end(), 0.9))
+    return out
+
+
+_POSTAL_RE = re.compile(r"(?<![\d\-.])(?:〒 ?)?(\d{3}-\d{4})(?![\d])(?!-\d)|〒 ?(\d{7})(?!\d)")
+
+
+def find_postal(art: SudachiArtifacts) -> list[Hit]:
+    out: list[Hit] = []
+    for m in _POSTAL_RE.finditer(art.digits):
+        g = 1 if m.group(1) else 2
+        if _ref_context(art.digits, m.start()):
+            continue
+        score = 0.9 if "〒" in m.group() else 0.75
+        out.append(("POSTAL_CODE", m.start(g), m.end(g), score))
+    return out
+
+
+_MYNUM_RE = re.compile(r"(?<![\d\-])(\d{4})([ \-]?)(\d{4})\2(\d{4})(?!\d)(?![ \-]\d)")
+_MYNUM_CONTEXT = re.compile(r"マイナンバー|個人番号|通知カード|my ?number|individual number", re.I)
+
+
+def my_number_valid(digits: str) -> bool:
+    """Check digit of a 12-digit My Number (個人番号)."""
+    if len(digits) != 12 or not digits.isdigit():
+        return False
+    body = [int(c) for c in digits[:11]][::-1]  # P1..P11 from the right
+    r = sum(p * (n + 1 if n <= 6 else n - 5) for n, p in enumerate(body, start=1)) % 11
+    check = 0 if r <= 1 else 11 - r
+    return check == int(digits[11])
+
+
+def find_my_numbers(art: SudachiArtifacts) -> list[Hit]:
+    d = art.digits
+    out: list[Hit] = []
+    for m in _MYNUM_RE.finditer(d):
+        digits = m.group(1) + m.group(3) + m.group(4)
+        context = _MYNUM_CONTEXT.search(d, max(0, m.start() - 120), min(len(d), m.end() + 40))
+        near_ref = _ref_context(d, m.start())
+        if near_ref and not (context and _MYNUM_CONTEXT.search(_line_before(d, m.start(), 16))):
+            continue
+        if context:
+            out.append(("MY_NUMBER", m.start(), m.end(), 0.95))
+        elif my_number_valid(digits):
+            out.append(("MY_NUMBER", m.start(), m.end(), 0.8))
+    return out
+
+
+_CARD_RE = re.compile(r"(?<![\d\-])\d{4}([ \-]?)\d{4}\1\d{4}\1\d{2,4}(?!\d)")
+_ACCOUNT_NUM_RE = re.compile(r"(?<![\d\-.,/])\d{1,8}(?:[ \-]\d{1,10}){0,2}(?![\d,./:])"
+                             r"(?!\s?(?:円|万|千|歳|才|さい|年|月|日|時|分|秒|人|件|回|か月|ヶ月|階|号|番|%|％|cm|kg))")
+_ACCOUNT_WORDS = re.compile(
+    r"(?P<neg>受付|整理|管理|会員|注文|品番|型番|No\.?|receipt|電話|TEL|携帯|FAX|でんわ|番号札)"
+    r"|(?P<pos>口座|普通|当座|貯蓄|記号|番号|被保険者|保険証|年金|手帳|通帳|振込|カード|account|card)",
+    re.I)
+
+
+def find_accounts(art: SudachiArtifacts) -> list[Hit]:
+    d = art.digits
+    out: list[Hit] = []
+    for m in _CARD_RE.finditer(d):
+        if sum(c.isdigit() for c in m.group()) >= 14:
+            out.append(("ACCOUNT", m.start(), m.end(), 0.92))
+    for m in _ACCOUNT_NUM_RE.finditer(d):
+        s = m.group().rstrip(" -")
+        n = sum(c.isdigit() for c in s)
+        if not 6 <= n <= 16:
+            continue
+        window = _before(d, m.start(), 28)
+        last = None
+        for w in _ACCOUNT_WORDS.finditer(window):
+            last = w
+        if last is None or last.group("neg"):
+            continue
+        out.append(("ACCOUNT", m.start(), m.start() + len(s), 0.7))
+    return out
+
+
+_ERA = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018,
+        "M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
+_NUM = r"(?:\d{1,2}|[0-9十]{1,3})"
+_DATE_PATTERNS = [
+    re.compile(r"(?P<era>明治|大正|昭和|平成|令和) ?(?P<y>\d{1,2}|[0-9十]{1,3}|元) ?年 ?(?P<m>" + _NUM
+               + r") ?月 ?(?P<d>" + _NUM + r") ?日"),
+    re.compile(r"(?<![A-Za-z])(?P<era>[MTSHRmtshr]) ?(?P<y>\d{1,2})[./\-](?P<m>\d{1,2})[./\-](?P<d>\d{1,2})(?![\d])"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2}) ?(?:年|ねん) ?(?P<m>\d{1,2}) ?(?:月|がつ) ?(?P<d>\d{1,2}) ?(?:日|にち)"),
+    re.compile(r"(?<![\d\-./])(?P<y>(?:19|20)\d{2})[./\-](?P<m>\d{1,2})[./\-](?P<d>\d{1,2})(?![\d])(?!-\d)"),
+    re.compile(r"(?<![\d\-])(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?![\d\-])"),
+]
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_EN_DATE = [
+    re.compile(r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? (?P<d>\d{1,2})(?:st|nd|rd|th)?,? (?P<y>(?:19|20)\d{2})"),
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)? (?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,? (?P<y>(?:19|20)\d{2})"),
+]
+_BIRTH_CONTEXT = re.compile(r"生|誕生|たんじょう|うまれ|born|birth|DOB|d\.o\.b", re.I)
+
+
+def _kanji_int(s: str) -> int | None:
+    if s == "元":
+        return 1
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        a, _, b = s.partition("十")
+        tens = int(a) if a else 1
+        ones = int(b) if b else 0
+        return tens * 10 + ones
+    return None
+
+
+def find_birth_dates(art: SudachiArtifacts) -> list[Hit]:
+    d = art.digits
+    this_year = date.today().year
+    out: list[Hit] = []
+    seen: set[int] = set()
+
+    def consider(start: int, end: int, year: int, month: int, day: int, era: str | None) -> None:
+        if start in seen or not (1 <= month <= 12 and 1 <= day <= 31) or year > this_year:
+            return
+        after = d[end : end + 6]
+        before = _line_before(d, start, 14)
+        ctx = bool(_BIRTH_CONTEXT.search(after) or _BIRTH_CONTEXT.search(before))
+        old = year <= this_year - 16 or (era is not None and era.upper() in ("S", "T", "M", "昭和", "大正", "明治"))
+        if ctx or old:
+            seen.add(start)
+            out.append(("BIRTH_DATE", start, end, 0.85 if ctx else 0.6))
+
+    for i, pat in enumerate(_DATE_PATTERNS):
+        for m in pat.finditer(d):
+            era = m.groupdict().get("era")
+            y, mo, dd = (_kanji_int(m.group("y")), _kanji_int(m.group("m")), _kanji_int(m.group("d")))
+            if y is None or mo is None or dd is None:
+                continue
+            if era:
+                y += _ERA[era.upper() if len(era) == 1 else era]
+            if i == 4 and not _BIRTH_CONTEXT.search(d[m.end() : m.end() + 4] + _line_before(d, m.start(), 10)):
+                continue
+            consider(m.start(), m.end(), y, mo, dd, era)
+    for pat in _EN_DATE:
+        for m in pat.finditer(d):
+            consider(m.start(), m.end(), int(m.group("y")), _MONTHS[m.group("mon")[:3].lower()],
+                     int(m.group("d")), None)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# EMAIL, URL, LINE_ID
+# --------------------------------------------------------------------------------------------
+_EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_URL_RE = re.compile(r"https?://[^\s<>\"'「」（）()、。]+", re.I)
+_OFFICIAL_HOST = re.compile(r"(^|\.)(city|pref|town|vill|metro)\.|\.(lg|go)\.jp$|\.gov$|\.ac\.jp$", re.I)
+
+
+def find_emails(art: SudachiArtifacts) -> list[Hit]:
+    out: list[Hit] = []
+    for m in _EMAIL_RE.finditer(art.text):
+        end = m.end()
+        while art.text[end - 1] in ".-":
+            end -= 1
+        out.append(("EMAIL", m.start(), end, 0.97))
+    return out
+
+
+def find_urls(art: SudachiArtifacts) -> list[Hit]:
+    out: list[Hit] = []
+    for m in _URL_RE.finditer(art.text):
+        s = m.group().rstrip(".,;:!?")
+        host = re.sub(r"^https?://", "", s, flags=re.I).split("/", 1)[0].split(":")[0]
+        if _OFFICIAL_HOST.search(host):
+            continue
+        out.append(("URL", m.start(), m.start() + len(s), 0.96))
+    return out
+
+
+_HANDLE_AT = re.compile(r"(?<![A-Za-z0-9._%+\-@/])@[A-Za-z0-9_][A-Za-z0-9._\-]{1,29}")
+_HANDLE = re.compile(r"(?<![A-Za-z0-9._@/\-])[A-Za-z0-9][A-Za-z0-9._\-]{2,30}(?![A-Za-z0-9@])")
+_SNS_CONTEXT = re.compile(r"LINE|ライン|らいん|ID|ＩＤ|インスタ|Instagram|insta|TikTok|ティックトック|"
+                          r"Twitter|ツイッター|(?<![A-Za-z])X(?![A-Za-z])|アカウント|account|handle|DM|SNS", re.I)
+_HANDLE_STOP = re.compile(r"^(?:[A-Z]{1,4}\d{0,2}|\d+[A-Za-z]{0,2}|p\.m|a\.m|e\.g|i\.e|No\.?\d*|Co|Ltd|TEL|FAX)$",
+                          re.I)
+
+
+def find_handles(art: SudachiArtifacts) -> list[Hit]:
+    t = art.text
+    out: list[Hit] = []
+    for m in _HANDLE_AT.finditer(t):
+        s = m.group().rstrip(".-")
+        out.append(("LINE_ID", m.start(), m.start() + len(s), 0.85))
+    for m in _HANDLE.finditer(t):
+        s = m.group().rstrip(".-_")
+        if len(s) < 3 or _HANDLE_STOP.match(s) or s.isdigit():
+            continue
+        if not re.search(r"[A-Za-z]", s):
+            continue
+        handle_like = bool(re.search(r"[\d_]|[A-Za-z][.\-][A-Za-z0-9]", s))
+        line_start = t.rfind("\n", 0, m.start()) + 1
+        line_end = t.find("\n", m.end())
+        line_end = len(t) if line_end < 0 else line_end
+        rest_of_line = (t[line_start : m.start()] + t[m.start() + len(s) : line_end])
+        alone = not re.search(f"[A-Za-z0-9{HIRA}{KATA}{KANJI}]", re.sub(r"[→←>（）()]", "", rest_of_line))
+        prev = t[max(0, m.start() - 40) : m.start()]
+        near = _SNS_CONTEXT.search(t[max(0, m.start() - 12) : m.start()])
+        ctx = _SNS_CONTEXT.search(prev)
+        if _REF_WORDS.search(_line_before(t, m.start(), 12)):
+            continue
+        if (handle_like and (alone or ctx)) or (near and len(s) >= 4 and s.lower() not in ("line", "id")):
+            out.append(("LINE_ID", m.start(), m.start() + len(s), 0.7 if ctx else 0.6))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# ADDRESS
+# --------------------------------------------------------------------------------------------
+_KNUM = "0-9十百千"
+_ADDR_ANCHOR = re.compile(
+    rf"[{_KNUM}]+(?:丁目|番地|番|号棟|号室|号|丁|条)(?:[-の]?[{_KNUM}]+(?:丁目|番地|番|号棟|号室|号|丁)?)*(?:-\d+)*"
+    r"|(?<![A-Za-z\-\d])\d+(?:-\d+){1,3}(?![\d])"
+)
+_ADDR_SUFFIX_END = re.compile(r"(?:都|道|府|県|市|区|町|村|郡|字|台|丘|條|条|団地|だんち|ちょう|まち|むら|し|く|ぐん|けん|丁目)$")
+_ADDR_LABELS = frozenset({"住所", "じゅうしょ", "実家", "義実家", "自宅", "住まい", "家", "所在地", "現住所",
+                          "ところ", "地区", "担当地区", "連絡先", "電話", "携帯", "番号", "でんわ", "TEL", "郵便番号"})
+_BUILDING_RE = re.compile(
+    rf"(?:の\d+)?(?: ?(?P<b>[{KATA}{KANJI}{HIRA}A-Za-z・]{{1,20}}?) ?(?P<r>\d{{1,5}}(?:-\d{{1,5}})?(?:号室|号|F|階)?)(?![\d\-]))?")
+_EN_ADDR = re.compile(
+    r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}, ?)?"
+    r"\d{1,4}(?:-\d{1,4}){1,3} [A-Z][A-Za-z]+(?:-[a-z]+)?(?:, ?[A-Z][A-Za-z]+(?:-[a-z]+)?(?![A-Za-z]| city)){0,3}"
+    r"|(?:[A-Z][a-z]+ )+Danchi \d+(?:-\d+)?")
+_PARTICLES_END = re.compile(r"(?:は|が|を|に|で|と|も|へ|の|や|から|まで|より)$")
+
+
+def _tok_index_at(toks: list[Tok], pos: int) -> int:
+    """Index of the first token that ends after ``pos``."""
+    lo, hi = 0, len(toks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if toks[mid].end <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _addressy(tok: Tok) -> bool:
+    p = tok.pos
+    if tok.surface in _ADDR_LABELS:
+        return False
+    if p[0] in ("名詞", "接尾辞", "接頭辞") or tok.oov:
+        return True
+    return bool(re.fullmatch(f"[{HIRA}{KATA}{KANJI}ヶケ]+", tok.surface)) and p[0] not in (
+        "助詞", "助動詞", "補助記号", "空白")
+
+
+def _structured(art: SudachiArtifacts) -> list[Hit]:
+    key = "structured"
+    if key not in art.cache:
+        art.cache[key] = (find_phones(art) + find_postal(art) + find_my_numbers(art)
+                          + find_accounts(art) + find_emails(art) + find_urls(art))
+    hits: list[Hit] = art.cache[key]
+    return hits
+
+
+def find_addresses(art: SudachiArtifacts) -> list[Hit]:
+    t, d, toks = art.text, art.digits, art.toks
+    taken = _structured(art)
+    out: list[Hit] = []
+
+    def overlaps(s: int, e: int) -> bool:
+        return any(s < he and hs < e for _, hs, he, _ in taken)
+
+    for m in _ADDR_ANCHOR.finditer(d):
+        a_start, a_end = m.start(), m.end()
+        if overlaps(a_start, a_end):
+            continue
+        dashed = "-" in m.group() and not re.search("丁目|番|号|丁|条", m.group())
+        if a_start > 0 and d[a_start - 1] in "-./:" or re.search(r"[A-Za-z]-?$", d[max(0, a_start - 2) : a_start]):
+            continue
+        # walk left over place-like tokens
+        i = _tok_index_at(toks, a_start) - 1
+        start = a_start
+        parts: list[Tok] = []
+        while i >= 0:
+            tok = toks[i]
+            if tok.end < start - 1 or tok.end > start:
+                break
+            if tok.pos[0] == "空白":
+                prev = toks[i - 1] if i > 0 else None
+                if prev is None or prev.end != tok.start:
+                    break
+                adjacent = start == a_start
+                if not (adjacent or _ADDR_SUFFIX_END.search(prev.surface)) or not _addressy(prev):
+                    break
+                if prev.pos[0] == "名詞" and prev.pos[1] == "数詞":
+                    break
+                start = tok.start
+                i -= 1
+                continue
+            if not _addressy(tok):
+                # "ひばりが丘" / "東が丘": が inside a place name
+                if tok.surface in ("が", "ヶ", "ケ", "ノ") and parts and parts[-1].surface[:1] in "丘谷崎原関浜島尾森岡":
+                    parts.append(tok)
+                    start = tok.start
+                    i -= 1
+                    continue
+                break
+            if tok.pos[1] == "数詞" and not (parts and parts[-1].surface.startswith(("条", "丁"))):
+                if not re.fullmatch(r"[0-9]+", tok.surface) or not t[tok.end : tok.end + 1] in "条":
+                    break
+            parts.append(tok)
+            start = tok.start
+            i -= 1
+        left = t[start:a_start].strip()
+        if dashed:
+            if not left:
+                continue
+            placey = any(p.is_place for p in parts) or bool(
+                re.search(r"(都|道|府|県|市|区|町|村|郡|字|台|丘|団地|だんち|ちょう|まち|し|ぐん)$", left)) or bool(
+                re.search(r"(市|区|町|村|郡)", left))
+            if not placey:
+                continue
+        elif not left and not re.search("番地|丁目|号棟", m.group()):
+            continue
+        # extend right over building and room
+        end = a_end
+        b = _BUILDING_RE.match(d, a_end)
+        if b and b.group("r"):
+            bname = b.group("b") or ""
+            if not _PARTICLES_END.fullmatch(bname) and not re.match(f"^[{HIRA}]{{1,2}}$", bname):
+                end = b.end()
+        elif b and b.group().startswith("の"):
+            end = b.end()
+        # drop a trailing space
+        while end > start and t[end - 1] == " ":
+            end -= 1
+        out.append(("ADDRESS", start, end, 0.8))
+    # neighbourhood names (町名) tagged by Sudachi: 桜新町 / 中山町 alone
+    for tok in toks:
+        if tok.is_place and len(tok.surface) >= 3 and tok.surface.endswith("町") and not overlaps(tok.start, tok.end):
+            nxt = t[tok.end : tok.end + 2]
+            if nxt.startswith(("役場", "役所", "駅", "長")):
+                continue
+            out.append(("ADDRESS", tok.start, tok.end, 0.5))
+    for m in _EN_ADDR.finditer(t):
+        if not overlaps(m.start(), m.end()):
+            out.append(("ADDRESS", m.start(), m.end(), 0.8))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# ORG
+# --------------------------------------------------------------------------------------------
+_ORG_SUFFIXES = ("病院", "クリニック", "医院", "歯科", "心療内科", "医療センター", "小学校", "中学校", "高校",
+                 "高等学校", "中学", "大学", "専門学校", "学園", "高等部", "中等部", "学院", "保育園", "保育所",
+                 "幼稚園", "こども園", "作業所", "薬局", "ステーション", "苑", "荘", "工業", "運輸", "物流", "精機",
+                 "精電", "工務店", "商事", "産業", "建設", "製作所", "株式会社", "有限会社", "合同会社", "店",
+                 "しょうがっこう", "ちゅうがっこう", "こうこう", "びょういん", "だいがく", "ホーム", "の里", "の郷",
+                 "電機", "電子", "食品", "商店", "ホテル", "会館")
+_ORG_SINGLE_SUFFIX = frozenset({"里", "郷", "苑", "荘"})
+_ORG_PREFIXES = ("株式会社", "有限会社", "合同会社", "医療法人", "社会福祉法人", "特養", "老健", "デイサービス",
+                 "デイケア", "グループホーム", "ケアプランセンター", "特別養護老人ホーム", "介護老人保健施設",
+                 "サービス付き高齢者向け住宅", "サ高住", "有料老人ホーム", "カフェ", "スーパー", "ベーカリー",
+                 "居酒屋", "ホスト", "クラブ")
+_FACILITY_TYPE = re.compile(
+    r"(?:特別養護老人ホーム|介護老人保健施設|サービス付き高齢者向け住宅|有料老人ホーム|医療法人\S{1,8}?会|社会福祉法人\S{1,8}?会"
+    r"|株式会社|有限会社) ?$")
+_ORG_GENERIC = frozenset({"県立", "市立", "区立", "町立", "村立", "都立", "府立", "私立", "公立", "国立", "総合", "大学",
+                          "地元", "近所", "近く", "同じ", "別", "前", "今", "元", "昔", "精神", "精神科", "専門", "看護",
+                          "こども", "子ども", "小児", "地域", "市内", "市", "区", "県", "町", "新しい", "大きな", "通信制",
+                          "定時制", "高", "中", "小", "第", "本", "支", "各", "某", "学校", "会社", "ほか", "他", "次",
+                          "一般", "普通", "近い", "遠い", "入院", "通院", "老人", "介護", "医療", "福祉", "夜間"})
+_BANKISH = re.compile(r"銀行|信用金庫|信金|信用組合|労働金庫|労金|ゆうちょ|郵便局|農協|JA|役所|役場|事務所|法テラス"
+                      r"|保健所|児童相談所|警察|交番|消防|ハローワーク|家族会|社会福祉協議会|社協|包括支援")
+_EN_ORG = re.compile(
+    r"(?:(?:[A-Z][A-Za-z&'\-]*|of|and|the) ){0,4}[A-Z][A-Za-z&'\-]* (?:Co\.,? ?Ltd\.?|Inc\.|Corporation|Corp\.|"
+    r"School|Kitchen|Home|Hospital|Clinic|Foods|University|College|Center|Centre|Restaurant|Cafe|Bakery|"
+    r"Factory|Company|Hotel|Nursery|Kindergarten)"
+    r"|(?<![A-Za-z])(?:CLUB|Club|Cafe|Bar|Hotel) [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?")
+_EN_ORG_STOP = frozenset({"I", "My", "Our", "The", "A", "An", "Hi", "Hello", "Dear", "We", "He", "She", "His", "Her",
+                          "At", "In", "To", "From", "Also", "And", "But", "So", "Japanese", "English"})
+
+
+def _orgish(tok: Tok) -> bool:
+    p = tok.pos
+    if p[0] in ("名詞", "接頭辞", "接尾辞") or tok.oov:
+        return p[1] != "数詞" or True
+    if p[0] in ("副詞", "形状詞") and _KANA_RE.match(tok.surface):
+        return True
+    if tok.surface == "・":
+        return True
+    return bool(_KATA_RE.match(tok.surface))
+
+
+def _is_suffix(tok: Tok) -> bool:
+    s = tok.surface
+    if s in _ORG_SINGLE_SUFFIX:
+        return True
+    return any(s.endswith(x) for x in _ORG_SUFFIXES if len(x) > 1) and s not in ("大学生", "中学生", "高校生", "小学生")
+
+
+def find_orgs(art: SudachiArtifacts) -> list[Hit]:
+    t, toks = art.text, art.toks
+    out: list[Hit] = []
+    n = len(toks)
+    # chains of noun-like tokens, allowing "Xの<one kanji>" inside a name (さくらの里, 麦の穂)
+    i = 0
+    while i < n:
+        if not _orgish(toks[i]) or toks[i].surface in ("の",):
+            i += 1
+            continue
+        j = i
+        chain = [toks[i]]
+        while j + 1 < n:
+            nx = toks[j + 1]
+            if nx.start != toks[j].end:
+                break
+            if _orgish(nx) and nx.pos[0] != "助詞":
+                chain.append(nx)
+                j += 1
+                continue
+            if nx.surface == "の" and j + 2 < n:
+                after = toks[j + 2]
+                single = len(after.surface) == 1 and _KANJI_RE.match(after.surface)
+                nxt3 = toks[j + 3] if j + 3 < n else None
+                closes = nxt3 is None or not _orgish(nxt3) or _is_suffix(nxt3) or nxt3.start != after.end
+                if single and closes and _KANA_RE.match(toks[j].surface + "") or (single and closes and _KANJI_RE.match(toks[j].surface) and len(chain) == 1):
+                    chain.extend([nx, after])
+                    j += 2
+                    continue
+            break
+        # find the last suffix in the chain / a prefix at its start
+        last_suffix = max((k for k, tk in enumerate(chain) if _is_suffix(tk)), default=-1)
+        first_suffix = min((k for k, tk in enumerate(chain) if _is_suffix(tk)), default=-1)
+        prefix_k = next((k for k, tk in enumerate(chain) if tk.surface in _ORG_PREFIXES
+                         or any(tk.surface.startswith(p) and len(tk.surface) > len(p) for p in _ORG_PREFIXES[:4])), -1)
+        span: tuple[int, int] | None = None
+        if last_suffix >= 0:
+            body = chain[:first_suffix]
+            body_text = "".join(tk.surface for tk in body)
+            # a bare suffix token may itself carry the name (中央病院, 港南店)
+            own = chain[first_suffix].surface
+            for suf in _ORG_SUFFIXES:
+                if own.endswith(suf) and len(own) > len(suf):
+                    body_text += own[: -len(suf)]
+                    break
+            meaningful = [tk for tk in body if tk.surface not in _ORG_GENERIC and tk.pos[1] != "数詞"]
+            if (meaningful or (body_text and body_text not in _ORG_GENERIC)) and not (
+                    body_text in _ORG_GENERIC):
+                span = (chain[0].start, chain[last_suffix].end)
+                # drop leading kinship/role words from the chain (母 / 息子)
+        elif prefix_k >= 0 and prefix_k < len(chain) - 1:
+            rest = chain[prefix_k + 1 :]
+            if any(tk.pos[1] != "数詞" for tk in rest):
+                span = (chain[prefix_k].start, chain[-1].end)
+        elif prefix_k >= 0 and any(chain[prefix_k].surface.startswith(p) and len(chain[prefix_k].surface) > len(p)
+                                   for p in _ORG_PREFIXES[:4]):
+            span = (chain[prefix_k].start, chain[-1].end)
+        if span is not None:
+            s, e = span
+            text = t[s:e]
+            if not _BANKISH.search(text):
+                ft = _FACILITY_TYPE.search(t[max(0, s - 24) : s])
+                if ft:
+                    s = max(0, s - 24) + ft.start()
+                out.append(("ORG", s, e, 0.75))
+        i = j + 1
+    for m in _EN_ORG.finditer(t):
+        s, e = m.start(), m.end()
+        words = t[s:e].split(" ")
+        while words and words[0] in _EN_ORG_STOP:
+            s += len(words[0]) + 1
+            words = words[1:]
+        if len(words) >= 2:
+            out.append(("ORG", s, e, 0.8))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# PERSON
+# --------------------------------------------------------------------------------------------
+_HONORIFICS = ("さん", "くん", "君", "ちゃん", "様", "さま", "先生", "氏", "宛", "あて", "殿", "せんせい", "ちゃま")
+_KIN = frozenset({
+    "母", "父", "お母", "お父", "母親", "父親", "ママ", "パパ", "息子", "娘", "兄", "姉", "弟", "妹", "夫", "妻", "主人",
+    "家内", "嫁", "旦那", "長男", "次男", "三男", "長女", "次女", "三女", "孫", "祖母", "祖父", "義母", "義父", "義弟",
+    "義妹", "義兄", "義姉", "叔母", "叔父", "伯母", "伯父", "本人", "私", "わたし", "わたくし", "僕", "ぼく", "俺", "おれ",
+    "あたし", "自分", "記入者", "氏名", "名前", "なまえ", "お名前", "名", "むすこ", "むすめ", "おっと", "つま", "はは",
+    "ちち", "あに", "あね", "おとうと", "いもうと", "まご", "せがれ", "子", "子ども", "こども", "長子", "実母", "実父",
+    "姑", "舅", "甥", "姪", "いとこ", "友達", "友人", "彼", "彼女", "相手", "担当", "担任", "相談員", "ケアマネ",
+    "利用者", "被保険者", "契約者", "名義", "名義人", "代表者", "申込者", "相談者", "保護者", "世帯主", "入所者",
+    "旧姓", "通称", "ハンドルネーム", "愛称", "あだ名", "あだな", "ニックネーム", "兄貴", "姉貴", "おかん", "おとん",
+    "じいちゃん", "ばあちゃん", "おばあちゃん", "おじいちゃん", "お兄ちゃん", "お姉ちゃん",
+})
+_NOT_NAME = frozenset({
+    "お母", "お父", "母", "父", "息子", "娘", "兄", "姉", "弟", "妹", "ばあ", "じい", "おばあ", "おじい", "ばあば",
+    "じいじ", "お兄", "お姉", "兄", "姉", "おば", "おじ", "お嬢", "奥", "赤", "坊", "皆", "みな", "みんな", "お客",
+    "大家", "店長", "先輩", "後輩", "友達", "お子", "子", "彼", "彼女", "相手", "担任", "担当", "相談員", "ケアマネ",
+    "ヘルパー", "看護師", "保健師", "医師", "お医者", "司法書士", "弁護士", "役員", "民生委員", "会長", "社長",
+    "部長", "課長", "校長", "教頭", "主任", "学年主任", "お隣", "隣", "近所", "ご近所", "お巡り", "おまわり", "運転手",
+    "自治会長", "大屋", "ママ", "パパ", "母ちゃん", "父ちゃん", "息子さん", "娘さん", "おっかあ", "おかん", "おとん",
+    "あんちゃん", "ねえちゃん", "にいちゃん", "お嫁", "嫁", "婿", "孫", "叔母", "伯母", "叔父", "伯父", "義母", "義父",
+    "スクールカウンセラー", "カウンセラー", "ソーシャルワーカー", "ワーカー", "ケースワーカー", "事務", "受付",
+    "お前", "あなた", "私", "自分", "僕", "本人", "ご本人", "皆様", "みなさま", "お客様", "患者", "利用者", "家族",
+    "学校", "先生", "こちら", "そちら", "あちら", "どちら", "誰", "だれ", "お店", "お医者さん", "主治医", "担当医",
+})
+_KANA_STOP = frozenset({
+    "ひとり", "ふたり", "みんな", "いま", "ずっと", "まだ", "もう", "ここ", "そこ", "どこ", "なに", "だれ", "いつ",
+    "ほんと", "たいへん", "げんき", "びょうき", "こと", "ため", "ほう", "ところ", "もの", "せい", "よう", "ほか",
+    "でんわ", "じゅうしょ", "なまえ", "メール", "ライン", "ブログ", "インスタ", "パート", "バイト", "しごと", "がっこう",
+    "いえ", "へや", "おかね", "ごはん", "せわ", "かいご", "びょういん", "ママ", "パパ", "おかあさん", "おとうさん",
+    "ばあちゃん", "じいちゃん", "おばあちゃん", "おじいちゃん", "ちょっと", "すこし", "とても", "やっぱり", "なんか",
+    "あと", "まず", "でも", "それ", "これ", "あれ", "どれ", "そう", "こう", "ああ", "はい", "いいえ", "すみません",
+    "ありがとう", "よろしく", "おねがい", "ひきこもり", "ニート", "ヤングケアラー", "ケアマネ", "ヘルパー", "デイ",
+    "ショートステイ", "サービス", "カード", "ローン", "スマホ", "ゲーム", "ネット", "アカウント", "ハンドルネーム",
+    "LINE", "ID", "TEL", "FAX", "メモ", "コピー", "むすこ", "むすめ", "おっと", "つま", "こども", "まご", "はは",
+    "ちち", "あに", "あね", "おとうと", "いもうと", "わたし", "ぼく", "あたし", "うち", "じぶん", "ほんにん",
+})
+_SELF_INTRO = re.compile(r"^ ?(?:です|と申します|ともうします|といいます|と いいます|と言います|でございます|と申す)")
+_BOUNDARY_AFTER = re.compile(
+    r"^(?: ?(?:です|でした|だ|で[、,。 ]|って|っていう|という|と申|といい|ちゃん|くん|君|さん|が|は|も|と|を|に|の|、|。|,|\.|\(|（|\)|）|!|！|\?|？| \d|\d|生| [(（]|$)|\n| ?$)")
+
+
+def _name_like(engine: SudachiNlpEngine, tok: Tok) -> bool:
+    s = tok.surface
+    if s in _NOT_NAME or s in _KANA_STOP or s in _KIN:
+        return False
+    if tok.is_name or tok.oov:
+        return True
+    if tok.pos[0] in ("名詞",) and tok.pos[1] in ("固有名詞",) and tok.pos[2] != "地名":
+        return True
+    if engine.name_capable(s):
+        return True
+    return bool(_KANA_RE.match(s)) and 1 < len(s) <= 6 and tok.pos[0] in ("名詞", "形状詞", "副詞", "動詞", "形容詞", "感動詞", "接頭辞")
+
+
+def _strong_name(engine: SudachiNlpEngine, tok: Tok) -> bool:
+    s = tok.surface
+    if s in _NOT_NAME or s in _KIN or s in _KANA_STOP:
+        return False
+    return tok.is_name or tok.oov or engine.name_capable(s) or (bool(_KATA_RE.match(s)) and not engine.known_common(s))
+
+
+def _chunk(engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool) -> tuple[int, int] | None:
+    """A name starting at token i: up to 3 tokens, optionally one space and up to 3 more tokens."""
+    n = len(toks)
+    if i >= n:
+        return None
+    ok = _name_like if lenient else _strong_name
+    j = i
+    parts = 0
+    while j < n and parts < 3 and toks[j].pos[0] not in ("空白", "補助記号", "助詞", "助動詞") and (
+            ok(engine, toks[j]) or (parts > 0 and _name_like(engine, toks[j]) and not toks[j].pos[1] == "数詞")
+            or (toks[j].surface == "・")):
+        if toks[j].pos[1] == "数詞":
+            break
+        j += 1
+        parts += 1
+    if parts == 0:
+        return None
+    end = j
+    # optional second part after a single space (姓 名)
+    if j + 1 < n and toks[j].pos[0] == "空白" and toks[j].end - toks[j].start == 1:
+        k = j + 1
+        p2 = 0
+        while k < n and p2 < 3 and toks[k].pos[0] not in ("空白", "補助記号", "助詞", "助動詞") and _name_like(
+                engine, toks[k]) and toks[k].pos[1] != "数詞" and toks[k].start == (toks[k - 1].end):
+            k += 1
+            p2 += 1
+        if p2:
+            second = "".join(tk.surface for tk in toks[j + 1 : k])
+            if second not in _KIN and len(second) <= 6:
+                end = k
+    return toks[i].start, toks[end - 1].end
+
+
+def _kana_ok(s: str) -> bool:
+    return s not in _KANA_STOP and not s.endswith(("です", "ます", "した", "ない"))
+
+
+def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
+    t, toks = art.text, art.toks
+    n = len(toks)
+    out: list[Hit] = []
+
+    def add(s: int, e: int, score: float) -> None:
+        if e > s:
+            name = t[s:e].strip()
+            if not name or name in _NOT_NAME or name in _KIN or name in _KANA_STOP:
+                return
+            out.append(("PERSON", s, e, score))
+
+    def boundary_ok(pos: int) -> bool:
+        return bool(_BOUNDARY_AFTER.match(t[pos : pos + 6]))
+
+    for i, tok in enumerate(toks):
+        s = tok.surface
+        # (1) Sudachi personal-name tags
+        if tok.is_name and s not in _NOT_NAME and not (_HIRA_RE.match(s) and len(s) <= 2):
+            prev = toks[i - 1] if i > 0 else None
+            nxt = toks[i + 1] if i + 1 < n else None
+            # a lone hiragana/katakana "name" glued into a longer word is usually noise
+            glued = (prev is not None and prev.end == tok.start and prev.pos[0] in ("名詞",) and not prev.is_name
+                     and prev.surface not in _KIN and _KANA_RE.match(s) is not None)
+            if nxt is not None and nxt.start == tok.end and nxt.pos[0] == "名詞" and not nxt.is_name and not (
+                    nxt.surface in _HONORIFICS):
+                glued = glued or nxt.pos[1] in ("普通名詞",) and nxt.surface not in _KIN and _KANA_RE.match(s) is not None
+            if not glued:
+                span = _chunk(engine, toks, i, lenient=True)
+                if span:
+                    add(span[0], span[1], 0.6 if tok.pos[3] in ("姓", "名") else 0.5)
+        # (2) honorific after a name
+        if s in _HONORIFICS or (s.startswith(("さん", "ちゃん", "くん")) and tok.pos[0] == "接尾辞"):
+            j = i - 1
+            if j >= 0 and toks[j].end == tok.start:
+                # take up to two tokens back, as long as they are name-like
+                k = j
+                while k - 1 >= 0 and toks[k - 1].end == toks[k].start and _name_like(engine, toks[k - 1]) and (
+                        k - 1 >= j - 1) and toks[k - 1].surface not in _KIN and toks[k - 1].pos[1] != "数詞":
+                    k -= 1
+                cand = toks[k : j + 1]
+                text_c = "".join(c.surface for c in cand)
+                last = toks[j]
+                if (text_c not in _NOT_NAME and last.surface not in _NOT_NAME and last.surface not in _KIN
+                        and last.pos[1] != "数詞" and last.pos[0] not in ("助詞", "助動詞", "補助記号", "動詞", "空白")):
+                    good = _name_like(engine, last) or _KANA_RE.match(last.surface) is not None
+                    if last.pos[1] == "普通名詞" and not engine.name_capable(last.surface) and not _KATA_RE.match(
+                            last.surface) and not _HIRA_RE.match(last.surface):
+                        good = False
+                    if good:
+                        # include a surname written before with a space (大野 さん is rare; 田村 翔さん)
+                        add(cand[0].start, last.end, 0.85)
+        # (3) relation / label + name
+        if s in _KIN or re.fullmatch(r"(?:小|中|高)\d", s):
+            j = i + 1
+            if j >= n:
+                continue
+            sep = toks[j].surface
+            lenient = False
+            if sep in ("：", ":", "（", "(", "、") or toks[j].pos[0] == "空白":
+                j += 1
+                lenient = sep != "、"
+                while j < n and toks[j].pos[0] == "空白":
+                    j += 1
+            elif sep == "の":
+                j += 1
+            elif sep == "は" or sep == "は ":
+                j += 1
+                while j < n and toks[j].pos[0] == "空白":
+                    j += 1
+                lenient = True
+            elif toks[j].start == tok.end and _strong_name(engine, toks[j]):
+                pass
+            else:
+                continue
+            if j >= n:
+                continue
+            first = toks[j]
+            if first.pos[1] == "数詞" or first.surface in _KIN or first.surface in _NOT_NAME:
+                continue
+            span = _chunk(engine, toks, j, lenient=True)
+            if not span:
+                continue
+            cand_toks = [tk for tk in toks[j:] if tk.end <= span[1]]
+            strong = any(_strong_name(engine, tk) for tk in cand_toks)
+            kana = all(_KANA_RE.match(tk.surface) or tk.pos[0] == "空白" for tk in cand_toks) and _kana_ok(
+                t[span[0] : span[1]])
+            romaji = all(_ROMAJI_RE.match(tk.surface) for tk in cand_toks if tk.pos[0] != "空白")
+            if not boundary_ok(span[1]):
+                continue
+            if sep == "の" or sep == "、":
+                if not (strong or (kana and len(t[span[0] : span[1]]) <= 5)):
+                    continue
+            elif not (strong or kana or romaji or lenient):
+                continue
+            if lenient and not (strong or kana or romaji):
+                # an ordinary noun after a label is a name only at the end of a line/clause
+                if not re.match(r"^ ?(?:\n|$| \d|\d|[(（、,]|です)", t[span[1] : span[1] + 4]):
+                    continue
+                if any(tk.pos[0] != "名詞" and tk.pos[0] != "空白" for tk in cand_toks):
+                    continue
+                if any(engine.known_common(tk.surface) and not engine.name_capable(tk.surface)
+                       and len(tk.surface) > 1 for tk in cand_toks if tk.pos[0] != "空白"):
+                    continue
+            add(span[0], span[1], 0.8)
+    # (4) self introduction: "X です。" / "Xと申します" at the start of a line or sentence
+    for m in re.finditer(r"(?:^|(?<=[\n。、!！?？]))[ ]*(?:(?:わたし|私|ぼく|僕|あたし)(?:は|の名前は|の なまえは) ?)?"
+                         r"(?P<n>[^\s、。\n!！?？:：()（）]{1,8}(?: [^\s、。\n!！?？:：()（）]{1,6})?) ?"
+                         r"(?=です|と申します|といいます|と いいます|と言います|でございます)", t):
+        s, e = m.start("n"), m.end("n")
+        name = t[s:e]
+        if re.search(r"\d|歳|才|年|生|人|男|女|親|族|者|学|高|中|小|員|職|問題|相談|的", name):
+            continue
+        span_toks = [tk for tk in toks if tk.start >= s and tk.end <= e and tk.pos[0] != "空白"]
+        if not span_toks or any(tk.pos[0] in ("助詞", "助動詞", "動詞", "形容詞", "補助記号") and tk.surface != "・"
+                                for tk in span_toks):
+            continue
+        if any(tk.surface in _KIN or tk.surface in _NOT_NAME for tk in span_toks):
+            continue
+        if any(tk.is_place and not engine.name_capable(tk.surface) for tk in span_toks):
+            continue
+        if all(_strong_name(engine, tk) or _KANA_RE.match(tk.surface) or tk.surface == "・" for tk in span_toks):
+            add(s, e, 0.75)
+    # (5) a line that is only a name (signature), optionally followed by age/phone/bracket/address
+    line_start = 0
+    for line in t.split("\n"):
+        ls = line_start
+        line_start += len(line) + 1
+        body = line.strip()
+        if not body or len(body) > 60:
+            continue
+        off = ls + (len(line) - len(line.lstrip()))
+        i0 = _tok_index_at(toks, off)
+        if i0 >= n or toks[i0].start != off:
+            continue
+        span = _chunk(engine, toks, i0, lenient=True)
+        if not span:
+            continue
+        rest = t[span[1] : ls + len(line)]
+        if not re.match(r"^(?:\s*$|\s*[(（]|\s+[\d+〇一二三四五六七八九]|\s+\S+@|\s+\S*[都道府県市区町村]|\s*\d)", rest):
+            continue
+        cand = [tk for tk in toks if tk.start >= span[0] and tk.end <= span[1] and tk.pos[0] != "空白"]
+        if not cand or any(tk.pos[0] not in ("名詞", "接頭辞", "補助記号") and not tk.oov
+                           and not _KANA_RE.match(tk.surface) for tk in cand):
+            continue
+        text_c = t[span[0] : span[1]]
+        if text_c.isascii() and not all(_ROMAJI_RE.match(w) for w in text_c.split(" ")):
+            continue
+        strong = any(tk.is_name for tk in cand) or all(_strong_name(engine, tk) or _KANA_RE.match(tk.surface)
+                                                        or _ROMAJI_RE.match(tk.surface) for tk in cand)
+        if not strong or any(tk.surface in _KIN or tk.surface in _NOT_NAME or tk.surface in _KANA_STOP for tk in cand):
+            continue
+        if any(tk.pos[1] == "数詞" for tk in cand) or _BANKISH.search(text_c):
+            continue
+        add(span[0], span[1], 0.7)
+    # (6) kana reading in brackets after a name: 百目鬼 透（どうめき とおる） / 四月一日（わたぬき）
+    for m in re.finditer(r"(?:^|(?<=[\n：: ]))(?P<k>[一-龥々]{1,5}(?: [一-龥々]{1,4})?)[(（](?P<r>[ぁ-ゖ]{2,8}(?: [ぁ-ゖ]{1,8})?)[)）]",
+                         t):
+        add(m.start("k"), m.end("k"), 0.8)
+        add(m.start("r"), m.end("r"), 0.8)
+    # (7) katakana foreign names with ・ (グエン・ティ・ハー)
+    for m in re.finditer(f"(?<![{KATA}])[{KATA}]{{2,}}(?:・[{KATA}]{{1,}}){{1,3}}(?![{KATA}])", t):
+        add(m.start(), m.end(), 0.55)
+    # (8) English names
+    out.extend(_english_names(t))
+    return out
+
+
+_EN_CUE = re.compile(
+    r"(?:\b(?:I'm|I am|im|Im|my name is|name's|this is|It's)|\b(?:son|daughter|wife|husband|brother|sister|mother|"
+    r"father|mom|dad|roommate|friend|grandmother|grandfather|grandson|granddaughter|teacher|child|boyfriend|"
+    r"girlfriend|partner|uncle|aunt|cousin|nephew|niece)(?:,)?|\b(?:Mr|Ms|Mrs|Miss|Dr)\.?) "
+    r"(?P<n>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){0,3})", re.I)
+_EN_WORDS = frozenset({
+    "I", "Im", "My", "Her", "His", "Our", "Their", "The", "A", "An", "Hello", "Hi", "Dear", "Sir", "Madam", "Thank",
+    "Thanks", "Please", "Can", "Could", "Would", "Also", "We", "He", "She", "They", "It", "Is", "Are", "Was", "Email",
+    "Tel", "Mobile", "Phone", "Address", "Line", "LINE", "ID", "Room", "Building", "Japanese", "English", "Japan",
+    "Tokyo", "Osaka", "Reiwa", "Heisei", "Showa", "Good", "Evening", "Morning", "Sorry", "Philippines", "Korea",
+    "Nepal", "Vietnam", "China", "Brazil", "Peru", "Thailand", "Indonesia", "India", "From", "And", "But", "So",
+    "Mr", "Ms", "Mrs", "Dr", "Miss", "School", "High", "Elementary", "Junior", "Kitchen", "Home", "Care", "Co", "Ltd",
+    "Foods", "Danchi", "Danchi", "Facebook", "Instagram", "TikTok", "Twitter", "Monday", "Tuesday", "Wednesday",
+    "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December", "Is", "What", "How", "When", "Where", "Why", "Who",
+    "Yes", "No", "Not", "Don't", "Teachers", "Teacher", "Commercial", "City", "Ward", "Prefecture", "Hospital",
+    "Clinic", "University", "Company", "Seimitsu", "Minato", "Sunny", "Court",
+})
+
+
+def _english_names(t: str) -> list[Hit]:
+    out: list[Hit] = []
+    for m in _EN_CUE.finditer(t):
+        words = m.group("n").split(" ")
+        kept: list[str] = []
+        for w in words:
+            if w in _EN_WORDS or w.lower() in ("from", "and", "the", "is"):
+                break
+            kept.append(w)
+        if kept:
+            s = m.start("n")
+            out.append(("PERSON", s, s + len(" ".join(kept)), 0.75))
+    # two to four capitalised words in a row, none of them an ordinary English word
+    for m in re.finditer(r"(?<![A-Za-z.\-])[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){1,3}(?![A-Za-z])", t):
+        words = re.split(r"[ \-]", m.group())
+        if any(w in _EN_WORDS for w in words):
+            continue
+        before = t[max(0, m.start() - 2) : m.start()]
+        if before.endswith(("at ", "in ")):
+            continue
+        out.append(("PERSON", m.start(), m.end(), 0.55))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Presidio recognizers
+# --------------------------------------------------------------------------------------------
+class _JaRecognizer(EntityRecognizer):
+    """Base class: runs one finder over :class:`SudachiArtifacts`."""
+
+    ENTITIES: tuple[str, ...] = ()
+
+    def __init__(self, finder: Callable[[SudachiArtifacts], Iterable[Hit]], name: str) -> None:
+        self._finder = finder
+        super().__init__(supported_entities=list(self.ENTITIES), name=name, supported_language="ja")
+
+    def load(self) -> None:
+        return None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        if not isinstance(nlp_artifacts, SudachiArtifacts):
+            raise TypeError("Japanese recognizers need SudachiArtifacts (use pii.analyzer)")
+        return [RecognizerResult(etype, s, e, score) for etype, s, e, score in self._finder(nlp_artifacts)
+                if etype in entities]
+
+
+def _make(name: str, entities: tuple[str, ...], finder: Callable[[SudachiArtifacts], Iterable[Hit]]
+          ) -> _JaRecognizer:
+    cls = type(name, (_JaRecognizer,), {"ENTITIES": entities})
+    rec: _JaRecognizer = cls(finder, name)
+    return rec
+
+
+def build_recognizers(engine: SudachiNlpEngine) -> list[EntityRecognizer]:
+    return [
+        _make("JaPhoneRecognizer", ("PHONE",), find_phones),
+        _make("JaPostalCodeRecognizer", ("POSTAL_CODE",), find_postal),
+        _make("JaMyNumberRecognizer", ("MY_NUMBER",), find_my_numbers),
+        _make("JaAccountRecognizer", ("ACCOUNT",), find_accounts),
+        _make("JaBirthDateRecognizer", ("BIRTH_DATE",), find_birth_dates),
+        _make("JaEmailRecognizer", ("EMAIL",), find_emails),
+        _make("JaUrlRecognizer", ("URL",), find_urls),
+        _make("JaHandleRecognizer", ("LINE_ID",), find_handles),
+        _make("JaAddressRecognizer", ("ADDRESS",), find_addresses),
+        _make("JaOrgRecognizer", ("ORG",), find_orgs),
+        _make("JaPersonRecognizer", ("PERSON",), lambda art: find_persons(art, engine)),
+    ]
