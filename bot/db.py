@@ -146,3 +146,31 @@ async def prune_thread(saver: Any, thread_id: str) -> None:
             await conn.commit()
         return
     await saver.aprune([thread_id], strategy="keep_latest")
+
+
+async def checkpoint_bytes(saver: Any, thread_id: str) -> int:
+    """Bytes the checkpointer keeps for one conversation (what pruning keeps bounded)."""
+    conn = getattr(saver, "conn", None)
+    if conn is not None and conn.__class__.__module__.startswith("aiosqlite"):
+        total = 0
+        async with saver.lock:
+            for sql in (
+                "SELECT COALESCE(SUM(LENGTH(checkpoint) + LENGTH(metadata)), 0) FROM checkpoints WHERE thread_id = ?",
+                "SELECT COALESCE(SUM(LENGTH(value)), 0) FROM writes WHERE thread_id = ?",
+            ):
+                async with conn.execute(sql, (thread_id,)) as cur:
+                    row = await cur.fetchone()
+                    total += int(row[0]) if row else 0
+        return total
+    total = 0
+    async with saver.conn.connection() as pg, pg.cursor() as cur:
+        for sql in (
+            "SELECT COALESCE(SUM(pg_column_size(checkpoint) + pg_column_size(metadata)), 0) AS n "
+            "FROM checkpoints WHERE thread_id = %s",
+            "SELECT COALESCE(SUM(pg_column_size(blob)), 0) AS n FROM checkpoint_blobs WHERE thread_id = %s",
+            "SELECT COALESCE(SUM(pg_column_size(blob)), 0) AS n FROM checkpoint_writes WHERE thread_id = %s",
+        ):
+            await cur.execute(sql, (thread_id,))
+            row = await cur.fetchone()
+            total += int(row["n"]) if row else 0
+    return total

@@ -99,6 +99,7 @@ class ConversationService:
     async def _turn(self, inbound: Inbound, key_hash: str) -> Reply:
         now = inbound.at
         raw = (inbound.text or "")[:MAX_TEXT] or None
+        truncated = inbound.text is not None and len(inbound.text) > MAX_TEXT
         code = inbound.code
         async with self.db.session() as s:
             conv = (
@@ -205,6 +206,8 @@ class ConversationService:
         locale = state.get("locale", locale)
         ctx = self.context(now)
         messages, options = render(payload, locale, ctx) if payload else ([], [])
+        if truncated:
+            messages.insert(0, t(locale, "too_long"))
         if inbound.event == "follow" and not is_new:
             messages.insert(0, t(locale, "welcome.back"))
         elif gap and not (payload and payload.get("paused")):
@@ -236,6 +239,7 @@ class ConversationService:
             hours=_hours_text(self.city),
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
+            resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
         )
 
     async def _open_handoff(self, s: Any, conversation_id: str) -> Handoff | None:

@@ -19,6 +19,7 @@ class Context:
     hours: str
     staffed_now: bool
     next_staffed: dt.datetime | None
+    resources: tuple[str, ...] = ()  # local places to go (居場所, 家族会, センター), one line each
 
 
 def when(locale: str, moment: dt.datetime) -> str:
@@ -75,6 +76,9 @@ def say_text(locale: str, item: dict[str, Any], ctx: Context) -> str:
         params["section"] = t(locale, f"section.{params['section']}")
     elif key == "handed.over":
         params["next_staffed"] = staffing(locale, ctx)
+    elif key == "consent.declined" and ctx.resources:
+        listing = "\n".join(f"・{line}" for line in ctx.resources)
+        return f"{t(locale, key)}\n{t(locale, 'consent.resources')}\n{listing}"
     return t(locale, key, **params)
 
 
@@ -125,3 +129,25 @@ def render(
         messages.append(question_text(locale, payload["q"], bool(payload.get("family")), ctx))
     options = [(code, label(locale, code)) for code in payload.get("options", [])]
     return messages, options
+
+
+def dynamic_keys() -> set[str]:
+    """Keys the code builds from question ids, option values and sections (for the locale checks)."""
+    from flows.questions import COMMANDS, SECTIONS
+
+    keys: set[str] = {"fmt.when", "fmt.weekdays", "opt.pick.cancel", "label.unknown"}
+    for q in QUESTIONS.values():
+        if q.family_wording:
+            keys |= {f"q.{q.id}.self", f"q.{q.id}.family"}
+        else:
+            keys.add(f"q.{q.id}")
+        if q.id not in ("primary", "fix_pick", "remove_pick"):
+            keys |= {f"opt.{q.id}.{value}" for value in q.values}
+        if q.section:
+            keys.add(f"label.{q.id}")
+    keys |= {f"section.{s}" for s in (*SECTIONS, "notes", "declined")}
+    for code in (*COMMANDS, "m:done", "m:more"):
+        kind, _, rest = code.partition(":")
+        if kind in ("u", "m") or rest in ("resume", "restart", "delete", "withdraw", "danger", "staff"):
+            keys.add(f"opt.{kind}.{rest}")
+    return keys
