@@ -149,7 +149,9 @@ async def _chat(name: str) -> int:
     app = create_app(_settings())
     async with app.router.lifespan_context(app):
         service = app.state.service
-        print("tobira chat — type a number to choose, or write freely. Ctrl+D to leave.\n", flush=True)
+        print(
+            "tobira chat — type a number to choose, or write freely. Ctrl+D to leave.\n", flush=True
+        )
         reply = await service.handle(Inbound("cli", name, _now(), event="follow"))
         while True:
             for message in reply.messages:
@@ -164,7 +166,9 @@ async def _chat(name: str) -> int:
             if not line:
                 continue
             if line.isdigit() and 1 <= int(line) <= len(reply.options):
-                reply = await service.handle(Inbound("cli", name, _now(), code=reply.options[int(line) - 1].code))
+                reply = await service.handle(
+                    Inbound("cli", name, _now(), code=reply.options[int(line) - 1].code)
+                )
             else:
                 reply = await service.handle(Inbound("cli", name, _now(), text=line))
 
@@ -208,13 +212,17 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
 
-    demo = sub.add_parser("demo", help="run on the embedded default with the demo city and a demo account")
+    demo = sub.add_parser(
+        "demo", help="run on the embedded default with the demo city and a demo account"
+    )
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.set_defaults(func=cmd_demo)
 
     chat = sub.add_parser("chat", help="talk to the bot in this terminal")
-    chat.add_argument("--name", default="local", help="who you are to the bot (kept only as a keyed hash)")
+    chat.add_argument(
+        "--name", default="local", help="who you are to the bot (kept only as a keyed hash)"
+    )
     chat.set_defaults(func=cmd_chat)
 
     staff = sub.add_parser("staff", help="console accounts")
@@ -223,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("username")
     add.add_argument("--role", choices=("staff", "supervisor", "admin"), default="staff")
     add.add_argument("--agency", default="")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     add.set_defaults(func=cmd_staff_add)
 
     line = sub.add_parser("line", help="LINE Official Account")

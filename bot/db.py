@@ -121,9 +121,9 @@ async def checkpointer(url: str) -> AsyncIterator[Any]:
         kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": None},
         open=False,
     ) as pool:
-        saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-        await saver.setup()
-        yield saver
+        pg_saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+        await pg_saver.setup()
+        yield pg_saver
 
 
 async def prune_thread(saver: Any, thread_id: str) -> None:

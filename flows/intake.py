@@ -264,10 +264,12 @@ def advance(q: Question, state: IntakeState, given: dict[str, Any]) -> Command[s
     if code in (SKIP, UNKNOWN):
         bucket = "declined" if code == SKIP else "unknown"
         other = "unknown" if code == SKIP else "declined"
-        update = {
-            bucket: [*_without(state.get(bucket, []), q.id), q.id],  # type: ignore[misc]
-            other: _without(state.get(other, []), q.id),  # type: ignore[misc]
+        lists: dict[str, list[str]] = {
+            "declined": state.get("declined", []),
+            "unknown": state.get("unknown", []),
         }
+        mine, theirs = lists[bucket], lists[other]
+        update = {bucket: [*_without(mine, q.id), q.id], other: _without(theirs, q.id)}
         answers.pop(q.id, None)
         return _after(q, state, answers, **update)
     if q.multi and code == MORE:
@@ -492,7 +494,7 @@ def preview(state: IntakeState) -> list[dict[str, Any]]:
     answers = state.get("answers", {})
     items: list[dict[str, Any]] = []
     for section, qids in SECTIONS.items():
-        parts = []
+        parts: list[dict[str, Any]] = []
         for qid in qids:
             if qid in answers:
                 value = answers[qid]

@@ -148,6 +148,13 @@ def dynamic_keys() -> set[str]:
     keys |= {f"section.{s}" for s in (*SECTIONS, "notes", "declined")}
     for code in (*COMMANDS, "m:done", "m:more"):
         kind, _, rest = code.partition(":")
-        if kind in ("u", "m") or rest in ("resume", "restart", "delete", "withdraw", "danger", "staff"):
+        if kind in ("u", "m") or rest in (
+            "resume",
+            "restart",
+            "delete",
+            "withdraw",
+            "danger",
+            "staff",
+        ):
             keys.add(f"opt.{kind}.{rest}")
     return keys

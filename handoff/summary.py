@@ -258,9 +258,13 @@ def build_summary(
 
     categories = list(crisis_categories or [])
     flags = sorted({FLAG_OF_CATEGORY[c] for c in categories if c in FLAG_OF_CATEGORY})
-    level = crisis_level if crisis_level in ("P0", "P1") else None
-    if level is None:
-        level = "P1" if immediate - {"none"} else "P2"
+    level: Literal["P0", "P1", "P2", "P3"]
+    if crisis_level == "P0":
+        level = "P0"
+    elif crisis_level == "P1" or immediate - {"none"}:
+        level = "P1"
+    else:
+        level = "P2"
 
     outing = answers.get("outing")
     notes = [v for v in (state.get("notes") or {}).values() if v]

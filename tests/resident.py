@@ -10,7 +10,13 @@ from tests.conftest import DAYTIME
 
 
 class Resident:
-    def __init__(self, service: Any, address: str = "resident-1", channel: str = "web", at: dt.datetime = DAYTIME) -> None:
+    def __init__(
+        self,
+        service: Any,
+        address: str = "resident-1",
+        channel: str = "web",
+        at: dt.datetime = DAYTIME,
+    ) -> None:
         self.service = service
         self.address = address
         self.channel = channel
@@ -23,7 +29,9 @@ class Resident:
         return self.now
 
     async def _send(self, **kwargs: Any) -> Reply:
-        self.reply = await self.service.handle(Inbound(self.channel, self.address, self._tick(), **kwargs))
+        self.reply = await self.service.handle(
+            Inbound(self.channel, self.address, self._tick(), **kwargs)
+        )
         self.seen.extend(self.reply.messages)
         return self.reply
 
@@ -33,7 +41,9 @@ class Resident:
     async def tap(self, code: str) -> Reply:
         assert self.reply is not None
         offered = [o.code for o in self.reply.options]
-        assert code in offered, f"{code} not offered; offered: {offered}\nlast: {self.reply.messages}"
+        assert code in offered, (
+            f"{code} not offered; offered: {offered}\nlast: {self.reply.messages}"
+        )
         return await self._send(code=code)
 
     async def choose(self, label: str) -> Reply:
@@ -42,7 +52,9 @@ class Resident:
         for option in self.reply.options:
             if option.label == label:
                 return await self._send(code=option.code)
-        raise AssertionError(f"no button {label!r}; buttons: {[o.label for o in self.reply.options]}")
+        raise AssertionError(
+            f"no button {label!r}; buttons: {[o.label for o in self.reply.options]}"
+        )
 
     async def follow(self) -> Reply:
         return await self._send(event="follow")

@@ -34,7 +34,9 @@ async def _at_question(service: Any, question: str, address: str) -> Resident:
 async def test_p0_gets_the_emergency_reply_in_the_same_turn_from_any_question(
     sqlite_app: Any, message: str, question: str
 ) -> None:
-    resident = await _at_question(sqlite_app.state.service, question, f"{question}-{P0_EXAMPLES.index(message)}")
+    resident = await _at_question(
+        sqlite_app.state.service, question, f"{question}-{P0_EXAMPLES.index(message)}"
+    )
     reply = await resident.say(message)
     assert reply.level == "P0"
     assert "119" in resident.text or "110" in resident.text
@@ -64,7 +66,9 @@ async def test_at_night_on_a_holiday_only_lines_open_now_are_shown_and_no_person
     assert "受付時間外" in text and "8:30" in text  # truthful about when a person reads
 
 
-async def test_during_the_day_the_evening_line_is_not_offered_before_it_opens(sqlite_app: Any) -> None:
+async def test_during_the_day_the_evening_line_is_not_offered_before_it_opens(
+    sqlite_app: Any,
+) -> None:
     resident = Resident(sqlite_app.state.service, "day", at=DAYTIME)
     await resident.follow()
     await resident.say("消えたい")
@@ -72,7 +76,9 @@ async def test_during_the_day_the_evening_line_is_not_offered_before_it_opens(sq
     assert "0120-783-556" not in resident.text  # free line opens at 16:00
 
 
-async def test_a_family_member_reporting_a_sons_wish_to_die_gets_the_family_line(sqlite_app: Any) -> None:
+async def test_a_family_member_reporting_a_sons_wish_to_die_gets_the_family_line(
+    sqlite_app: Any,
+) -> None:
     resident = Resident(sqlite_app.state.service, "fam")
     await resident.follow()
     reply = await resident.say("息子が「死にたい」と毎日言っています")

@@ -44,7 +44,9 @@ async def walk_mother(resident: Resident) -> None:
         await resident.choose(label)
 
 
-async def test_mother_in_her_80s_reaches_a_summary_with_the_form_categories_and_no_name(app: Any) -> None:
+async def test_mother_in_her_80s_reaches_a_summary_with_the_form_categories_and_no_name(
+    app: Any,
+) -> None:
     resident = Resident(app.state.service)
     await walk_mother(resident)
     assert resident.question == "summary"
@@ -66,7 +68,11 @@ async def test_mother_in_her_80s_reaches_a_summary_with_the_form_categories_and_
     assert summary["concerns"]["primary"] == "hikikomori_futoko"
     assert set(summary["concerns"]["selected"]) == {"hikikomori_futoko", "income_living", "care"}
     assert summary["route"]["相談経路"] == "家族・知人から連絡"
-    assert summary["consultant"] == {"relationship": "母", "age_band": "80代以上", "wellbeing": "outpatient"}
+    assert summary["consultant"] == {
+        "relationship": "母",
+        "age_band": "80代以上",
+        "wellbeing": "outpatient",
+    }
     assert summary["subject"]["age_band"] == "50代"
     assert summary["hikikomori"]["outing_level"] == 8
     assert summary["income"]["pension_only"] is True
@@ -179,7 +185,9 @@ async def test_summary_items_can_be_corrected_and_removed_before_consent(app: An
     assert "60代" in resident.text
     await resident.choose("消す")
     await resident.choose("くらしのお金")
-    assert "くらしのお金" in resident.text and "年金" not in resident.text.split("答えなかったこと")[0]
+    assert (
+        "くらしのお金" in resident.text and "年金" not in resident.text.split("答えなかったこと")[0]
+    )
     await resident.choose("これでよい")
     await resident.choose("引き継ぐ")
     async with app.state.db.session() as s:
@@ -188,7 +196,9 @@ async def test_summary_items_can_be_corrected_and_removed_before_consent(app: An
     assert summary["income"]["sources"] == [] and "income" in summary["meta"]["declined"]
 
 
-async def test_delete_asks_first_then_removes_the_conversation_and_its_checkpoints(app: Any) -> None:
+async def test_delete_asks_first_then_removes_the_conversation_and_its_checkpoints(
+    app: Any,
+) -> None:
     resident = Resident(app.state.service)
     await resident.follow()
     await resident.choose("話してみる")
@@ -203,7 +213,9 @@ async def test_delete_asks_first_then_removes_the_conversation_and_its_checkpoin
     assert "すべて削除しました" in resident.text
     assert await app.state.service.transcript(conversation_id) == []
     assert await app.state.service.conversation_count() == 0
-    snapshot = await app.state.service.graph.aget_state({"configurable": {"thread_id": conversation_id}})
+    snapshot = await app.state.service.graph.aget_state(
+        {"configurable": {"thread_id": conversation_id}}
+    )
     assert not snapshot.values
     await resident.say("こんにちは")  # a new start, not an error
     assert resident.question == "intro"
@@ -221,7 +233,9 @@ async def test_language_switch_to_english_and_easy_japanese(app: Any) -> None:
     assert resident.text != english
 
 
-async def test_withdrawing_consent_before_a_caseworker_opens_it_deletes_the_handoff(app: Any) -> None:
+async def test_withdrawing_consent_before_a_caseworker_opens_it_deletes_the_handoff(
+    app: Any,
+) -> None:
     resident = Resident(app.state.service)
     await walk_mother(resident)
     await resident.choose("これでよい")

@@ -25,9 +25,17 @@ def _literal_keys(known: set[str]) -> set[str]:
     for folder in ("bot", "flows", "handoff"):
         for path in (REPO / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in known:
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and node.value in known
+                ):
                     found.add(node.value)
-                if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                if (
+                    isinstance(node, ast.JoinedStr)
+                    and node.values
+                    and isinstance(node.values[0], ast.Constant)
+                ):
                     # f"crisis.{level}.{category}": every key under that head may be asked for;
                     # the heads built from questions and options are checked exactly by dynamic_keys
                     head = str(node.values[0].value)
@@ -44,7 +52,9 @@ def test_every_locale_has_every_key_with_the_same_placeholders() -> None:
     reference = _load("ja")
     for locale in LANGUAGES:
         catalog = _load(locale)
-        assert set(catalog) == set(reference), f"{locale}: missing {set(reference) - set(catalog)}, extra {set(catalog) - set(reference)}"
+        assert set(catalog) == set(reference), (
+            f"{locale}: missing {set(reference) - set(catalog)}, extra {set(catalog) - set(reference)}"
+        )
         for key, text in reference.items():
             assert _fields(catalog[key]) == _fields(text), f"{locale}:{key} placeholders differ"
 
@@ -63,7 +73,17 @@ def test_quick_reply_labels_fit_lines_limit_in_every_locale() -> None:
 
 
 def test_the_bot_never_says_keep_going_or_blames() -> None:
-    banned = ("頑張って", "がんばって", "甘え", "育て方", "なぜ働かない", "働くべき", "外に出るべき", "keep going", "you should")
+    banned = (
+        "頑張って",
+        "がんばって",
+        "甘え",
+        "育て方",
+        "なぜ働かない",
+        "働くべき",
+        "外に出るべき",
+        "keep going",
+        "you should",
+    )
     for locale in LANGUAGES:
         for key, text in _load(locale).items():
             assert not any(word in text.lower() for word in banned), f"{locale}:{key}"

@@ -30,19 +30,26 @@ def test_the_demo_city_loads_with_holidays_and_after_hours() -> None:
     assert not city.staffed_at(dt.datetime(2026, 11, 23, 10, 0, tzinfo=JST))  # 勤労感謝の日
     assert city.staffed_at(dt.datetime(2026, 11, 24, 10, 0, tzinfo=JST))
     assert not city.staffed_at(dt.datetime(2026, 12, 30, 10, 0, tzinfo=JST))  # 年末年始
-    assert city.next_staffed(dt.datetime(2026, 12, 28, 20, 0, tzinfo=JST)) == dt.datetime(2027, 1, 4, 8, 30, tzinfo=JST)
+    assert city.next_staffed(dt.datetime(2026, 12, 28, 20, 0, tzinfo=JST)) == dt.datetime(
+        2027, 1, 4, 8, 30, tzinfo=JST
+    )
 
 
 @pytest.mark.parametrize(
     ("break_it", "named"),
     [
         (lambda d: d["hotlines"][2].pop("verified_at"), "hotlines.2.verified_at"),
-        (lambda d: d["agencies"][0]["office_hours"].update(mon=["nine", "five"]), "agencies.0.office_hours.mon"),
+        (
+            lambda d: d["agencies"][0]["office_hours"].update(mon=["nine", "five"]),
+            "agencies.0.office_hours.mon",
+        ),
         (lambda d: d.update(code="12"), "code"),
         (lambda d: d.update(retention_days=0), "retention_days"),
     ],
 )
-def test_a_broken_city_yaml_stops_start_up_naming_the_field(tmp_path: Path, break_it, named: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_city_yaml_stops_start_up_naming_the_field(
+    tmp_path: Path, break_it, named: str
+) -> None:  # type: ignore[no-untyped-def]
     data = yaml.safe_load(DEMO_CITY.read_text(encoding="utf-8"))
     break_it(data)
     path = tmp_path / "city.yaml"
@@ -59,7 +66,9 @@ def test_more_than_one_worker_without_redis_is_refused() -> None:
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TOBIRA_", "LINE_"))}
-    env.update({"TOBIRA_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "TOBIRA_SECRET_KEY": "k" * 32})
+    env.update(
+        {"TOBIRA_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "TOBIRA_SECRET_KEY": "k" * 32}
+    )
     env.update(extra)
     return env
 
@@ -134,5 +143,7 @@ def test_serve_without_a_secret_key_stops_with_a_message_naming_it(tmp_path: Pat
 
 def test_the_two_readme_commands_are_its_first_lines() -> None:
     head = (REPO / "README.md").read_text(encoding="utf-8").splitlines()[:12]
-    assert any("./scripts/demo" in line for line in head) and any("./scripts/test" in line for line in head)
+    assert any("./scripts/demo" in line for line in head) and any(
+        "./scripts/test" in line for line in head
+    )
     assert "./scripts/test" in (REPO / ".ci" / "run").read_text() and shutil.which("bash")

@@ -14,7 +14,12 @@ from sqlalchemy.engine import make_url
 from bot.db import checkpoint_bytes
 from tests.resident import Resident
 
-PHONE, EMAIL, NAME, MYNUMBER = "090-3141-5926", "kazuko.yamamoto@example.jp", "山本和子", "1234 5678 9018"
+PHONE, EMAIL, NAME, MYNUMBER = (
+    "090-3141-5926",
+    "kazuko.yamamoto@example.jp",
+    "山本和子",
+    "1234 5678 9018",
+)
 
 
 async def test_a_conversation_keeps_bounded_checkpoint_storage_over_500_turns(app: Any) -> None:
@@ -47,11 +52,16 @@ def _sqlite_bytes(url: str) -> bytes:
 def _postgres_dump(url: str) -> bytes:
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     try:
-        return subprocess.run(["pg_dump", "--data-only", conninfo], check=True, capture_output=True).stdout
+        return subprocess.run(
+            ["pg_dump", "--data-only", conninfo], check=True, capture_output=True
+        ).stdout
     except FileNotFoundError:
         chunks = []
         with psycopg.connect(conninfo) as conn:
-            tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname='public'")]
+            tables = [
+                r[0]
+                for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname='public'")
+            ]
             for table in tables:
                 with conn.cursor().copy(f'COPY "{table}" TO STDOUT') as copy:
                     chunks.extend(bytes(block) for block in copy)
