@@ -1,0 +1,283 @@
+"""Staff authentication for the console: argon2 password hashes, lockout after repeated
+failures, server-side sessions (cookie for pages, bearer token for the JSON API) and CSRF tokens.
+
+Sessions live in SQL (only a hash of the token is stored) so every worker process sees the same
+sign-ins and a sign-out or a deactivated account takes effect everywhere at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from fastapi import HTTPException, Request
+from sqlalchemy import delete, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handoff.models import Staff, StaffSession, utcnow
+
+ROLES = ("staff", "supervisor", "admin")
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+ROLE_LABELS = {"staff": "相談員", "supervisor": "スーパーバイザー", "admin": "管理者"}
+
+# The sixth wrong password in a row locks the account for LOCK_FOR.
+MAX_FAILED_LOGINS = 6
+LOCK_FOR = dt.timedelta(minutes=15)
+SESSION_FOR = dt.timedelta(hours=10)
+MIN_PASSWORD_LENGTH = 10
+
+COOKIE_NAME = "tobira_console"
+PRE_COOKIE_NAME = "tobira_console_pre"  # binds the login form's CSRF token before sign-in
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both paths cost one argon2 verification.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class AuthError(ValueError):
+    pass
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください")
+
+
+async def create_staff(
+    session: AsyncSession, username: str, password: str, role: str, agency_id: str = ""
+) -> Staff:
+    """Add a console account (``tobira staff add`` and the admin page call this)."""
+    username = username.strip()
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        raise AuthError("ユーザー名は空白を含まない64文字以内にしてください")
+    if role not in ROLES:
+        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+    check_password_policy(password)
+    existing = (await session.exec(select(Staff).where(Staff.username == username))).first()
+    if existing is not None:
+        raise AuthError(f"ユーザー名 {username} は既に使われています")
+    staff = Staff(
+        username=username, password_hash=hash_password(password), role=role, agency_id=agency_id
+    )
+    session.add(staff)
+    await session.flush()
+    return staff
+
+
+async def set_password(session: AsyncSession, staff: Staff, password: str) -> None:
+    check_password_policy(password)
+    staff.password_hash = hash_password(password)
+    staff.failed_logins = 0
+    staff.locked_until = None
+    session.add(staff)
+    await end_sessions(session, staff.id)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def is_locked(staff: Staff, now: dt.datetime | None = None) -> bool:
+    until = _aware(staff.locked_until)
+    return until is not None and until > (now or utcnow())
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    staff: Staff | None
+    reason: str  # ok | bad | locked | inactive
+
+
+async def authenticate(session: AsyncSession, username: str, password: str) -> LoginResult:
+    """Check a password. Wrong passwords are counted atomically in SQL, so attempts spread over
+    several workers still lock the account on the sixth."""
+    staff = (await session.exec(select(Staff).where(Staff.username == username.strip()))).first()
+    if staff is None:
+        _verify(_DUMMY_HASH, password)
+        return LoginResult(None, "bad")
+    if is_locked(staff):
+        return LoginResult(staff, "locked")
+    if not _verify(staff.password_hash, password):
+        result = await session.exec(
+            update(Staff)
+            .where(col(Staff.id) == staff.id)
+            .values(failed_logins=col(Staff.failed_logins) + 1)
+            .returning(col(Staff.failed_logins))
+        )
+        failed = int(result.scalar_one())
+        if failed >= MAX_FAILED_LOGINS:
+            await session.exec(
+                update(Staff)
+                .where(col(Staff.id) == staff.id)
+                .values(failed_logins=0, locked_until=utcnow() + LOCK_FOR)
+            )
+            return LoginResult(staff, "locked")
+        return LoginResult(staff, "bad")
+    if not staff.active:
+        return LoginResult(staff, "inactive")
+    staff.failed_logins = 0
+    staff.locked_until = None
+    if _hasher.check_needs_rehash(staff.password_hash):
+        staff.password_hash = hash_password(password)
+    session.add(staff)
+    return LoginResult(staff, "ok")
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+# ---------------------------------------------------------------------------- sessions
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def start_session(session: AsyncSession, staff: Staff, kind: str) -> str:
+    """A new random token; the database keeps only its SHA-256."""
+    assert staff.id is not None
+    token = secrets.token_urlsafe(32)
+    session.add(
+        StaffSession(
+            token_hash=_token_hash(token),
+            staff_id=staff.id,
+            kind=kind,
+            expires_at=utcnow() + SESSION_FOR,
+        )
+    )
+    await session.exec(delete(StaffSession).where(col(StaffSession.expires_at) < utcnow()))
+    return token
+
+
+async def end_session(session: AsyncSession, token_hash: str) -> None:
+    await session.exec(delete(StaffSession).where(col(StaffSession.token_hash) == token_hash))
+
+
+async def end_sessions(session: AsyncSession, staff_id: int | None) -> None:
+    await session.exec(delete(StaffSession).where(col(StaffSession.staff_id) == staff_id))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in caseworker of one request."""
+
+    staff_id: int
+    username: str
+    role: str
+    agency_id: str
+    token_hash: str
+    via: str  # cookie | bearer
+
+    def at_least(self, role: str) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+async def principal_for_token(session: AsyncSession, token: str, via: str) -> Principal | None:
+    if not token or len(token) > 200:
+        return None
+    return await principal_for_hash(session, _token_hash(token), via)
+
+
+async def principal_for_hash(session: AsyncSession, token_hash: str, via: str) -> Principal | None:
+    row = await session.get(StaffSession, token_hash)
+    if row is None or row.kind != via:
+        return None
+    expires = _aware(row.expires_at)
+    if expires is None or expires <= utcnow():
+        await end_session(session, token_hash)
+        return None
+    staff = await session.get(Staff, row.staff_id)
+    if staff is None or not staff.active or staff.role not in ROLES:
+        return None
+    assert staff.id is not None
+    return Principal(
+        staff_id=staff.id,
+        username=staff.username,
+        role=staff.role,
+        agency_id=staff.agency_id,
+        token_hash=token_hash,
+        via=via,
+    )
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+async def principal_from_request(request: Request, *, allow_bearer: bool) -> Principal | None:
+    """The caller, from the session cookie or (for the JSON API) a bearer token."""
+    cached: Principal | None = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    token = bearer_token(request) if allow_bearer else None
+    via = "bearer"
+    if token is None:
+        token = request.cookies.get(COOKIE_NAME)
+        via = "cookie"
+    if not token:
+        return None
+    async with request.app.state.db.session() as session:
+        principal = await principal_for_token(session, token, via)
+    request.state.principal = principal
+    return principal
+
+
+# ---------------------------------------------------------------------------- CSRF
+
+
+def _secret(app: Any) -> bytes:
+    return bytes(app.state.settings.secret_key.get_secret_value().encode())
+
+
+def csrf_token(app: Any, binding: str) -> str:
+    """An HMAC of the session (or pre-login) binding: forms and fetch() send it back."""
+    return hmac.new(_secret(app), f"tobira/csrf/v1:{binding}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_valid(app: Any, binding: str | None, supplied: str | None) -> bool:
+    if not binding or not supplied:
+        return False
+    return hmac.compare_digest(csrf_token(app, binding), supplied)
+
+
+async def require_csrf(request: Request, principal: Principal) -> None:
+    """Refuse a state-changing request that does not carry this session's CSRF token.
+
+    Bearer-token calls carry no ambient credentials, so they need none."""
+    if principal.via == "bearer":
+        return
+    supplied = request.headers.get(CSRF_HEADER)
+    if supplied is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        supplied = value if isinstance(value, str) else None
+    if not csrf_valid(request.app, principal.token_hash, supplied):
+        raise HTTPException(status_code=403, detail="CSRF token missing or invalid")

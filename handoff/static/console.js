@@ -1,0 +1,130 @@
+// Console live updates. Plain JavaScript, same origin only; resident text is only ever set
+// with textContent so nothing a resident typed can become markup.
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var page = body.getAttribute("data-page");
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
+
+  function setStatus(text) {
+    var el = document.getElementById("live-status");
+    if (el) { el.textContent = text; }
+  }
+
+  function onQueuePage() {
+    var container = document.getElementById("queue-tables");
+    var refreshing = false;
+    var again = false;
+    var baseTitle = document.title;
+
+    function refresh() {
+      if (refreshing) { again = true; return; }
+      refreshing = true;
+      fetch("/console/queue/rows", { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) {
+          if (r.redirected || r.status === 401) { window.location.assign("/console/login"); return null; }
+          return r.ok ? r.text() : null;
+        })
+        .then(function (html) {
+          // The fragment is rendered (and escaped) by the server's templates.
+          if (html !== null && html !== undefined) { container.innerHTML = html; }
+          var count = document.getElementById("waiting-count");
+          var n = count ? parseInt(count.textContent, 10) || 0 : 0;
+          document.title = (n > 0 ? "(" + n + ") " : "") + baseTitle;
+        })
+        .finally(function () {
+          refreshing = false;
+          if (again) { again = false; refresh(); }
+        });
+    }
+
+    var source = new EventSource("/console/events/queue");
+    source.addEventListener("ready", function () { setStatus("自動更新：接続中"); });
+    ["handoff_new", "handoff_withdrawn", "handoff_deleted", "handoff_state", "handoff_level", "handoff_opened"]
+      .forEach(function (name) { source.addEventListener(name, refresh); });
+    source.onerror = function () { setStatus("自動更新：再接続しています…"); };
+  }
+
+  function appendMessage(list, role, text, at) {
+    var labels = { resident: "相談者", staff: "相談員", bot: "ボット" };
+    var li = document.createElement("li");
+    li.className = "msg " + (labels[role] ? role : "other");
+    var who = document.createElement("span");
+    who.className = "who";
+    who.textContent = labels[role] || "";
+    var when = document.createElement("span");
+    when.className = "at";
+    when.textContent = at ? new Date(at).toLocaleString("ja-JP", { timeZone: "Asia/Tokyo" }) : "";
+    var span = document.createElement("span");
+    span.className = "text";
+    span.textContent = text || "";
+    li.appendChild(who);
+    li.appendChild(when);
+    li.appendChild(span);
+    list.appendChild(li);
+    li.scrollIntoView({ block: "nearest" });
+  }
+
+  function onHandoffPage() {
+    var id = body.getAttribute("data-handoff");
+    var list = document.getElementById("messages");
+    var form = document.getElementById("reply-form");
+    var stateEl = document.getElementById("state");
+    var status = document.getElementById("send-status");
+
+    if (body.getAttribute("data-see-chat") === "yes" && list) {
+      var source = new EventSource("/console/handoffs/" + encodeURIComponent(id) + "/events");
+      source.addEventListener("message", function (e) {
+        var data = {};
+        try { data = JSON.parse(e.data); } catch (err) { return; }
+        appendMessage(list, data.role, data.text || data.code || "", data.at);
+      });
+      source.addEventListener("state", function (e) {
+        var data = {};
+        try { data = JSON.parse(e.data); } catch (err) { return; }
+        if (data.state && data.state !== body.getAttribute("data-state")) {
+          body.setAttribute("data-state", data.state);
+          if (stateEl) { stateEl.textContent = "状態：更新されました（再読み込みしてください）"; }
+        }
+      });
+    }
+
+    if (form) {
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        var box = document.getElementById("reply");
+        var text = box.value;
+        if (!text.trim()) { return; }
+        var button = document.getElementById("send");
+        button.disabled = true;
+        if (status) { status.textContent = "送信中…"; }
+        fetch("/api/console/handoffs/" + encodeURIComponent(id) + "/messages", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: JSON.stringify({ text: text })
+        }).then(function (r) {
+          return r.json().catch(function () { return {}; }).then(function (data) {
+            if (!r.ok) {
+              if (status) { status.textContent = (data && data.detail) || "送信できませんでした"; }
+              return;
+            }
+            box.value = "";
+            if (status) { status.textContent = "送信しました"; }
+            if (data.state && data.state !== body.getAttribute("data-state")) {
+              body.setAttribute("data-state", data.state);
+              if (stateEl) { stateEl.textContent = "状態：チャット中"; }
+            }
+          });
+        }).catch(function () {
+          if (status) { status.textContent = "送信できませんでした"; }
+        }).finally(function () { button.disabled = false; });
+      });
+    }
+  }
+
+  if (page === "queue") { onQueuePage(); }
+  if (page === "handoff") { onHandoffPage(); }
+})();
