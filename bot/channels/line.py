@@ -42,6 +42,8 @@ from linebot.v3.messaging import (
 from linebot.v3.messaging.exceptions import ApiException
 from prometheus_client import Counter, Histogram
 from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.line_dispatch import KeyedDispatcher
@@ -66,6 +68,7 @@ LOADING_SECONDS = 20
 DEDUPE_TTL = 3 * 24 * 3600  # seconds an event id is remembered
 MAX_PENDING = 10_000  # events accepted but not yet processed, across all residents
 DRAIN_ON_SHUTDOWN = 10.0
+RECORD_EVERY = 0.5  # seconds between batched writes of fresh event ids (no Redis)
 UNSUPPORTED = {"sticker", "image", "video", "audio", "file", "location"}
 
 WEBHOOKS = Counter("tobira_line_webhooks_total", "LINE webhook requests", ["outcome"])
@@ -90,7 +93,7 @@ class Job:
     reply_token: str | None
     received: float  # time.monotonic() when the webhook arrived
     sent_at: float  # the event's timestamp (epoch seconds), from LINE
-    durable_claim: bool  # claim the event id in SQL before running (no Redis to remember it)
+    durable_claim: bool  # claim the event id in SQL before running: a redelivery, no Redis
 
 
 class Undeliverable(Exception):
@@ -162,6 +165,8 @@ class LineChannel:
         self._client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._recorder: asyncio.Task[None] | None = None
+        self._to_record: list[str] = []  # fresh event ids to remember in SQL (no Redis)
         self._background: set[asyncio.Task[Any]] = set()
 
     # ---- life cycle -------------------------------------------------------------------------
@@ -169,6 +174,10 @@ class LineChannel:
         self._client, self.api = make_api(self.settings)
         self._dispatcher.start()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="line-dedupe-sweeper")
+        if self.redis is None:
+            self._recorder = asyncio.create_task(
+                self._record_forever(), name="line-dedupe-recorder"
+            )
         self.accepting = True
 
     async def stop(self) -> None:
@@ -176,11 +185,12 @@ class LineChannel:
         if not await self._dispatcher.drain(DRAIN_ON_SHUTDOWN):
             log.warning("line: %d events still queued at shutdown", self._dispatcher.pending)
         await self._dispatcher.stop()
-        for task in [self._sweeper, *self._background]:
+        for task in [self._sweeper, self._recorder, *self._background]:
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+        await self._record_now()
         if self._client is not None:
             await self._client.close()
 
@@ -228,7 +238,9 @@ class LineChannel:
         if inbound is None:
             EVENTS.labels(etype, "ignored").inc()
             return 200
-        claimed = await self._claim_fast(event_id)
+        context = getattr(event, "delivery_context", None)
+        redelivered = bool(getattr(context, "is_redelivery", False))
+        claimed = await self._claim_fast(event_id, redelivered)
         if claimed is False:
             EVENTS.labels(etype, "duplicate").inc()
             log.info("line: event %s redelivered, already taken", event_id)
@@ -240,7 +252,7 @@ class LineChannel:
             reply_token=getattr(event, "reply_token", None),
             received=received,
             sent_at=(getattr(event, "timestamp", 0) or 0) / 1000,
-            durable_claim=claimed is None,
+            durable_claim=claimed is None and redelivered,
         )
         if not self._dispatcher.submit(user_id, job):
             await self._release(event_id)
@@ -253,7 +265,7 @@ class LineChannel:
         EVENTS.labels(etype, "queued").inc()
         return 200
 
-    async def _claim_fast(self, event_id: str) -> bool | None:
+    async def _claim_fast(self, event_id: str, redelivered: bool) -> bool | None:
         """True: first sighting, remembered in Redis. False: seen before. None: first sighting
         in this process; the worker must claim it durably in SQL before running it."""
         if event_id in self._recent:
@@ -262,6 +274,8 @@ class LineChannel:
         if len(self._recent) > 200_000:
             self._recent.popitem(last=False)
         if self.redis is None:
+            if not redelivered:  # a redelivery is claimed by the worker itself, before it runs
+                self._to_record.append(event_id)
             return None
         try:
             fresh = await self.redis.set(
@@ -269,6 +283,8 @@ class LineChannel:
             )
         except Exception as exc:
             log.warning("line: redis dedupe unavailable (%s); using SQL", type(exc).__name__)
+            if not redelivered:
+                self._to_record.append(event_id)
             return None
         return bool(fresh)
 
@@ -277,6 +293,35 @@ class LineChannel:
         if self.redis is not None:
             with contextlib.suppress(Exception):
                 await self.redis.delete(f"tobira:line:event:{event_id}")
+
+    async def _record_forever(self) -> None:
+        """Remember fresh event ids in SQL in batches, off the reply path: only a redelivery
+        (``deliveryContext.isRedelivery``) ever needs to look them up, and within this process
+        the in-memory set already answers."""
+        while True:
+            await asyncio.sleep(RECORD_EVERY)
+            await self._record_now()
+
+    async def _record_now(self) -> None:
+        if not self._to_record:
+            return
+        batch, self._to_record = self._to_record, []
+        dialect = self.db.engine.dialect.name
+        insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+        now = dt.datetime.now(dt.UTC)
+        try:
+            async with self.db.session() as s:
+                for i in range(0, len(batch), 500):
+                    rows = [{"event_id": e, "at": now} for e in batch[i : i + 500]]
+                    statement = (
+                        insert(ProcessedEvent)
+                        .values(rows)
+                        .on_conflict_do_nothing(index_elements=["event_id"])
+                    )
+                    await s.exec(statement)  # type: ignore[call-overload]
+        except Exception as exc:
+            log.warning("line: could not record %d event ids: %s", len(batch), type(exc).__name__)
+            self._to_record[:0] = batch[-10_000:]
 
     async def _claim_durably(self, event_id: str) -> bool:
         try:
