@@ -135,7 +135,7 @@ _CARD_RE = re.compile(r"(?<![\d\-])\d{4}([ \-]?)\d{4}\1\d{4}\1\d{2,4}(?!\d)")
 _ACCOUNT_NUM_RE = re.compile(r"(?<![\d\-.,/])\d{1,8}(?:[ \-]\d{1,10}){0,2}(?![\d,./:])"
                              r"(?!\s?(?:円|万|千|歳|才|さい|年|月|日|時|分|秒|人|件|回|か月|ヶ月|階|号|番|%|％|cm|kg))")
 _ACCOUNT_WORDS = re.compile(
-    r"(?P<neg>受付|整理|管理|会員|注文|品番|型番|No\.?|receipt|電話|TEL|携帯|FAX|でんわ|番号札)"
+    r"(?P<neg>(?:受付|整理|管理|会員|注文|申請|予約|問い合わせ)(?:番号|No\.?)?|品番|型番|No\.?|receipt|電話|TEL|携帯|FAX|でんわ|番号札)"
     r"|(?P<pos>口座|普通|当座|貯蓄|記号|番号|被保険者|保険証|年金|手帳|通帳|振込|カード|account|card)",
     re.I)
 
@@ -260,8 +260,8 @@ def find_urls(art: SudachiArtifacts) -> list[Hit]:
 
 _HANDLE_AT = re.compile(r"(?<![A-Za-z0-9._%+\-@/])@[A-Za-z0-9_][A-Za-z0-9._\-]{1,29}")
 _HANDLE = re.compile(r"(?<![A-Za-z0-9._@/\-])[A-Za-z0-9][A-Za-z0-9._\-]{2,30}(?![A-Za-z0-9@])")
-_SNS_CONTEXT = re.compile(r"LINE|ライン|らいん|ID|ＩＤ|インスタ|Instagram|insta|TikTok|ティックトック|"
-                          r"Twitter|ツイッター|(?<![A-Za-z])X(?![A-Za-z])|アカウント|account|handle|DM|SNS", re.I)
+_SNS_CONTEXT = re.compile(r"(?<![A-Za-z])(?:LINE|Line|ID|Id|X|DM|SNS)(?![A-Za-z])|ライン|らいん|インスタ|ティックトック|"
+                          r"ツイッター|アカウント|(?i:instagram|insta|tiktok|twitter|account|handle)")
 _HANDLE_STOP = re.compile(r"^(?:[A-Z]{1,4}\d{0,2}|\d+[A-Za-z]{0,2}|p\.m|a\.m|e\.g|i\.e|No\.?\d*|Co|Ltd|TEL|FAX)$",
                           re.I)
 
@@ -306,7 +306,7 @@ _ADDR_SUFFIX_END = re.compile(r"(?:都|道|府|県|市|区|町|村|郡|字|台|�
 _ADDR_LABELS = frozenset({"住所", "じゅうしょ", "実家", "義実家", "自宅", "住まい", "家", "所在地", "現住所",
                           "ところ", "地区", "担当地区", "連絡先", "電話", "携帯", "番号", "でんわ", "TEL", "郵便番号"})
 _BUILDING_RE = re.compile(
-    rf"(?:の\d+)?(?: ?(?P<b>[{KATA}{KANJI}{HIRA}A-Za-z・]{{1,20}}?) ?(?P<r>\d{{1,5}}(?:-\d{{1,5}})?(?:号室|号|F|階)?)(?![\d\-]))?")
+    rf"(?:の\d+)?(?: ?(?P<b>[{KATA}{KANJI}{HIRA}A-Za-z・]{{1,20}}?)? ?(?P<r>\d{{1,5}}(?:-\d{{1,5}})?(?:号室|号|F|階)?)(?![\d\-人歳才年月日時回件個万円名]))?")
 _EN_ADDR = re.compile(
     r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}, ?)?"
     r"\d{1,4}(?:-\d{1,4}){1,3} [A-Z][A-Za-z]+(?:-[a-z]+)?(?:, ?[A-Z][A-Za-z]+(?:-[a-z]+)?(?![A-Za-z]| city)){0,3}"
@@ -345,6 +345,55 @@ def _structured(art: SudachiArtifacts) -> list[Hit]:
     return hits
 
 
+_PLACEY = re.compile(r"都|道|府|県|市|区|町|村|郡|字|台|丘|団地|だんち|ちょう|まち|むら|ぐん|けん|条|丁目|[ぁ-ゖ]し$|[ぁ-ゖ]し |[ぁ-ゖ]く ")
+_KANA_WORD_BEFORE = re.compile(f"([{HIRA}{KATA}{KANJI}]{{2,12}}) $")
+_KANA_ADDR_END = re.compile(r"(?:し|く|ちょう|まち|むら|ぐん|けん|と|ふ|どう|だんち|ちょうめ|[都道府県市区町村郡])$")
+_ADDR_BAD_START = re.compile(r"^(?:の|に|で|は|が|を|へ|と|から|まで|も|や|です|ます)")
+_ADDR_NUM_ONLY = re.compile(rf"(?<=[{KANJI}{HIRA}{KATA}])\d{{1,5}}(?:-\d{{1,5}})*"
+                            r"(?![\d\-.,/:年月日時歳才円万千人件回個分%度割倍号室階名])")
+
+
+def _left_extend(art: SudachiArtifacts, a_start: int) -> tuple[int, list[Tok]]:
+    """Walk left from an address anchor over place-like tokens; return the new start."""
+    t, toks = art.text, art.toks
+    i = _tok_index_at(toks, a_start) - 1
+    start = a_start
+    parts: list[Tok] = []
+    while i >= 0:
+        tok = toks[i]
+        if tok.end != start:
+            break
+        if tok.pos[0] == "空白":
+            break
+        if not _addressy(tok):
+            if tok.surface in ("が", "ヶ", "ケ", "ノ", "の") and parts and parts[-1].surface[:1] in "丘谷崎原関浜島尾森岡":
+                parts.append(tok)
+                start = tok.start
+                i -= 1
+                continue
+            break
+        if tok.pos[1] == "数詞" and not re.fullmatch(r"[0-9]+", tok.surface) or (
+                tok.pos[1] == "数詞" and t[tok.end : tok.end + 1] not in "条"):
+            break
+        parts.append(tok)
+        start = tok.start
+        i -= 1
+    # space-separated words (やさしい日本語: かわぐちし さかえちょう 2-8-5)
+    first = True
+    while True:
+        m = _KANA_WORD_BEFORE.search(t, max(0, start - 14), start + 1) if start > 0 and t[start - 1] == " " else None
+        if not m or m.end() != start:
+            break
+        word = m.group(1)
+        if word in _ADDR_LABELS or word.endswith(("じゅうしょ", "ところ", "住所")):
+            break
+        if not (_KANA_ADDR_END.search(word) or (first and start == a_start)):
+            break
+        start = m.start(1)
+        first = False
+    return start, parts
+
+
 def find_addresses(art: SudachiArtifacts) -> list[Hit]:
     t, d, toks = art.text, art.digits, art.toks
     taken = _structured(art)
@@ -353,68 +402,42 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
     def overlaps(s: int, e: int) -> bool:
         return any(s < he and hs < e for _, hs, he, _ in taken)
 
+    anchors: list[tuple[int, int, bool]] = []
     for m in _ADDR_ANCHOR.finditer(d):
         a_start, a_end = m.start(), m.end()
+        # "本町3丁目5番地の五十嵐さん": の + kanji digit is not a house number
+        seg = t[a_start:a_end]
+        cut = re.search(r"の(?![0-9])", seg)
+        if cut:
+            a_end = a_start + cut.start()
+        dashed = "-" in t[a_start:a_end] and not re.search("丁目|番|号|丁|条", t[a_start:a_end])
+        anchors.append((a_start, a_end, dashed))
+    for m in _ADDR_NUM_ONLY.finditer(t):
+        anchors.append((m.start(), m.end(), True))
+    for a_start, a_end, dashed in sorted(set(anchors)):
         if overlaps(a_start, a_end):
             continue
-        dashed = "-" in m.group() and not re.search("丁目|番|号|丁|条", m.group())
         if a_start > 0 and d[a_start - 1] in "-./:" or re.search(r"[A-Za-z]-?$", d[max(0, a_start - 2) : a_start]):
             continue
-        # walk left over place-like tokens
-        i = _tok_index_at(toks, a_start) - 1
-        start = a_start
-        parts: list[Tok] = []
-        while i >= 0:
-            tok = toks[i]
-            if tok.end < start - 1 or tok.end > start:
-                break
-            if tok.pos[0] == "空白":
-                prev = toks[i - 1] if i > 0 else None
-                if prev is None or prev.end != tok.start:
-                    break
-                adjacent = start == a_start
-                if not (adjacent or _ADDR_SUFFIX_END.search(prev.surface)) or not _addressy(prev):
-                    break
-                if prev.pos[0] == "名詞" and prev.pos[1] == "数詞":
-                    break
-                start = tok.start
-                i -= 1
-                continue
-            if not _addressy(tok):
-                # "ひばりが丘" / "東が丘": が inside a place name
-                if tok.surface in ("が", "ヶ", "ケ", "ノ") and parts and parts[-1].surface[:1] in "丘谷崎原関浜島尾森岡":
-                    parts.append(tok)
-                    start = tok.start
-                    i -= 1
-                    continue
-                break
-            if tok.pos[1] == "数詞" and not (parts and parts[-1].surface.startswith(("条", "丁"))):
-                if not re.fullmatch(r"[0-9]+", tok.surface) or not t[tok.end : tok.end + 1] in "条":
-                    break
-            parts.append(tok)
-            start = tok.start
-            i -= 1
+        start, parts = _left_extend(art, a_start)
         left = t[start:a_start].strip()
+        if _ADDR_BAD_START.match(left):
+            continue
         if dashed:
-            if not left:
+            if not left or not (any(p.is_place for p in parts) or _PLACEY.search(left + " ")):
                 continue
-            placey = any(p.is_place for p in parts) or bool(
-                re.search(r"(都|道|府|県|市|区|町|村|郡|字|台|丘|団地|だんち|ちょう|まち|し|ぐん)$", left)) or bool(
-                re.search(r"(市|区|町|村|郡)", left))
-            if not placey:
-                continue
-        elif not left and not re.search("番地|丁目|号棟", m.group()):
+        elif not left and not re.search("番地|丁目|号棟", t[a_start:a_end]):
             continue
         # extend right over building and room
         end = a_end
-        b = _BUILDING_RE.match(d, a_end)
+        b = _BUILDING_RE.match(t, a_end)
         if b and b.group("r"):
             bname = b.group("b") or ""
-            if not _PARTICLES_END.fullmatch(bname) and not re.match(f"^[{HIRA}]{{1,2}}$", bname):
+            if not bname or (re.match(f"[{KATA}{KANJI}A-Za-z]", bname)
+                             and not re.search("から|まで|です|ます|ので|けど", bname)):
                 end = b.end()
-        elif b and b.group().startswith("の"):
-            end = b.end()
-        # drop a trailing space
+        elif b and re.match(r"の\d", b.group()):
+            end = a_end + len(re.match(r"の\d+", b.group()).group())  # type: ignore[union-attr]
         while end > start and t[end - 1] == " ":
             end -= 1
         out.append(("ADDRESS", start, end, 0.8))
@@ -438,9 +461,9 @@ _ORG_SUFFIXES = ("病院", "クリニック", "医院", "歯科", "心療内科"
                  "高等学校", "中学", "大学", "専門学校", "学園", "高等部", "中等部", "学院", "保育園", "保育所",
                  "幼稚園", "こども園", "作業所", "薬局", "ステーション", "苑", "荘", "工業", "運輸", "物流", "精機",
                  "精電", "工務店", "商事", "産業", "建設", "製作所", "株式会社", "有限会社", "合同会社", "店",
-                 "しょうがっこう", "ちゅうがっこう", "こうこう", "びょういん", "だいがく", "ホーム", "の里", "の郷",
-                 "電機", "電子", "食品", "商店", "ホテル", "会館")
-_ORG_SINGLE_SUFFIX = frozenset({"里", "郷", "苑", "荘"})
+                 "しょうがっこう", "ちゅうがっこう", "こうこう", "びょういん", "だいがく", "の里", "の郷",
+                 "電機", "電子", "食品", "商店", "ホテル", "会館", "学校")
+_ORG_SINGLE_SUFFIX = frozenset({"里", "郷", "苑", "荘", "店"})
 _ORG_PREFIXES = ("株式会社", "有限会社", "合同会社", "医療法人", "社会福祉法人", "特養", "老健", "デイサービス",
                  "デイケア", "グループホーム", "ケアプランセンター", "特別養護老人ホーム", "介護老人保健施設",
                  "サービス付き高齢者向け住宅", "サ高住", "有料老人ホーム", "カフェ", "スーパー", "ベーカリー",
@@ -452,7 +475,8 @@ _ORG_GENERIC = frozenset({"県立", "市立", "区立", "町立", "村立", "都
                           "地元", "近所", "近く", "同じ", "別", "前", "今", "元", "昔", "精神", "精神科", "専門", "看護",
                           "こども", "子ども", "小児", "地域", "市内", "市", "区", "県", "町", "新しい", "大きな", "通信制",
                           "定時制", "高", "中", "小", "第", "本", "支", "各", "某", "学校", "会社", "ほか", "他", "次",
-                          "一般", "普通", "近い", "遠い", "入院", "通院", "老人", "介護", "医療", "福祉", "夜間"})
+                          "一般", "普通", "近い", "遠い", "入院", "通院", "老人", "介護", "医療", "福祉", "夜間", "お", "ご", "本",
+                          "支", "この", "その", "あの", "どの", "うち", "家", "実家", "近所の", "行きつけ", "かかりつけ"})
 _BANKISH = re.compile(r"銀行|信用金庫|信金|信用組合|労働金庫|労金|ゆうちょ|郵便局|農協|JA|役所|役場|事務所|法テラス"
                       r"|保健所|児童相談所|警察|交番|消防|ハローワーク|家族会|社会福祉協議会|社協|包括支援")
 _EN_ORG = re.compile(
@@ -467,8 +491,8 @@ _EN_ORG_STOP = frozenset({"I", "My", "Our", "The", "A", "An", "Hi", "Hello", "De
 def _orgish(tok: Tok) -> bool:
     p = tok.pos
     if p[0] in ("名詞", "接頭辞", "接尾辞") or tok.oov:
-        return p[1] != "数詞" or True
-    if p[0] in ("副詞", "形状詞") and _KANA_RE.match(tok.surface):
+        return True
+    if p[0] in ("副詞", "形状詞", "形容詞") and _KANA_RE.match(tok.surface):
         return True
     if tok.surface == "・":
         return True
@@ -482,72 +506,96 @@ def _is_suffix(tok: Tok) -> bool:
     return any(s.endswith(x) for x in _ORG_SUFFIXES if len(x) > 1) and s not in ("大学生", "中学生", "高校生", "小学生")
 
 
+def _is_prefix(tok: Tok) -> bool:
+    s = tok.surface
+    return s in _ORG_PREFIXES or any(s.startswith(p) and len(s) > len(p) for p in _ORG_PREFIXES[:4])
+
+
+_HIRA_ORG = re.compile(f"(?<![{HIRA}])[{HIRA}]{{2,8}}(?:しょうがっこう|ちゅうがっこう|こうこう|びょういん|だいがく|ほいくえん|ようちえん)")
+
+
+def _chain_end(toks: list[Tok], i: int) -> int:
+    """Index of the last token of the noun chain starting at i."""
+    n = len(toks)
+    j = i
+    while j + 1 < n:
+        nx = toks[j + 1]
+        if nx.start != toks[j].end:
+            break
+        if _orgish(nx) and nx.pos[0] != "助詞":
+            j += 1
+            continue
+        if nx.pos[0] == "助動詞" and _HIRA_RE.match(nx.surface) and j + 2 < n and _orgish(toks[j + 2]) and (
+                toks[j + 2].start == nx.end):
+            j += 1
+            continue
+        if nx.surface == "の" and j + 2 < n:
+            after = toks[j + 2]
+            single = len(after.surface) == 1 and _KANJI_RE.match(after.surface) is not None
+            nxt3 = toks[j + 3] if j + 3 < n else None
+            closes = nxt3 is None or not _orgish(nxt3) or _is_suffix(nxt3) or nxt3.start != after.end
+            if single and closes and re.match(f"^[{HIRA}{KATA}{KANJI}]+$", toks[j].surface) and (
+                    after.start == nx.end):
+                j += 2
+                continue
+        break
+    return j
+
+
 def find_orgs(art: SudachiArtifacts) -> list[Hit]:
     t, toks = art.text, art.toks
     out: list[Hit] = []
     n = len(toks)
-    # chains of noun-like tokens, allowing "Xの<one kanji>" inside a name (さくらの里, 麦の穂)
     i = 0
     while i < n:
-        if not _orgish(toks[i]) or toks[i].surface in ("の",):
+        if not _orgish(toks[i]) or toks[i].pos[0] == "助動詞":
             i += 1
             continue
-        j = i
-        chain = [toks[i]]
-        while j + 1 < n:
-            nx = toks[j + 1]
-            if nx.start != toks[j].end:
-                break
-            if _orgish(nx) and nx.pos[0] != "助詞":
-                chain.append(nx)
-                j += 1
-                continue
-            if nx.surface == "の" and j + 2 < n:
-                after = toks[j + 2]
-                single = len(after.surface) == 1 and _KANJI_RE.match(after.surface)
-                nxt3 = toks[j + 3] if j + 3 < n else None
-                closes = nxt3 is None or not _orgish(nxt3) or _is_suffix(nxt3) or nxt3.start != after.end
-                if single and closes and _KANA_RE.match(toks[j].surface + "") or (single and closes and _KANJI_RE.match(toks[j].surface) and len(chain) == 1):
-                    chain.extend([nx, after])
-                    j += 2
-                    continue
-            break
-        # find the last suffix in the chain / a prefix at its start
-        last_suffix = max((k for k, tk in enumerate(chain) if _is_suffix(tk)), default=-1)
-        first_suffix = min((k for k, tk in enumerate(chain) if _is_suffix(tk)), default=-1)
-        prefix_k = next((k for k, tk in enumerate(chain) if tk.surface in _ORG_PREFIXES
-                         or any(tk.surface.startswith(p) and len(tk.surface) > len(p) for p in _ORG_PREFIXES[:4])), -1)
+        j = _chain_end(toks, i)
+        chain = toks[i : j + 1]
+        # leading adverbs/adjectives are not part of a name unless the chain is just them + suffix
+        while len(chain) > 2 and chain[0].pos[0] in ("副詞", "形容詞", "形状詞"):
+            chain = chain[1:]
+        suffix_ks = [k for k, tk in enumerate(chain) if _is_suffix(tk)]
+        prefix_ks = [k for k, tk in enumerate(chain) if _is_prefix(tk)]
         span: tuple[int, int] | None = None
-        if last_suffix >= 0:
-            body = chain[:first_suffix]
-            body_text = "".join(tk.surface for tk in body)
-            # a bare suffix token may itself carry the name (中央病院, 港南店)
-            own = chain[first_suffix].surface
-            for suf in _ORG_SUFFIXES:
-                if own.endswith(suf) and len(own) > len(suf):
-                    body_text += own[: -len(suf)]
-                    break
-            meaningful = [tk for tk in body if tk.surface not in _ORG_GENERIC and tk.pos[1] != "数詞"]
-            if (meaningful or (body_text and body_text not in _ORG_GENERIC)) and not (
-                    body_text in _ORG_GENERIC):
-                span = (chain[0].start, chain[last_suffix].end)
-                # drop leading kinship/role words from the chain (母 / 息子)
-        elif prefix_k >= 0 and prefix_k < len(chain) - 1:
-            rest = chain[prefix_k + 1 :]
-            if any(tk.pos[1] != "数詞" for tk in rest):
-                span = (chain[prefix_k].start, chain[-1].end)
-        elif prefix_k >= 0 and any(chain[prefix_k].surface.startswith(p) and len(chain[prefix_k].surface) > len(p)
-                                   for p in _ORG_PREFIXES[:4]):
-            span = (chain[prefix_k].start, chain[-1].end)
+        if suffix_ks:
+            last = suffix_ks[-1]
+            body: list[str] = []
+            for k, tk in enumerate(chain[: last + 1]):
+                surf = tk.surface
+                if k in suffix_ks or k in prefix_ks:
+                    for aff in _ORG_SUFFIXES + _ORG_PREFIXES:
+                        if surf.endswith(aff) and len(surf) > len(aff) and k in suffix_ks:
+                            body.append(surf[: -len(aff)])
+                            break
+                        if surf.startswith(aff) and len(surf) > len(aff) and k in prefix_ks and k not in suffix_ks:
+                            body.append(surf[len(aff) :])
+                            break
+                    continue
+                if surf in _ORG_GENERIC or tk.pos[1] == "数詞" or tk.pos[2] == "副詞可能" or surf in _KIN:
+                    continue
+                body.append(surf)
+            body = [b for b in body if b and b not in _ORG_GENERIC]
+            if body:
+                span = (chain[0].start, chain[last].end)
+        if span is None and prefix_ks and prefix_ks[0] < len(chain) - 1:
+            rest = chain[prefix_ks[0] + 1 :]
+            if any(tk.pos[1] != "数詞" and tk.surface not in _ORG_GENERIC for tk in rest):
+                span = (chain[prefix_ks[0]].start, chain[-1].end)
+        if span is None and prefix_ks and any(
+                chain[k].surface != p and chain[k].surface.startswith(p) for k in prefix_ks for p in _ORG_PREFIXES[:4]):
+            span = (chain[prefix_ks[0]].start, chain[-1].end)
         if span is not None:
             s, e = span
-            text = t[s:e]
-            if not _BANKISH.search(text):
+            if not _BANKISH.search(t[s:e]):
                 ft = _FACILITY_TYPE.search(t[max(0, s - 24) : s])
                 if ft:
                     s = max(0, s - 24) + ft.start()
                 out.append(("ORG", s, e, 0.75))
         i = j + 1
+    for m in _HIRA_ORG.finditer(t):
+        out.append(("ORG", m.start(), m.end(), 0.7))
     for m in _EN_ORG.finditer(t):
         s, e = m.start(), m.end()
         words = t[s:e].split(" ")
@@ -613,7 +661,7 @@ def _name_like(engine: SudachiNlpEngine, tok: Tok) -> bool:
         return True
     if engine.name_capable(s):
         return True
-    return bool(_KANA_RE.match(s)) and 1 < len(s) <= 6 and tok.pos[0] in ("名詞", "形状詞", "副詞", "動詞", "形容詞", "感動詞", "接頭辞")
+    return bool(_KANA_RE.match(s)) and 1 < len(s) <= 6 and tok.pos[0] in ("名詞", "形状詞", "接頭辞")
 
 
 def _strong_name(engine: SudachiNlpEngine, tok: Tok) -> bool:
@@ -631,8 +679,10 @@ def _chunk(engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool) -> 
     ok = _name_like if lenient else _strong_name
     j = i
     parts = 0
-    while j < n and parts < 3 and toks[j].pos[0] not in ("空白", "補助記号", "助詞", "助動詞") and (
+    while j < n and parts < 3 and (j == i or toks[j].start == toks[j - 1].end) and toks[j].pos[0] not in (
+            "空白", "補助記号", "助詞", "助動詞") and (
             ok(engine, toks[j]) or (parts > 0 and _name_like(engine, toks[j]) and not toks[j].pos[1] == "数詞")
+            or (parts > 0 and toks[j].surface in ("子", "美", "江", "代") and _KATA_RE.match(toks[j - 1].surface))
             or (toks[j].surface == "・")):
         if toks[j].pos[1] == "数詞":
             break
@@ -642,11 +692,12 @@ def _chunk(engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool) -> 
         return None
     end = j
     # optional second part after a single space (姓 名)
-    if j + 1 < n and toks[j].pos[0] == "空白" and toks[j].end - toks[j].start == 1:
+    if j + 1 < n and toks[j].pos[0] == "空白" and toks[j].end - toks[j].start == 1 and toks[j].start == toks[j - 1].end:
         k = j + 1
         p2 = 0
-        while k < n and p2 < 3 and toks[k].pos[0] not in ("空白", "補助記号", "助詞", "助動詞") and _name_like(
-                engine, toks[k]) and toks[k].pos[1] != "数詞" and toks[k].start == (toks[k - 1].end):
+        while k < n and p2 < 3 and toks[k].pos[0] not in ("空白", "補助記号", "助詞", "助動詞") and (_name_like(
+                engine, toks[k]) or (p2 > 0 and toks[k].surface in ("子", "美", "江", "代", "恵"))) and toks[
+                k].pos[1] != "数詞" and toks[k].start == (toks[k - 1].end):
             k += 1
             p2 += 1
         if p2:
@@ -658,6 +709,105 @@ def _chunk(engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool) -> 
 
 def _kana_ok(s: str) -> bool:
     return s not in _KANA_STOP and not s.endswith(("です", "ます", "した", "ない"))
+
+
+_KIN_ALT = "|".join(sorted((re.escape(k) for k in _KIN if len(k) >= 1), key=len, reverse=True))
+_SELF_INTRO_RE = re.compile(
+    r"(?:^|(?<=[\n。、!！?？])|(?<=ております)|(?<=ています)|(?<=の)|(?<=の ))[ ]*"
+    r"(?:(?:わたし|私|ぼく|僕|あたし)(?:は|の名前は|の なまえは) ?)?"
+    r"(?P<n>[^\s、。\n!！?？:：()（）]{1,8}(?: [^\s、。\n!！?？:：()（）]{1,6})?) ?"
+    r"(?=です|と申します|ともうします|といいます|と いいます|と言います|でございます)")
+_AFTER_NO = re.compile(r"^(?:が|は|と|も|を|に|の|、|。|,|\(|（|ちゃん|くん|君|です|\n|$| )")
+_AFTER_WA = re.compile(r"^(?: ?(?:です|でした|だよ|って|っていう|という|と申|といい|でいい|でお願い|で大丈夫|ちゃん|くん|君|さん)"
+                       r"|で[、, ]|、|。|,|\(|（|\n|$| (?=\S))")
+_AFTER_LABEL = re.compile(r"^(?:\s|$|、|。|,|\(|（|\)|）|です|で[、, ]|が|は|と|も|を|に|の|ちゃん|くん|君|さん|\d)")
+_NAME_LABELS = frozenset({"名前", "なまえ", "お名前", "氏名", "ハンドルネーム", "名", "通称", "愛称", "あだ名", "あだな",
+                          "ニックネーム", "旧姓"})
+_HIRA_RUN = re.compile(f"[{HIRA}ー]{{2,5}}(?=が|は|を|に|も|の|と|で[、, ]|です|、|。|\\(|（|ちゃん|くん|君|って|\n|$)")
+
+
+def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
+                   add: Callable[[int, int, float], None]) -> None:
+    """KIN/label word followed by a name: 母：松本 キヨ / 息子の浩一（ / 主人は勝、/ 名前はれおん"""
+    t, toks = art.text, art.toks
+    n = len(toks)
+    tok = toks[i]
+    j = i + 1
+    if j >= n or toks[j].start != tok.end:
+        return
+    sep = toks[j].surface
+    label = tok.surface in _NAME_LABELS
+    if sep in ("：", ":", "（", "(") or toks[j].pos[0] == "空白":
+        form = "label"
+        j += 1
+        while j < n and toks[j].pos[0] == "空白":
+            j += 1
+    elif sep == "、":
+        form = "comma"
+        j += 1
+    elif sep == "の":
+        form = "no"
+        j += 1
+    elif sep == "は":
+        form = "wa"
+        j += 1
+        while j < n and toks[j].pos[0] == "空白":
+            j += 1
+    elif _strong_name(engine, toks[j]) and toks[j].is_name:
+        form = "direct"
+    else:
+        return
+    if j >= n:
+        return
+    first = toks[j]
+    if form in ("no", "wa") and first.start == toks[j - 1].end:
+        # hiragana names are split oddly by Sudachi: take the hiragana run up to a particle
+        m = _HIRA_RUN.match(t, first.start)
+        if m and _HIRA_RE.match(first.surface) and _kana_ok(m.group()) and not first.is_name:
+            if form == "no" or _AFTER_WA.match(t[m.end() : m.end() + 6]):
+                known = engine.known_common(m.group()) and not engine.name_capable(m.group())
+                if form == "no" or label or not known:
+                    add(m.start(), m.end(), 0.7)
+                return
+    if first.pos[1] == "数詞" or first.surface in _KIN or first.surface in _NOT_NAME:
+        return
+    span = _chunk(engine, toks, j, lenient=True)
+    if not span:
+        return
+    cand = [tk for tk in toks[j:] if tk.end <= span[1] and tk.pos[0] != "空白"]
+    strong = any(_strong_name(engine, tk) for tk in cand)
+    txt = t[span[0] : span[1]]
+    kana = all(_KANA_RE.match(tk.surface) for tk in cand) and _kana_ok(txt)
+    katakana_ok = all(_KATA_RE.match(tk.surface) for tk in cand) and not any(
+        engine.known_common(tk.surface) and not engine.name_capable(tk.surface) for tk in cand)
+    romaji = all(_ROMAJI_RE.match(tk.surface) for tk in cand)
+    after = t[span[1] : span[1] + 6]
+    if form == "no" or form == "comma" or form == "direct":
+        if not _AFTER_NO.match(after):
+            return
+        if not (strong or (kana and (not all(_KATA_RE.match(tk.surface) for tk in cand) or katakana_ok))):
+            return
+        if form == "comma" and not strong:
+            return
+    elif form == "wa":
+        if not _AFTER_WA.match(after):
+            return
+        if after.startswith(" ") and not strong:
+            return
+        if not (strong or label or katakana_ok or (kana and all(tk.pos[0] == "名詞" or tk.oov for tk in cand))):
+            return
+    else:  # label
+        if not _AFTER_LABEL.match(after):
+            return
+        if not (strong or kana or romaji or label):
+            if not re.match(r"^ ?(?:\n|$| \d|\d|[(（、,]|です)", t[span[1] : span[1] + 4]):
+                return
+            if any(tk.pos[0] != "名詞" for tk in cand):
+                return
+            if any(engine.known_common(tk.surface) and not engine.name_capable(tk.surface)
+                   and len(tk.surface) > 1 for tk in cand):
+                return
+    add(span[0], span[1], 0.8)
 
 
 def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
@@ -714,74 +864,23 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
                         add(cand[0].start, last.end, 0.85)
         # (3) relation / label + name
         if s in _KIN or re.fullmatch(r"(?:小|中|高)\d", s):
-            j = i + 1
-            if j >= n:
-                continue
-            sep = toks[j].surface
-            lenient = False
-            if sep in ("：", ":", "（", "(", "、") or toks[j].pos[0] == "空白":
-                j += 1
-                lenient = sep != "、"
-                while j < n and toks[j].pos[0] == "空白":
-                    j += 1
-            elif sep == "の":
-                j += 1
-            elif sep == "は" or sep == "は ":
-                j += 1
-                while j < n and toks[j].pos[0] == "空白":
-                    j += 1
-                lenient = True
-            elif toks[j].start == tok.end and _strong_name(engine, toks[j]):
-                pass
-            else:
-                continue
-            if j >= n:
-                continue
-            first = toks[j]
-            if first.pos[1] == "数詞" or first.surface in _KIN or first.surface in _NOT_NAME:
-                continue
-            span = _chunk(engine, toks, j, lenient=True)
-            if not span:
-                continue
-            cand_toks = [tk for tk in toks[j:] if tk.end <= span[1]]
-            strong = any(_strong_name(engine, tk) for tk in cand_toks)
-            kana = all(_KANA_RE.match(tk.surface) or tk.pos[0] == "空白" for tk in cand_toks) and _kana_ok(
-                t[span[0] : span[1]])
-            romaji = all(_ROMAJI_RE.match(tk.surface) for tk in cand_toks if tk.pos[0] != "空白")
-            if not boundary_ok(span[1]):
-                continue
-            if sep == "の" or sep == "、":
-                if not (strong or (kana and len(t[span[0] : span[1]]) <= 5)):
-                    continue
-            elif not (strong or kana or romaji or lenient):
-                continue
-            if lenient and not (strong or kana or romaji):
-                # an ordinary noun after a label is a name only at the end of a line/clause
-                if not re.match(r"^ ?(?:\n|$| \d|\d|[(（、,]|です)", t[span[1] : span[1] + 4]):
-                    continue
-                if any(tk.pos[0] != "名詞" and tk.pos[0] != "空白" for tk in cand_toks):
-                    continue
-                if any(engine.known_common(tk.surface) and not engine.name_capable(tk.surface)
-                       and len(tk.surface) > 1 for tk in cand_toks if tk.pos[0] != "空白"):
-                    continue
-            add(span[0], span[1], 0.8)
+            _relation_name(art, engine, i, add)
     # (4) self introduction: "X です。" / "Xと申します" at the start of a line or sentence
-    for m in re.finditer(r"(?:^|(?<=[\n。、!！?？]))[ ]*(?:(?:わたし|私|ぼく|僕|あたし)(?:は|の名前は|の なまえは) ?)?"
-                         r"(?P<n>[^\s、。\n!！?？:：()（）]{1,8}(?: [^\s、。\n!！?？:：()（）]{1,6})?) ?"
-                         r"(?=です|と申します|といいます|と いいます|と言います|でございます)", t):
+    for m in _SELF_INTRO_RE.finditer(t):
         s, e = m.start("n"), m.end("n")
         name = t[s:e]
-        if re.search(r"\d|歳|才|年|生|人|男|女|親|族|者|学|高|中|小|員|職|問題|相談|的", name):
+        if re.search(r"\d|歳|才|年|生|人|じん|男|女|親|族|者|学|高|中|小|員|職|問題|相談|的|ママ|パパ", name):
             continue
         span_toks = [tk for tk in toks if tk.start >= s and tk.end <= e and tk.pos[0] != "空白"]
-        if not span_toks or any(tk.pos[0] in ("助詞", "助動詞", "動詞", "形容詞", "補助記号") and tk.surface != "・"
-                                for tk in span_toks):
+        if not span_toks or any(tk.pos[0] in ("助詞", "助動詞", "動詞", "形容詞", "補助記号", "代名詞", "感動詞")
+                                and tk.surface != "・" for tk in span_toks):
             continue
-        if any(tk.surface in _KIN or tk.surface in _NOT_NAME for tk in span_toks):
+        if any(tk.surface in _KIN or tk.surface in _NOT_NAME or tk.surface in _KANA_STOP for tk in span_toks):
             continue
         if any(tk.is_place and not engine.name_capable(tk.surface) for tk in span_toks):
             continue
-        if all(_strong_name(engine, tk) or _KANA_RE.match(tk.surface) or tk.surface == "・" for tk in span_toks):
+        if all(_strong_name(engine, tk) or tk.surface == "・"
+               or (_HIRA_RE.match(tk.surface) and not tk.pos[1] == "普通名詞") for tk in span_toks):
             add(s, e, 0.75)
     # (5) a line that is only a name (signature), optionally followed by age/phone/bracket/address
     line_start = 0
@@ -801,12 +900,16 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
         rest = t[span[1] : ls + len(line)]
         if not re.match(r"^(?:\s*$|\s*[(（]|\s+[\d+〇一二三四五六七八九]|\s+\S+@|\s+\S*[都道府県市区町村]|\s*\d)", rest):
             continue
+        if re.search(f"[{HIRA}]", re.sub(r"[(（][^)）]*[)）]", "", rest)):
+            continue
         cand = [tk for tk in toks if tk.start >= span[0] and tk.end <= span[1] and tk.pos[0] != "空白"]
         if not cand or any(tk.pos[0] not in ("名詞", "接頭辞", "補助記号") and not tk.oov
                            and not _KANA_RE.match(tk.surface) for tk in cand):
             continue
         text_c = t[span[0] : span[1]]
         if text_c.isascii() and not all(_ROMAJI_RE.match(w) for w in text_c.split(" ")):
+            continue
+        if _KANA_RE.match(text_c) and not re.match(r"^\s*(?:$|[(（])", rest):
             continue
         strong = any(tk.is_name for tk in cand) or all(_strong_name(engine, tk) or _KANA_RE.match(tk.surface)
                                                         or _ROMAJI_RE.match(tk.surface) for tk in cand)
@@ -815,6 +918,20 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
         if any(tk.pos[1] == "数詞" for tk in cand) or _BANKISH.search(text_c):
             continue
         add(span[0], span[1], 0.7)
+    # "X って呼んで" / "Xと呼んで"
+    for m in re.finditer(rf"(?:^|(?<=[\n。、 ]))(?P<n>[{HIRA}{KATA}{KANJI}]{{1,6}})(?:って|と)呼んで", t):
+        if m.group("n") not in _KIN and m.group("n") not in _KANA_STOP:
+            add(m.start("n"), m.end("n"), 0.8)
+    # 妹たち（ひまりとゆな） / 子ども（A、B）
+    for m in re.finditer(rf"(?:{_KIN_ALT})(?:たち|達|ら)?[(（](?P<a>[{HIRA}{KATA}{KANJI}]{{1,6}}?)(?:と|、|,|・)"
+                         rf"(?P<b>[{HIRA}{KATA}{KANJI}]{{1,6}})[)）]", t):
+        for g in ("a", "b"):
+            if not re.search(r"\d|歳|才", m.group(g)):
+                add(m.start(g), m.end(g), 0.8)
+    # 1歳の X と / 小6の X と
+    for m in re.finditer(rf"(?:\d+(?:歳|才|さい)|[小中高]\d)の(?P<n>[{HIRA}{KATA}]{{2,5}})(?=と|が|は|を|、|（|\(|も|に)", t):
+        if _kana_ok(m.group("n")):
+            add(m.start("n"), m.end("n"), 0.7)
     # (6) kana reading in brackets after a name: 百目鬼 透（どうめき とおる） / 四月一日（わたぬき）
     for m in re.finditer(r"(?:^|(?<=[\n：: ]))(?P<k>[一-龥々]{1,5}(?: [一-龥々]{1,4})?)[(（](?P<r>[ぁ-ゖ]{2,8}(?: [ぁ-ゖ]{1,8})?)[)）]",
                          t):
@@ -829,10 +946,10 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
 
 
 _EN_CUE = re.compile(
-    r"(?:\b(?:I'm|I am|im|Im|my name is|name's|this is|It's)|\b(?:son|daughter|wife|husband|brother|sister|mother|"
+    r"(?i:\b(?:I'm|I am|im|my name is|name's|this is|it's)|\b(?:son|daughter|wife|husband|brother|sister|mother|"
     r"father|mom|dad|roommate|friend|grandmother|grandfather|grandson|granddaughter|teacher|child|boyfriend|"
     r"girlfriend|partner|uncle|aunt|cousin|nephew|niece)(?:,)?|\b(?:Mr|Ms|Mrs|Miss|Dr)\.?) "
-    r"(?P<n>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){0,3})", re.I)
+    r"(?:(?:Mr|Ms|Mrs|Miss|Dr)\.? )?(?P<n>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){0,3})")
 _EN_WORDS = frozenset({
     "I", "Im", "My", "Her", "His", "Our", "Their", "The", "A", "An", "Hello", "Hi", "Dear", "Sir", "Madam", "Thank",
     "Thanks", "Please", "Can", "Could", "Would", "Also", "We", "He", "She", "They", "It", "Is", "Are", "Was", "Email",
