@@ -143,7 +143,7 @@ async def test_back_restart_and_free_text_anywhere(app: Any) -> None:
     assert resident.question == "relationship"
     await resident.choose("きょうだいのこと")
     assert "ご家族のことで困っていること" in resident.text  # family wording
-    await resident.say("兄がずっと部屋にいて、話しかけても返事がありません")
+    await resident.say("兄は10年くらい、ほとんど部屋で過ごしています")
     assert "まとめに入れます" in resident.text and resident.question == "concerns"
     await resident.say("はじめから")
     assert resident.question == "intro"
