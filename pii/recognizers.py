@@ -381,7 +381,7 @@ def _left_extend(art: SudachiArtifacts, a_start: int) -> tuple[int, list[Tok]]:
     # space-separated words (やさしい日本語: かわぐちし さかえちょう 2-8-5)
     first = True
     while True:
-        m = _KANA_WORD_BEFORE.search(t, max(0, start - 14), start + 1) if start > 0 and t[start - 1] == " " else None
+        m = _KANA_WORD_BEFORE.search(t, max(0, start - 14), start) if start > 0 and t[start - 1] == " " else None
         if not m or m.end() != start:
             break
         word = m.group(1)
@@ -433,8 +433,8 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
         b = _BUILDING_RE.match(t, a_end)
         if b and b.group("r"):
             bname = b.group("b") or ""
-            if not bname or (re.match(f"[{KATA}{KANJI}A-Za-z]", bname)
-                             and not re.search("から|まで|です|ます|ので|けど", bname)):
+            if not bname or (re.search(f"[{KATA}{KANJI}A-Za-z]", bname) and not _ADDR_BAD_START.match(bname)
+                             and not re.search("から|まで|です|ます|ので|けど|に|で|を", bname)):
                 end = b.end()
         elif b and re.match(r"の\d", b.group()):
             end = a_end + len(re.match(r"の\d+", b.group()).group())  # type: ignore[union-attr]
@@ -511,6 +511,9 @@ def _is_prefix(tok: Tok) -> bool:
     return s in _ORG_PREFIXES or any(s.startswith(p) and len(s) > len(p) for p in _ORG_PREFIXES[:4])
 
 
+_PREFIX_RE = re.compile("|".join(sorted(_ORG_PREFIXES, key=len, reverse=True)))
+_LEAD_STOP = frozenset({"もともと", "ずっと", "今", "まだ", "もう", "昔", "実は", "たぶん", "やっぱり", "とても", "すごく",
+                        "結構", "ちょっと", "よく", "前", "毎日", "毎週", "いつも", "一度", "最近", "以前", "現在", "今度"})
 _HIRA_ORG = re.compile(f"(?<![{HIRA}])[{HIRA}]{{2,8}}(?:しょうがっこう|ちゅうがっこう|こうこう|びょういん|だいがく|ほいくえん|ようちえん)")
 
 
@@ -554,8 +557,10 @@ def find_orgs(art: SudachiArtifacts) -> list[Hit]:
         j = _chain_end(toks, i)
         chain = toks[i : j + 1]
         # leading adverbs/adjectives are not part of a name unless the chain is just them + suffix
-        while len(chain) > 2 and chain[0].pos[0] in ("副詞", "形容詞", "形状詞"):
+        while len(chain) > 1 and (chain[0].surface in _LEAD_STOP or chain[0].pos[2] == "副詞可能"):
             chain = chain[1:]
+        ctext = t[chain[0].start : chain[-1].end]
+        pm = _PREFIX_RE.search(ctext)
         suffix_ks = [k for k, tk in enumerate(chain) if _is_suffix(tk)]
         prefix_ks = [k for k, tk in enumerate(chain) if _is_prefix(tk)]
         span: tuple[int, int] | None = None
@@ -579,13 +584,10 @@ def find_orgs(art: SudachiArtifacts) -> list[Hit]:
             body = [b for b in body if b and b not in _ORG_GENERIC]
             if body:
                 span = (chain[0].start, chain[last].end)
-        if span is None and prefix_ks and prefix_ks[0] < len(chain) - 1:
-            rest = chain[prefix_ks[0] + 1 :]
-            if any(tk.pos[1] != "数詞" and tk.surface not in _ORG_GENERIC for tk in rest):
-                span = (chain[prefix_ks[0]].start, chain[-1].end)
-        if span is None and prefix_ks and any(
-                chain[k].surface != p and chain[k].surface.startswith(p) for k in prefix_ks for p in _ORG_PREFIXES[:4]):
-            span = (chain[prefix_ks[0]].start, chain[-1].end)
+        if span is None and pm is not None:
+            rest = ctext[pm.end() :]
+            if rest and rest not in _ORG_GENERIC and not re.fullmatch(r"[0-9]+", rest):
+                span = (chain[0].start + pm.start(), chain[-1].end)
         if span is not None:
             s, e = span
             if not _BANKISH.search(t[s:e]):
@@ -633,6 +635,7 @@ _NOT_NAME = frozenset({
     "スクールカウンセラー", "カウンセラー", "ソーシャルワーカー", "ワーカー", "ケースワーカー", "事務", "受付",
     "お前", "あなた", "私", "自分", "僕", "本人", "ご本人", "皆様", "みなさま", "お客様", "患者", "利用者", "家族",
     "学校", "先生", "こちら", "そちら", "あちら", "どちら", "誰", "だれ", "お店", "お医者さん", "主治医", "担当医",
+    "昭和", "平成", "大正", "令和", "明治", "西暦", "年", "月", "日", "歳", "才",
 })
 _KANA_STOP = frozenset({
     "ひとり", "ふたり", "みんな", "いま", "ずっと", "まだ", "もう", "ここ", "そこ", "どこ", "なに", "だれ", "いつ",
@@ -701,6 +704,10 @@ def _chunk(engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool) -> 
             k += 1
             p2 += 1
         if p2:
+            if p2 == 0 and toks[j - 1].is_name and toks[j - 1].pos[3] == "姓" and k < n and _KANJI_RE.match(
+                    toks[k].surface) and len(toks[k].surface) <= 3 and toks[k].pos[0] == "名詞" and toks[k].start == toks[j].end:
+                k += 1
+                p2 = 1
             second = "".join(tk.surface for tk in toks[j + 1 : k])
             if second not in _KIN and len(second) <= 6:
                 end = k
@@ -708,7 +715,9 @@ def _chunk(engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool) -> 
 
 
 def _kana_ok(s: str) -> bool:
-    return s not in _KANA_STOP and not s.endswith(("です", "ます", "した", "ない"))
+    if s in _KANA_STOP or s.endswith(("です", "ます", "した", "ない")):
+        return False
+    return not s.startswith(("こと", "もの", "ため", "ところ", "ほう", "よう", "せい", "ぶん", "かわり"))
 
 
 _KIN_ALT = "|".join(sorted((re.escape(k) for k in _KIN if len(k) >= 1), key=len, reverse=True))
@@ -717,13 +726,16 @@ _SELF_INTRO_RE = re.compile(
     r"(?:(?:わたし|私|ぼく|僕|あたし)(?:は|の名前は|の なまえは) ?)?"
     r"(?P<n>[^\s、。\n!！?？:：()（）]{1,8}(?: [^\s、。\n!！?？:：()（）]{1,6})?) ?"
     r"(?=です|と申します|ともうします|といいます|と いいます|と言います|でございます)")
-_AFTER_NO = re.compile(r"^(?:が|は|と|も|を|に|の|、|。|,|\(|（|ちゃん|くん|君|です|\n|$| )")
+_AFTER_NO = re.compile(r"^(?:が|は|と|も|を|に|の|、|。|,|\(|（|\)|）|ちゃん|くん|君|です|\n|$| )")
 _AFTER_WA = re.compile(r"^(?: ?(?:です|でした|だよ|って|っていう|という|と申|といい|でいい|でお願い|で大丈夫|ちゃん|くん|君|さん)"
-                       r"|で[、, ]|、|。|,|\(|（|\n|$| (?=\S))")
+                       r"|で[、, ]|、|。|,|\(|（|\)|）|\n|$| (?=\S))")
 _AFTER_LABEL = re.compile(r"^(?:\s|$|、|。|,|\(|（|\)|）|です|で[、, ]|が|は|と|も|を|に|の|ちゃん|くん|君|さん|\d)")
 _NAME_LABELS = frozenset({"名前", "なまえ", "お名前", "氏名", "ハンドルネーム", "名", "通称", "愛称", "あだ名", "あだな",
                           "ニックネーム", "旧姓"})
-_HIRA_RUN = re.compile(f"[{HIRA}ー]{{2,5}}(?=が|は|を|に|も|の|と|で[、, ]|です|、|。|\\(|（|ちゃん|くん|君|って|\n|$)")
+_NAME_LABEL_RE = re.compile(
+    r"(?:名前|なまえ|お名前|氏名|ハンドルネーム|ニックネーム|あだ名|あだな)(?:は|:|：| )[ ]*"
+    r"(?P<n>[^\s、。,!?()（）「」:：]{1,10}?)(?=って|っていう|でいい|でお願い|です|で[、。 ]|、|。|\n|$|\(|（| [(（]| \d)")
+_HIRA_RUN = re.compile(f"[{HIRA}ー]{{2,5}}(?=が|は|を|に|も|の|と|で[、, ]|です|、|。|\\(|\\)|（|）|ちゃん|くん|君|って|\n|$)")
 
 
 def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
@@ -763,7 +775,7 @@ def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
     if form in ("no", "wa") and first.start == toks[j - 1].end:
         # hiragana names are split oddly by Sudachi: take the hiragana run up to a particle
         m = _HIRA_RUN.match(t, first.start)
-        if m and _HIRA_RE.match(first.surface) and _kana_ok(m.group()) and not first.is_name:
+        if m and _HIRA_RE.match(first.surface) and _kana_ok(m.group()) and len(m.group()) >= len(first.surface):
             if form == "no" or _AFTER_WA.match(t[m.end() : m.end() + 6]):
                 known = engine.known_common(m.group()) and not engine.name_capable(m.group())
                 if form == "no" or label or not known:
@@ -772,6 +784,8 @@ def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
     if first.pos[1] == "数詞" or first.surface in _KIN or first.surface in _NOT_NAME:
         return
     span = _chunk(engine, toks, j, lenient=True)
+    if not span and label and first.pos[0] == "名詞":
+        span = (first.start, first.end)
     if not span:
         return
     cand = [tk for tk in toks[j:] if tk.end <= span[1] and tk.pos[0] != "空白"]
@@ -828,7 +842,7 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
     for i, tok in enumerate(toks):
         s = tok.surface
         # (1) Sudachi personal-name tags
-        if tok.is_name and s not in _NOT_NAME and not (_HIRA_RE.match(s) and len(s) <= 2):
+        if tok.is_name and s not in _NOT_NAME and not s.isascii() and not (_HIRA_RE.match(s) and len(s) <= 2):
             prev = toks[i - 1] if i > 0 else None
             nxt = toks[i + 1] if i + 1 < n else None
             # a lone hiragana/katakana "name" glued into a longer word is usually noise
@@ -869,7 +883,8 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
     for m in _SELF_INTRO_RE.finditer(t):
         s, e = m.start("n"), m.end("n")
         name = t[s:e]
-        if re.search(r"\d|歳|才|年|生|人|じん|男|女|親|族|者|学|高|中|小|員|職|問題|相談|的|ママ|パパ", name):
+        if re.search(r"\d|歳|才|年|生|男|女|親|族|者|学|高|中|小|員|職|問題|相談|的|ママ|パパ|じん$|[ァ-ヺ]人$"
+                     r"|(?:日本|外国|中国|韓国|台湾|一般|社会|大|老|病|本|個|友|知|他|素)人$", name):
             continue
         span_toks = [tk for tk in toks if tk.start >= s and tk.end <= e and tk.pos[0] != "空白"]
         if not span_toks or any(tk.pos[0] in ("助詞", "助動詞", "動詞", "形容詞", "補助記号", "代名詞", "感動詞")
@@ -918,6 +933,15 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
         if any(tk.pos[1] == "数詞" for tk in cand) or _BANKISH.search(text_c):
             continue
         add(span[0], span[1], 0.7)
+    # 名前は X / なまえ： X / ハンドルネーム X
+    for m in _NAME_LABEL_RE.finditer(t):
+        name = m.group("n")
+        if name not in _KANA_STOP and name not in _NOT_NAME and not re.search(r"\d|わから|ない|ません|言い|いい", name):
+            add(m.start("n"), m.end("n"), 0.85)
+    # "X って名前" / "Xという名前"
+    for m in re.finditer(rf"(?<=[はがの、。\s])(?P<n>[{HIRA}{KATA}{KANJI}]{{1,6}}?)(?:って|という|っていう)(?:名前|なまえ)", t):
+        if m.group("n") not in _KIN and m.group("n") not in _NOT_NAME:
+            add(m.start("n"), m.end("n"), 0.8)
     # "X って呼んで" / "Xと呼んで"
     for m in re.finditer(rf"(?:^|(?<=[\n。、 ]))(?P<n>[{HIRA}{KATA}{KANJI}]{{1,6}})(?:って|と)呼んで", t):
         if m.group("n") not in _KIN and m.group("n") not in _KANA_STOP:
@@ -949,7 +973,7 @@ _EN_CUE = re.compile(
     r"(?i:\b(?:I'm|I am|im|my name is|name's|this is|it's)|\b(?:son|daughter|wife|husband|brother|sister|mother|"
     r"father|mom|dad|roommate|friend|grandmother|grandfather|grandson|granddaughter|teacher|child|boyfriend|"
     r"girlfriend|partner|uncle|aunt|cousin|nephew|niece)(?:,)?|\b(?:Mr|Ms|Mrs|Miss|Dr)\.?) "
-    r"(?:(?:Mr|Ms|Mrs|Miss|Dr)\.? )?(?P<n>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){0,3})")
+    r"(?:(?:Mr|Ms|Mrs|Miss|Dr)\.? )?(?P<n>[A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){0,3})")
 _EN_WORDS = frozenset({
     "I", "Im", "My", "Her", "His", "Our", "Their", "The", "A", "An", "Hello", "Hi", "Dear", "Sir", "Madam", "Thank",
     "Thanks", "Please", "Can", "Could", "Would", "Also", "We", "He", "She", "They", "It", "Is", "Are", "Was", "Email",
