@@ -421,8 +421,6 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
             continue
         start, parts = _left_extend(art, a_start)
         left = t[start:a_start].strip()
-        if _ADDR_BAD_START.match(left):
-            continue
         if dashed:
             if not left or not (any(p.is_place for p in parts) or _PLACEY.search(left + " ")):
                 continue
@@ -693,6 +691,9 @@ def _chunk(engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool) -> 
         parts += 1
     if parts == 0:
         return None
+    if j < n and toks[j].pos[0] == "接尾辞" and toks[j].surface in ("人", "斗", "也", "介", "助", "太", "郎", "子", "美")\
+            and toks[j - 1].is_name and toks[j].start == toks[j - 1].end:
+        j += 1
     end = j
     # optional second part after a single space (姓 名)
     if j + 1 < n and toks[j].pos[0] == "空白" and toks[j].end - toks[j].start == 1 and toks[j].start == toks[j - 1].end:
@@ -734,7 +735,7 @@ _NAME_LABELS = frozenset({"名前", "なまえ", "お名前", "氏名", "ハン�
                           "ニックネーム", "旧姓"})
 _NAME_LABEL_RE = re.compile(
     r"(?:名前|なまえ|お名前|氏名|ハンドルネーム|ニックネーム|あだ名|あだな)(?:は|:|：| )[ ]*"
-    r"(?P<n>[^\s、。,!?()（）「」:：]{1,10}?)(?=って|っていう|でいい|でお願い|です|で[、。 ]|、|。|\n|$|\(|（| [(（]| \d)")
+    r"(?P<n>[^\s、。,!?()（）「」:：]{1,8}?(?: [^\s、。,!?()（）「」:：]{1,6}?)?)(?=って|っていう|でいい|でお願い|です|で[、。 ]|、|。|\n|$|\(|（| [(（]| \d)")
 _HIRA_RUN = re.compile(f"[{HIRA}ー]{{2,5}}(?=が|は|を|に|も|の|と|で[、, ]|です|、|。|\\(|\\)|（|）|ちゃん|くん|君|って|\n|$)")
 
 
@@ -749,7 +750,10 @@ def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
         return
     sep = toks[j].surface
     label = tok.surface in _NAME_LABELS
-    if sep in ("：", ":", "（", "(") or toks[j].pos[0] == "空白":
+    if sep in ("（", "(") and not label:
+        form = "bracket"
+        j += 1
+    elif sep in ("：", ":") or toks[j].pos[0] == "空白":
         form = "label"
         j += 1
         while j < n and toks[j].pos[0] == "空白":
@@ -796,7 +800,10 @@ def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
         engine.known_common(tk.surface) and not engine.name_capable(tk.surface) for tk in cand)
     romaji = all(_ROMAJI_RE.match(tk.surface) for tk in cand)
     after = t[span[1] : span[1] + 6]
-    if form == "no" or form == "comma" or form == "direct":
+    if form == "bracket":
+        if not any(tk.is_name for tk in cand) or not re.match(r"^[)）]", after):
+            return
+    elif form == "no" or form == "comma" or form == "direct":
         if not _AFTER_NO.match(after):
             return
         if not (strong or (kana and (not all(_KATA_RE.match(tk.surface) for tk in cand) or katakana_ok))):
@@ -894,6 +901,12 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
             continue
         if any(tk.is_place and not engine.name_capable(tk.surface) for tk in span_toks):
             continue
+        if t[max(0, s - 2) : s].strip().endswith("の") and not all(tk.is_name or tk.oov or tk.surface == "・"
+                                                                     for tk in span_toks):
+            continue
+        if any(tk.pos[1] == "普通名詞" and not tk.oov and not engine.name_capable(tk.surface)
+               and not _HIRA_RE.match(tk.surface) for tk in span_toks):
+            continue
         if all(_strong_name(engine, tk) or tk.surface == "・"
                or (_HIRA_RE.match(tk.surface) and not tk.pos[1] == "普通名詞") for tk in span_toks):
             add(s, e, 0.75)
@@ -947,10 +960,11 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
         if m.group("n") not in _KIN and m.group("n") not in _KANA_STOP:
             add(m.start("n"), m.end("n"), 0.8)
     # 妹たち（ひまりとゆな） / 子ども（A、B）
-    for m in re.finditer(rf"(?:{_KIN_ALT})(?:たち|達|ら)?[(（](?P<a>[{HIRA}{KATA}{KANJI}]{{1,6}}?)(?:と|、|,|・)"
+    for m in re.finditer(rf"(?:{_KIN_ALT})(?:たち|達|ら)?[(（](?P<a>[{HIRA}{KATA}{KANJI}]{{1,6}}?)(?:と|、|,)"
                          rf"(?P<b>[{HIRA}{KATA}{KANJI}]{{1,6}})[)）]", t):
-        for g in ("a", "b"):
-            if not re.search(r"\d|歳|才", m.group(g)):
+        parts = [m.group("a"), m.group("b")]
+        if all((_KANA_RE.match(x) and _kana_ok(x)) or engine.name_capable(x) for x in parts):
+            for g in ("a", "b"):
                 add(m.start(g), m.end(g), 0.8)
     # 1歳の X と / 小6の X と
     for m in re.finditer(rf"(?:\d+(?:歳|才|さい)|[小中高]\d)の(?P<n>[{HIRA}{KATA}]{{2,5}})(?=と|が|は|を|、|（|\(|も|に)", t):
