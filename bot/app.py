@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 
 from bot.channels import line as line_channel
+from bot.channels import web as web_channel
 from bot.city import load_municipality
 from bot.crypto import Keys
 from bot.db import Database, checkpointer, migrate
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(line_channel.router)
+    app.include_router(web_channel.router)
     app.include_router(console.router)
     return app
 
