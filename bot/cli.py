@@ -71,8 +71,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "\n".join(
             [
                 "tobira demo — embedded mode (SQLite file .tobira/demo.db, fictional city とびら市)",
+                f"  a city page with the chat widget:  {base}/demo",
                 f"  caseworker console: {base}/console/   user {DEMO_STAFF[0]} / password {DEMO_STAFF[1]}",
-                "  talk to the bot in another terminal:   .venv/bin/tobira chat",
+                "  or talk to the bot in another terminal:   .venv/bin/tobira chat",
                 "  (what you type there shows up in the console after you consent to the handoff)",
                 f"  health: {base}/healthz   metrics: {base}/metrics",
                 "Stop with Ctrl+C.",
