@@ -113,7 +113,7 @@ class SudachiNlpEngine(NlpEngine):
         tok = getattr(self._local, "tokenizer", None)
         if tok is None:
             self.load()
-            tok = self._dictionary.tokenizer(SplitMode.C)
+            tok = self._dictionary.tokenizer(SplitMode.C, fields={"pos"})
             self._local.tokenizer = tok
         return tok
 

@@ -497,16 +497,20 @@ def _orgish(tok: Tok) -> bool:
     return bool(_KATA_RE.match(tok.surface))
 
 
+_SUFFIX_RE = re.compile("(?:" + "|".join(x for x in _ORG_SUFFIXES if len(x) > 1) + ")$")
+_LEGAL_PREFIX_RE = re.compile("^(?:" + "|".join(_ORG_PREFIXES[:4]) + ").")
+
+
 def _is_suffix(tok: Tok) -> bool:
     s = tok.surface
     if s in _ORG_SINGLE_SUFFIX:
         return True
-    return any(s.endswith(x) for x in _ORG_SUFFIXES if len(x) > 1) and s not in ("大学生", "中学生", "高校生", "小学生")
+    return _SUFFIX_RE.search(s) is not None and s not in ("大学生", "中学生", "高校生", "小学生")
 
 
 def _is_prefix(tok: Tok) -> bool:
     s = tok.surface
-    return s in _ORG_PREFIXES or any(s.startswith(p) and len(s) > len(p) for p in _ORG_PREFIXES[:4])
+    return s in _ORG_PREFIXES or _LEGAL_PREFIX_RE.match(s) is not None
 
 
 _PREFIX_RE = re.compile("|".join(sorted(_ORG_PREFIXES, key=len, reverse=True)))
