@@ -100,8 +100,9 @@ def preview_text(locale: str, items: list[dict[str, Any]]) -> str:
                     shown = []
                     for value in part["values"]:
                         text = label(locale, f"a:{qid}:{value}")
-                        if qid == "concerns":
-                            text = ("◎" if value == item.get("primary") else "○") + text
+                        if qid == "concerns":  # the form's own category names, ◎ for the main one
+                            mark = "◎" if value == item.get("primary") else "○"
+                            text = mark + t(locale, f"form.{value}")
                         shown.append(text)
                     values = "、".join(shown)
                 if qid == "primary":
@@ -136,6 +137,7 @@ def dynamic_keys() -> set[str]:
     from flows.questions import COMMANDS, SECTIONS
 
     keys: set[str] = {"fmt.when", "fmt.weekdays", "opt.pick.cancel", "label.unknown"}
+    keys |= {f"form.{code}" for code in QUESTIONS["concerns"].values}
     for q in QUESTIONS.values():
         if q.family_wording:
             keys |= {f"q.{q.id}.self", f"q.{q.id}.family"}

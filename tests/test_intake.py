@@ -51,8 +51,8 @@ async def test_mother_in_her_80s_reaches_a_summary_with_the_form_categories_and_
     await walk_mother(resident)
     assert resident.question == "summary"
     preview = resident.text
-    assert "◎家から出られない・不登校" in preview
-    assert "○収入・生活費" in preview and "○介護のこと" in preview
+    assert "◎ひきこもり・不登校" in preview  # the 相談受付・申込票 categories
+    assert "○収入・生活費のこと" in preview and "○介護のこと" in preview
     assert "自室からほとんど出ない" in preview and "10年以上" in preview
     assert "50代" in preview and "80代以上" in preview
     assert "佐藤" not in preview and "〔氏名〕" in preview  # the name she typed was never kept
