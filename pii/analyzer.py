@@ -12,13 +12,13 @@ import os
 
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")  # never fetch anything at runtime
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult  # noqa: E402
-from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer  # noqa: E402
-from presidio_analyzer.nlp_engine import NlpArtifacts  # noqa: E402
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from pii.nlp import SudachiNlpEngine  # noqa: E402
-from pii.normalize import normalize  # noqa: E402
-from pii.recognizers import build_recognizers  # noqa: E402
+from pii.nlp import SudachiNlpEngine
+from pii.normalize import normalize
+from pii.recognizers import build_recognizers
 
 ENTITY_TYPES = ("PERSON", "PHONE", "EMAIL", "LINE_ID", "ADDRESS", "POSTAL_CODE", "MY_NUMBER",
                 "BIRTH_DATE", "ORG", "ACCOUNT", "URL")

@@ -372,7 +372,7 @@ def _left_extend(art: SudachiArtifacts, a_start: int) -> tuple[int, list[Tok]]:
                 i -= 1
                 continue
             break
-        if tok.pos[1] == "数詞" and not re.fullmatch(r"[0-9]+", tok.surface) or (
+        if (tok.pos[1] == "数詞" and not re.fullmatch(r"[0-9]+", tok.surface)) or (
                 tok.pos[1] == "数詞" and t[tok.end : tok.end + 1] not in "条"):
             break
         parts.append(tok)
@@ -417,7 +417,7 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
     for a_start, a_end, dashed in sorted(set(anchors)):
         if overlaps(a_start, a_end):
             continue
-        if a_start > 0 and d[a_start - 1] in "-./:" or re.search(r"[A-Za-z]-?$", d[max(0, a_start - 2) : a_start]):
+        if (a_start > 0 and d[a_start - 1] in "-./:") or re.search(r"[A-Za-z]-?$", d[max(0, a_start - 2) : a_start]):
             continue
         start, parts = _left_extend(art, a_start)
         left = t[start:a_start].strip()
@@ -473,8 +473,7 @@ _ORG_GENERIC = frozenset({"県立", "市立", "区立", "町立", "村立", "都
                           "地元", "近所", "近く", "同じ", "別", "前", "今", "元", "昔", "精神", "精神科", "専門", "看護",
                           "こども", "子ども", "小児", "地域", "市内", "市", "区", "県", "町", "新しい", "大きな", "通信制",
                           "定時制", "高", "中", "小", "第", "本", "支", "各", "某", "学校", "会社", "ほか", "他", "次",
-                          "一般", "普通", "近い", "遠い", "入院", "通院", "老人", "介護", "医療", "福祉", "夜間", "お", "ご", "本",
-                          "支", "この", "その", "あの", "どの", "うち", "家", "実家", "近所の", "行きつけ", "かかりつけ"})
+                          "一般", "普通", "近い", "遠い", "入院", "通院", "老人", "介護", "医療", "福祉", "夜間", "お", "ご", "この", "その", "あの", "どの", "うち", "家", "実家", "近所の", "行きつけ", "かかりつけ"})
 _BANKISH = re.compile(r"銀行|信用金庫|信金|信用組合|労働金庫|労金|ゆうちょ|郵便局|農協|JA|役所|役場|事務所|法テラス"
                       r"|保健所|児童相談所|警察|交番|消防|ハローワーク|家族会|社会福祉協議会|社協|包括支援")
 _EN_ORG = re.compile(
@@ -628,7 +627,7 @@ _KIN = frozenset({
 })
 _NOT_NAME = frozenset({
     "お母", "お父", "母", "父", "息子", "娘", "兄", "姉", "弟", "妹", "ばあ", "じい", "おばあ", "おじい", "ばあば",
-    "じいじ", "お兄", "お姉", "兄", "姉", "おば", "おじ", "お嬢", "奥", "赤", "坊", "皆", "みな", "みんな", "お客",
+    "じいじ", "お兄", "お姉", "おば", "おじ", "お嬢", "奥", "赤", "坊", "皆", "みな", "みんな", "お客",
     "大家", "店長", "先輩", "後輩", "友達", "お子", "子", "彼", "彼女", "相手", "担任", "担当", "相談員", "ケアマネ",
     "ヘルパー", "看護師", "保健師", "医師", "お医者", "司法書士", "弁護士", "役員", "民生委員", "会長", "社長",
     "部長", "課長", "校長", "教頭", "主任", "学年主任", "お隣", "隣", "近所", "ご近所", "お巡り", "おまわり", "運転手",
@@ -686,7 +685,7 @@ def _chunk(engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool) -> 
     parts = 0
     while j < n and parts < 3 and (j == i or toks[j].start == toks[j - 1].end) and toks[j].pos[0] not in (
             "空白", "補助記号", "助詞", "助動詞") and (
-            ok(engine, toks[j]) or (parts > 0 and _name_like(engine, toks[j]) and not toks[j].pos[1] == "数詞")
+            ok(engine, toks[j]) or (parts > 0 and _name_like(engine, toks[j]) and toks[j].pos[1] != "数詞")
             or (parts > 0 and toks[j].surface in ("子", "美", "江", "代") and _KATA_RE.match(toks[j - 1].surface))
             or (toks[j].surface == "・")):
         if toks[j].pos[1] == "数詞":
@@ -783,12 +782,12 @@ def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
     if form in ("no", "wa") and first.start == toks[j - 1].end:
         # hiragana names are split oddly by Sudachi: take the hiragana run up to a particle
         m = _HIRA_RUN.match(t, first.start)
-        if m and _HIRA_RE.match(first.surface) and _kana_ok(m.group()) and len(m.group()) >= len(first.surface):
-            if form == "no" or _AFTER_WA.match(t[m.end() : m.end() + 6]):
-                known = engine.known_common(m.group()) and not engine.name_capable(m.group())
-                if form == "no" or label or not known:
-                    add(m.start(), m.end(), 0.7)
-                return
+        if (m and _HIRA_RE.match(first.surface) and _kana_ok(m.group()) and len(m.group()) >= len(first.surface)
+                and (form == "no" or _AFTER_WA.match(t[m.end() : m.end() + 6]))):
+            known = engine.known_common(m.group()) and not engine.name_capable(m.group())
+            if form == "no" or label or not known:
+                add(m.start(), m.end(), 0.7)
+            return
     if first.pos[1] == "数詞" or first.surface in _KIN or first.surface in _NOT_NAME:
         return
     span = _chunk(engine, toks, j, lenient=True)
@@ -859,9 +858,8 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
             # a lone hiragana/katakana "name" glued into a longer word is usually noise
             glued = (prev is not None and prev.end == tok.start and prev.pos[0] in ("名詞",) and not prev.is_name
                      and prev.surface not in _KIN and _KANA_RE.match(s) is not None)
-            if nxt is not None and nxt.start == tok.end and nxt.pos[0] == "名詞" and not nxt.is_name and not (
-                    nxt.surface in _HONORIFICS):
-                glued = glued or nxt.pos[1] in ("普通名詞",) and nxt.surface not in _KIN and _KANA_RE.match(s) is not None
+            if nxt is not None and nxt.start == tok.end and nxt.pos[0] == "名詞" and not nxt.is_name and nxt.surface not in _HONORIFICS:
+                glued = glued or (nxt.pos[1] in ("普通名詞",) and nxt.surface not in _KIN and _KANA_RE.match(s) is not None)
             if not glued:
                 span = _chunk(engine, toks, i, lenient=True)
                 if span:
@@ -892,12 +890,12 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
             _relation_name(art, engine, i, add)
     # (4) self introduction: "X です。" / "Xと申します" at the start of a line or sentence
     for m in _SELF_INTRO_RE.finditer(t):
-        s, e = m.start("n"), m.end("n")
-        name = t[s:e]
+        ns, ne = m.start("n"), m.end("n")
+        name = t[ns:ne]
         if re.search(r"\d|歳|才|年|生|男|女|親|族|者|学|高|中|小|員|職|問題|相談|的|ママ|パパ|じん$|[ァ-ヺ]人$"
                      r"|(?:日本|外国|中国|韓国|台湾|一般|社会|大|老|病|本|個|友|知|他|素)人$", name):
             continue
-        span_toks = [tk for tk in toks if tk.start >= s and tk.end <= e and tk.pos[0] != "空白"]
+        span_toks = [tk for tk in toks if tk.start >= ns and tk.end <= ne and tk.pos[0] != "空白"]
         if not span_toks or any(tk.pos[0] in ("助詞", "助動詞", "動詞", "形容詞", "補助記号", "代名詞", "感動詞")
                                 and tk.surface != "・" for tk in span_toks):
             continue
@@ -905,15 +903,15 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
             continue
         if any(tk.is_place and not engine.name_capable(tk.surface) for tk in span_toks):
             continue
-        if t[max(0, s - 2) : s].strip().endswith("の") and not all(tk.is_name or tk.oov or tk.surface == "・"
+        if t[max(0, ns - 2) : ns].strip().endswith("の") and not all(tk.is_name or tk.oov or tk.surface == "・"
                                                                      for tk in span_toks):
             continue
         if any(tk.pos[1] == "普通名詞" and not tk.oov and not engine.name_capable(tk.surface)
                and not _HIRA_RE.match(tk.surface) for tk in span_toks):
             continue
         if all(_strong_name(engine, tk) or tk.surface == "・"
-               or (_HIRA_RE.match(tk.surface) and not tk.pos[1] == "普通名詞") for tk in span_toks):
-            add(s, e, 0.75)
+               or (_HIRA_RE.match(tk.surface) and tk.pos[1] != "普通名詞") for tk in span_toks):
+            add(ns, ne, 0.75)
     # (5) a line that is only a name (signature), optionally followed by age/phone/bracket/address
     line_start = 0
     for line in t.split("\n"):
@@ -999,9 +997,9 @@ _EN_WORDS = frozenset({
     "Tokyo", "Osaka", "Reiwa", "Heisei", "Showa", "Good", "Evening", "Morning", "Sorry", "Philippines", "Korea",
     "Nepal", "Vietnam", "China", "Brazil", "Peru", "Thailand", "Indonesia", "India", "From", "And", "But", "So",
     "Mr", "Ms", "Mrs", "Dr", "Miss", "School", "High", "Elementary", "Junior", "Kitchen", "Home", "Care", "Co", "Ltd",
-    "Foods", "Danchi", "Danchi", "Facebook", "Instagram", "TikTok", "Twitter", "Monday", "Tuesday", "Wednesday",
+    "Foods", "Danchi", "Facebook", "Instagram", "TikTok", "Twitter", "Monday", "Tuesday", "Wednesday",
     "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December", "Is", "What", "How", "When", "Where", "Why", "Who",
+    "August", "September", "October", "November", "December", "What", "How", "When", "Where", "Why", "Who",
     "Yes", "No", "Not", "Don't", "Teachers", "Teacher", "Commercial", "City", "Ward", "Prefecture", "Hospital",
     "Clinic", "University", "Company", "Seimitsu", "Minato", "Sunny", "Court",
 })
