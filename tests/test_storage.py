@@ -92,3 +92,20 @@ async def test_typed_phone_email_name_and_my_number_are_nowhere_at_rest_or_in_lo
     for secret in (PHONE, EMAIL, NAME, MYNUMBER, "健太", "3141", "yamamoto"):
         assert secret.encode() not in at_rest, f"{secret} stored"
         assert secret.encode() not in logs, f"{secret} logged"
+
+
+async def test_conversations_without_a_handoff_are_deleted_after_the_retention_days(app: Any) -> None:
+    import datetime as dt
+
+    quiet, handed = Resident(app.state.service, "quiet"), Resident(app.state.service, "handed")
+    await quiet.follow()
+    await quiet.choose("話してみる")
+    await handed.follow()
+    await handed.say("相談員と話したい")
+    await handed.choose("これでよい")
+    await handed.choose("引き継ぐ")
+    service = app.state.service
+    assert await service.purge_expired(quiet.now + dt.timedelta(days=29)) == 0
+    assert await service.purge_expired(quiet.now + dt.timedelta(days=31)) == 1
+    assert await service.conversation_count() == 1  # the handed-over one stays with the agency
+    assert await service.transcript(quiet.reply.conversation_id) == []  # type: ignore[union-attr]
