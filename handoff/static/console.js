@@ -47,6 +47,13 @@
     source.onerror = function () { setStatus("自動更新：再接続しています…"); };
   }
 
+  // The same "YYYY-MM-DD HH:MM" (JST) the server renders.
+  function jst(iso) {
+    var d = new Date(new Date(iso).getTime() + 9 * 3600 * 1000);
+    if (isNaN(d.getTime())) { return ""; }
+    return d.toISOString().slice(0, 16).replace("T", " ");
+  }
+
   function appendMessage(list, role, text, at) {
     var labels = { resident: "相談者", staff: "相談員", bot: "ボット" };
     var li = document.createElement("li");
@@ -56,7 +63,7 @@
     who.textContent = labels[role] || "";
     var when = document.createElement("span");
     when.className = "at";
-    when.textContent = at ? new Date(at).toLocaleString("ja-JP", { timeZone: "Asia/Tokyo" }) : "";
+    when.textContent = at ? jst(at) : "";
     var span = document.createElement("span");
     span.className = "text";
     span.textContent = text || "";
@@ -74,8 +81,21 @@
     var stateEl = document.getElementById("state");
     var status = document.getElementById("send-status");
 
+    // A new state brings other buttons: reload, unless the caseworker is in the middle of a reply.
+    function stateChanged(state) {
+      if (!state || state === body.getAttribute("data-state")) { return; }
+      body.setAttribute("data-state", state);
+      var box = document.getElementById("reply");
+      if (!box || !box.value.trim()) { window.location.reload(); return; }
+      if (stateEl) { stateEl.textContent = "状態が変わりました（送信後に再読み込みします）"; }
+      pendingReload = true;
+    }
+    var pendingReload = false;
+
     if (body.getAttribute("data-see-chat") === "yes" && list) {
       var source = new EventSource("/console/handoffs/" + encodeURIComponent(id) + "/events");
+      source.addEventListener("ready", function () { body.setAttribute("data-live", "ready"); });
+      source.onerror = function () { body.setAttribute("data-live", "reconnecting"); };
       source.addEventListener("message", function (e) {
         var data = {};
         try { data = JSON.parse(e.data); } catch (err) { return; }
@@ -84,10 +104,7 @@
       source.addEventListener("state", function (e) {
         var data = {};
         try { data = JSON.parse(e.data); } catch (err) { return; }
-        if (data.state && data.state !== body.getAttribute("data-state")) {
-          body.setAttribute("data-state", data.state);
-          if (stateEl) { stateEl.textContent = "状態：更新されました（再読み込みしてください）"; }
-        }
+        stateChanged(data.state);
       });
     }
 
@@ -113,10 +130,8 @@
             }
             box.value = "";
             if (status) { status.textContent = "送信しました"; }
-            if (data.state && data.state !== body.getAttribute("data-state")) {
-              body.setAttribute("data-state", data.state);
-              if (stateEl) { stateEl.textContent = "状態：チャット中"; }
-            }
+            if (pendingReload) { window.location.reload(); return; }
+            stateChanged(data.state);
           });
         }).catch(function () {
           if (status) { status.textContent = "送信できませんでした"; }
