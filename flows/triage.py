@@ -1,0 +1,343 @@
+"""Crisis triage (危機トリアージ) on the raw text of one inbound message.
+
+Runs before the conversation graph. Pure: no I/O, no logging, standard library only.
+The caller may log `level`, `category`, `rule_id` and `flags` of the result, never the text.
+
+Levels follow DOMAIN.md §9 (P0 緊急, P1 高, P2 中, P3 情報); categories follow CRISIS.md;
+flags are the DOMAIN.md §4 letters (A, A+, B, C, H, D, E, F, G, I).
+
+How a message is read:
+
+1. Normalised twice: `normalise_ja` (NFKC, lower case, spaces and emoji removed, katakana
+   turned into hiragana, タヒ/氏/市 read as 死 before にたい etc.) cut into sentences, and
+   `normalise_en` (lower case, apostrophes dropped, spaces kept). A message with line breaks
+   is also read joined up (死に⏎たい), keeping that reading only where it is more severe.
+2. The named rules in `flows.triage_rules.RULES` (most severe first) are tried on every
+   sentence. A rule has an anchor pattern, patterns it `requires` nearby, and `unless`
+   patterns that cancel it.
+3. Each hit is then read in context: quoted drama/news, negation right after the signal,
+   distant past (昔は, 子供の頃) and whether the message says it is over (今は元気).
+   These lower or cancel the hit as the rule says; they never raise it.
+4. The most severe hit wins; ties go to the rule listed first.
+
+Negation choice: 「死にたいわけじゃない」 stays P1. DOMAIN §4 asks to "still ask gently once",
+which is exactly the P1 script (a direct, kind question); people often minimise, and a wrong
+P1 costs one question while a missed one costs far more. A denied *plan* (「死ぬつもりはない」,
+「方法を考えてるわけじゃない」) lowers P0 to P1. 「死にたくない」 itself is not a signal.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flows.triage_rules import (
+    KATA_TO_HIRA,
+    KEEP,
+    MEDIA,
+    NEG_AFTER,
+    ONGOING,
+    PAST_AFTER,
+    PAST_DISTANT,
+    PERSON,
+    RESOLVED,
+    RULES,
+    SELF,
+    Outcome,
+    Rule,
+    rx,
+)
+
+LEVEL_ORDER: tuple[str, ...] = ("P0", "P1", "P2", "P3")
+"""Levels from most to least severe; `None` (nothing to act on) ranks below all of them."""
+
+FLAG_ORDER: tuple[str, ...] = ("A", "A+", "B", "C", "H", "D", "E", "F", "G", "I")
+
+CATEGORY_FLAG: dict[str, str] = {
+    "suicide_imminent": "A+",
+    "suicidal_ideation": "A",
+    "self_harm": "B",
+    "violence_now": "C",
+    "violence_home": "C",
+    "harm_others": "H",
+    "elder_abuse": "D",
+    "neglect": "E",
+    "medical_emergency": "F",
+    "lifeline": "G",
+    "despair": "I",
+}
+
+
+def _rank(level: str | None) -> int:
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
+
+
+def max_level(a: str | None, b: str | None) -> str | None:
+    """The more severe of two levels (P0 > P1 > P2 > P3 > None)."""
+    return a if _rank(a) <= _rank(b) else b
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: str | None = None
+    category: str | None = None
+    rule_id: str | None = None
+    third_party: bool = False
+    flags: tuple[str, ...] = ()
+
+    @property
+    def is_crisis(self) -> bool:
+        """P0 or P1: the crisis script runs and the handoff gets a priority flag."""
+        return self.level in ("P0", "P1")
+
+
+# --------------------------------------------------------------------------- normalisation
+
+_DROP_CATEGORIES = {"So", "Sk", "Cf", "Co", "Cs", "Cn", "Mn", "Me"}
+_QUOTES = str.maketrans({"『": "「", "』": "」", "“": "「", "”": "」", "«": "「", "»": "」"})
+_SENTENCE_END = re.compile(r"[\n。.!?]+")
+# Net-slang spellings of 死, only where the next kana make the reading certain.
+_VARIANTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"タヒ(?=[にぬねんのっ]|ニ|ヌ|ネ|ン)"), "死"),
+    (re.compile(r"[氏市](?=にた[いくぃ](?!して|する|し[、,]))"), "死"),
+    (re.compile(r"[氏市](?=んじゃいたい|んでしまいたい|にてえ)"), "死"),
+)
+
+
+def _strip_symbols(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c) not in _DROP_CATEGORIES)
+
+
+def normalise_ja(text: str) -> str:
+    """The Japanese matching form: sentences joined by 「。」, no spaces, hiragana for katakana."""
+    s = unicodedata.normalize("NFKC", text).lower().translate(_QUOTES)
+    s = _SENTENCE_END.sub("。", s)
+    s = re.sub(r"\s+", "", _strip_symbols(s))
+    for pattern, replacement in _VARIANTS:
+        s = pattern.sub(replacement, s)
+    s = s.translate(KATA_TO_HIRA)
+    return s.replace("たぃ", "たい").replace("ぃ。", "い。")
+
+
+def normalise_en(text: str) -> str:
+    """The English matching form: sentences joined by '. ', single spaces, no apostrophes."""
+    s = unicodedata.normalize("NFKC", text).lower()
+    s = s.replace("’", "").replace("‘", "").replace("'", "").replace("`", "")
+    s = _SENTENCE_END.sub(". ", _strip_symbols(s))
+    return re.sub(r"[ \t\r\f\v]+", " ", s).strip()
+
+
+# --------------------------------------------------------------------------- matching
+
+_PERSON_SUBJECT = re.compile(
+    rx(PERSON).pattern + r"(?:が|は|も|って|ったら|、|(?=息|意識|倒れ)"
+    r"|の(?:腕|手首|体|からだ|足|顔|部屋|机|ベッド|スマホ|携帯|ノート|日記|鞄|かばん|荷物|検索履歴))"
+)
+_SELF_SUBJECT = rx(SELF)
+_VICTIM = re.compile(
+    rx(PERSON).pattern
+    + r"(?:を|のこと|の(?:首|顔|頭|腕|体|からだ|髪|お腹|足)|に(?:対して)?(?:暴力|手を|暴言)|(?:が|は).{0,12}(?:られ|かれ))"
+)
+_SAY_AFTER = rx(
+    r"^[」\"]?(?:と|って|っと)(?:言|い|書|か|話|はな|口|叫|さけ|つぶや|メール|line|ライン|ぽつり|泣)"
+)
+_EN_OTHER = re.compile(
+    r"\b(?:my|his|her|our) (?:son|daughter|brother|sister|mom|mother|dad|father|husband|wife|partner|boyfriend|girlfriend"
+    r"|grandma|grandmother|grandpa|grandfather|friend|kid|child|parents?|uncle|aunt|neighbou?r)\b|^(?:he|she|they)\b|\. (?:he|she)\b"
+)
+_EN_SELF = re.compile(r"\bi\b|\bim\b|\bme\b|\bmyself\b")
+_MEDIA = rx(MEDIA)
+_CHARACTER = rx(r"主人公|キャラ|登場人物|俳優|芸能人|有名人|推し")
+_PAST = rx(PAST_DISTANT)
+_PAST_AFTER = re.compile(PAST_AFTER)
+_RESOLVED = rx(RESOLVED)
+_ONGOING = rx(ONGOING)
+_EN_NEG_BEFORE = re.compile(r"(?:dont|do not|not|never|no longer) (?:really )?(?:\w+ )?$")
+
+
+@dataclass(frozen=True)
+class _Text:
+    text: str
+    starts: tuple[int, ...]  # start offset of each sentence
+
+    @classmethod
+    def split(cls, text: str, sep: str) -> _Text:
+        starts = [0]
+        i = text.find(sep)
+        while i != -1:
+            starts.append(i + len(sep))
+            i = text.find(sep, i + len(sep))
+        return cls(text, tuple(starts))
+
+    def sentence_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos) - 1
+
+    def span(self, index: int, scope: int = 0) -> tuple[int, int]:
+        lo = max(0, index - scope)
+        hi = min(len(self.starts) - 1, index + scope)
+        end = self.starts[hi + 1] if hi + 1 < len(self.starts) else len(self.text)
+        return self.starts[lo], end
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule: Rule
+    level: str
+    category: str
+    rule_id: str
+    third_party: bool
+
+
+def _inside_quote(sentence: str, pos: int) -> bool:
+    before = sentence[:pos]
+    return before.count("「") > before.count("」") or before.count('"') % 2 == 1
+
+
+def _quoted_report(sentence: str, start: int, end: int) -> bool:
+    """The signal is inside quotes that are followed by 'said/wrote': someone else's words."""
+    if not _inside_quote(sentence, start):
+        return False
+    close = sentence.find("」", end)
+    if close == -1:
+        close = sentence.find('"', end)
+    return close != -1 and bool(_SAY_AFTER.search(sentence[close : close + 8]))
+
+
+def _third_party(rule: Rule, sentence: str, start: int, end: int) -> bool:
+    if rule.who in ("always", "never"):
+        return rule.who == "always"
+    before = sentence[:start]
+    if rule.lang == "en":
+        other = list(_EN_OTHER.finditer(before))
+        if not other:
+            return False
+        return not _EN_SELF.search(before[other[-1].end() :])
+    if rule.who == "victim":
+        return bool(_VICTIM.search(sentence[: end + 12]))
+    if (
+        rule.who == "patient"
+        and not _PERSON_SUBJECT.search(before)
+        and not _SELF_SUBJECT.search(sentence)
+    ):
+        # 「薬を大量に飲んだみたいで母がぐったり」: for a medical signal the patient may come later.
+        return bool(_PERSON_SUBJECT.search(sentence[end:]))
+    quoted = _quoted_report(sentence, start, end)
+    people = list(_PERSON_SUBJECT.finditer(before))
+    selves = list(_SELF_SUBJECT.finditer(before))
+    last_person = people[-1].end() if people else -1
+    last_self = selves[-1].end() if selves else -1
+    if quoted:
+        opener = max(before.rfind("「"), before.rfind('"'))
+        return not (last_self > last_person and last_self <= opener)
+    return last_person > last_self
+
+
+def _media_excluded(sentence: str, start: int) -> bool:
+    """Quoted drama/news, or a character as the subject: not the writer's own situation."""
+    if not _MEDIA.search(sentence):
+        return False
+    return _inside_quote(sentence, start) or bool(_CHARACTER.search(sentence[:start]))
+
+
+def _apply(outcome: Outcome, rule: Rule, suffix: str) -> tuple[str | None, str | None, str]:
+    if outcome == KEEP:
+        return rule.level, rule.category, rule.id + suffix
+    return outcome[0], outcome[1], rule.id + suffix
+
+
+def _judge(rule: Rule, doc: _Text, message: str, m: re.Match[str]) -> _Hit | None:
+    index = doc.sentence_of(m.start())
+    lo, hi = doc.span(index, rule.scope)
+    window = doc.text[lo:hi]
+    s_lo, s_hi = doc.span(index, 0)
+    sentence = doc.text[s_lo:s_hi]
+    start, end = m.start() - s_lo, m.end() - s_lo
+
+    if any(not p.search(window) for p in rule.requires):
+        return None
+    if any(p.search(window) for p in rule.unless):
+        return None
+    if rule.lang == "ja" and rule.media_check and _media_excluded(sentence, start):
+        return None
+
+    level: str | None = rule.level
+    category: str | None = rule.category
+    rule_id = rule.id
+    after = sentence[end:]
+    if rule.lang == "ja":
+        negated = bool(NEG_AFTER.search(after))
+    else:
+        negated = bool(_EN_NEG_BEFORE.search(sentence[max(0, start - 24) : start]))
+    negated = negated or any(p.search(window) for p in rule.softened_by)
+    if negated:
+        level, category, rule_id = _apply(rule.negated, rule, ":negated")
+    else:
+        markers = rule.past_markers or _PAST
+        past = bool(markers.search(sentence[:start])) or (
+            rule.past_markers is None and rule.lang == "ja" and bool(_PAST_AFTER.search(after))
+        )
+        if past and rule.lang == "ja" and rule.past != KEEP:
+            ongoing = bool(_ONGOING.search(message))
+            if ongoing:
+                pass
+            elif _RESOLVED.search(message):
+                level, category, rule_id = _apply(rule.resolved, rule, ":resolved")
+            else:
+                level, category, rule_id = _apply(rule.past, rule, ":past")
+    if level is None or category is None:
+        return None
+    return _Hit(rule, level, category, rule_id, _third_party(rule, sentence, start, end))
+
+
+def _hits(ja: _Text, en: _Text) -> Iterable[_Hit]:
+    for rule in RULES:
+        doc = ja if rule.lang == "ja" else en
+        best: _Hit | None = None
+        for m in rule.pattern.finditer(doc.text):
+            hit = _judge(rule, doc, doc.text, m)
+            if hit is not None and (best is None or _rank(hit.level) < _rank(best.level)):
+                best = hit
+                if hit.level == rule.level:
+                    break
+        if best is not None:
+            yield best
+
+
+def assess(text: str, *, info: bool = False) -> Assessment:
+    """Triage one inbound message. Never raises on odd input; never keeps or logs the text.
+
+    P3 (a question about services) is only reported with `info=True`: a caller that records
+    every non-None level as a crisis (bot/service.py does today) should not see it.
+    """
+    if not text or not text.strip():
+        return Assessment()
+    ja = _Text.split(normalise_ja(text), "。")
+    en = _Text.split(normalise_en(text), ". ")
+    hits = list(_hits(ja, en))
+    if "\n" in text:
+        # Phone typing breaks lines inside words (死に⏎たい); read the message joined up too
+        # and keep the joined reading only where it is more severe.
+        joined = _Text.split(normalise_ja(text.replace("\n", "")), "。")
+        extra = [h for h in _hits(joined, en) if h.rule.lang == "ja"]
+        best_split = min((_rank(h.level) for h in hits), default=len(LEVEL_ORDER))
+        hits += [h for h in extra if _rank(h.level) < best_split]
+    if not info:
+        hits = [h for h in hits if h.level != "P3"]
+    if not hits:
+        return Assessment()
+    top = min(hits, key=lambda h: _rank(h.level))  # stable: earlier rules win ties
+    flags: set[str] = set()
+    for h in hits:
+        if h.level in ("P0", "P1", "P2"):
+            flags.add(CATEGORY_FLAG[h.category])
+            flags.update(h.rule.extra_flags)
+    return Assessment(
+        level=top.level,
+        category=top.category,
+        rule_id=top.rule_id,
+        third_party=top.third_party,
+        flags=tuple(f for f in FLAG_ORDER if f in flags),
+    )
