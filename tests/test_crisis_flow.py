@@ -24,8 +24,9 @@ async def _at_question(service: Any, question: str, address: str) -> Resident:
     resident = Resident(service, address)
     await resident.follow()
     await resident.choose("話してみる")
-    await resident.choose("子どものこと")
-    await resident.skip_until(question)
+    if question != "relationship":
+        await resident.choose("子どものこと")
+        await resident.skip_until(question)
     return resident
 
 
