@@ -178,7 +178,9 @@ _EN_DATE = [
     re.compile(r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? (?P<d>\d{1,2})(?:st|nd|rd|th)?,? (?P<y>(?:19|20)\d{2})"),
     re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)? (?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,? (?P<y>(?:19|20)\d{2})"),
 ]
-_BIRTH_CONTEXT = re.compile(r"生|誕生|たんじょう|うまれ|born|birth|DOB|d\.o\.b", re.I)
+_BIRTH_AFTER = re.compile(r"^[ )）]*(?:生|うまれ|誕生)|^[ )）]*\(?(?:born|birth)", re.I)
+_BIRTH_BEFORE = re.compile(r"(?:生年月日|誕生日|たんじょうび|たんじょう日|誕生|birthday|born|birth|DOB|d\.o\.b)"
+                           r"[^。\n]{0,8}$", re.I)
 
 
 def _kanji_int(s: str) -> int | None:
@@ -204,8 +206,8 @@ def find_birth_dates(art: SudachiArtifacts) -> list[Hit]:
         if start in seen or not (1 <= month <= 12 and 1 <= day <= 31) or year > this_year:
             return
         after = d[end : end + 6]
-        before = _line_before(d, start, 14)
-        ctx = bool(_BIRTH_CONTEXT.search(after) or _BIRTH_CONTEXT.search(before))
+        before = _line_before(d, start, 16)
+        ctx = bool(_BIRTH_AFTER.match(after) or _BIRTH_BEFORE.search(before))
         old = year <= this_year - 16 or (era is not None and era.upper() in ("S", "T", "M", "昭和", "大正", "明治"))
         if ctx or old:
             seen.add(start)
@@ -219,7 +221,8 @@ def find_birth_dates(art: SudachiArtifacts) -> list[Hit]:
                 continue
             if era:
                 y += _ERA[era.upper() if len(era) == 1 else era]
-            if i == 4 and not _BIRTH_CONTEXT.search(d[m.end() : m.end() + 4] + _line_before(d, m.start(), 10)):
+            if i == 4 and not (_BIRTH_AFTER.match(d[m.end() : m.end() + 4])
+                               or _BIRTH_BEFORE.search(_line_before(d, m.start(), 10))):
                 continue
             consider(m.start(), m.end(), y, mo, dd, era)
     for pat in _EN_DATE:

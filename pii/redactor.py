@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -50,7 +49,6 @@ class Redactor:
         from pii.analyzer import JapaneseAnalyzer
 
         self._analyzer = JapaneseAnalyzer()
-        self._lock = threading.Lock()
 
     def analyze(self, text: str) -> list[Entity]:
         return [Entity(t, s, e, sc) for t, s, e, sc in self._analyzer.analyze(text)]
