@@ -45,6 +45,9 @@ TURN_SECONDS = Histogram("tobira_turn_seconds", "Time to handle one turn", ["cha
 MAX_TEXT = 10_000  # characters looked at per message; LINE itself caps text at 5,000
 MAX_STORED = 2_000  # redacted characters kept per turn
 LEVEL_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
+# a handoff the agency still holds (after "return to bot" too); closed ones are the agency's record
+ACTIVE_STATES = (*HandoffState.OPEN_STATES, HandoffState.RETURNED)
+AFTER_CONSENT = ("contact", "contact_phone", "contact_time", "handed_over")
 
 Sender = Callable[[str, list[str], list[Option]], Awaitable[None]]
 
@@ -170,6 +173,10 @@ class ConversationService:
 
         snapshot = await self.graph.aget_state(config)
         pending = _pending_payload(snapshot)
+        was_consented = (snapshot.values or {}).get("status") == "consented"
+        # consented, but the agency no longer holds the handoff: a caseworker closed it
+        pending_q = pending.get("q") if pending else None
+        closed_by_staff = was_consented and handoff is None and pending_q in AFTER_CONSENT
         contact_enc = None
         if pending and pending.get("q") == "contact_phone" and raw and code is None:
             contact_enc = self.keys.encrypt(raw[:200])
@@ -194,6 +201,8 @@ class ConversationService:
             }
             if inbound.event == "follow":
                 resume = {"code": "c:resume", "at": now.isoformat()}
+            if closed_by_staff:
+                resume = {"code": "sys:closed", "at": now.isoformat()}
             result = await self.graph.ainvoke(_Resume(resume), config, durability="exit")
 
         values = await self.graph.aget_state(config)
@@ -214,7 +223,9 @@ class ConversationService:
             messages.insert(0, t(locale, "resume.gap"))
 
         if state.get("status") == "consented":
-            handoff = await self._ensure_handoff(conv, state, now, contact_enc)
+            handoff = await self._ensure_handoff(
+                conv, state, now, contact_enc, create=not was_consented
+            )
 
         await self._store_turns(
             conv,
@@ -247,7 +258,7 @@ class ConversationService:
             await s.exec(
                 select(Handoff)
                 .where(Handoff.conversation_id == conversation_id)
-                .where(col(Handoff.state).in_(HandoffState.OPEN_STATES))
+                .where(col(Handoff.state).in_(ACTIVE_STATES))
                 .order_by(col(Handoff.created_at).desc())
             )
         ).first()
@@ -335,45 +346,66 @@ class ConversationService:
         stored_text: str | None,
         code: str,
     ) -> Reply:
+        """「取り消す」: delete the handoff, but only while no caseworker has opened it."""
         locale = conv.locale
+        messages: list[str] = []
+        options: list[tuple[str, str]] = []
         if handoff is None:
             messages = [t(locale, "withdraw.nothing")]
-        elif handoff.opened_at is not None:
-            messages = [t(locale, "withdraw.too_late")]
         else:
             async with self.db.session() as s:
-                await s.exec(delete(Handoff).where(col(Handoff.id) == handoff.id))  # type: ignore[call-overload]
-                consent = (
-                    await s.exec(select(Consent).where(Consent.handoff_id == handoff.id))
-                ).first()
-                if consent is not None:
-                    consent.withdrawn_at = now
-                    s.add(consent)
-                s.add(AuditLog(actor="resident", action="consent_withdrawn", handoff_id=handoff.id))
-            await self.live.publish(
-                "queue", {"type": "handoff_withdrawn", "handoff_id": handoff.id}
-            )
-            result = await self.graph.ainvoke(
-                _Resume({"code": "sys:withdrawn", "at": now.isoformat()}), config, durability="exit"
-            )
-            payload = _interrupt_of(result)
-            messages, options = render(payload, locale, self.context(now)) if payload else ([], [])
-            await self._store_turns(
-                conv,
-                now,
-                [("resident", stored_text, code, ""), ("bot", "\n".join(messages), None, "")],
-            )
-            return Reply(messages, [Option(c, lbl) for c, lbl in options], conversation_id=conv.id)
+                # conditional, as the console sets opened_at conditionally: no race between them
+                gone = await s.exec(  # type: ignore[call-overload]
+                    delete(Handoff)
+                    .where(col(Handoff.id) == handoff.id)
+                    .where(col(Handoff.opened_at).is_(None))
+                )
+                if gone.rowcount:
+                    consent = (
+                        await s.exec(select(Consent).where(Consent.handoff_id == handoff.id))
+                    ).first()
+                    if consent is not None:
+                        consent.withdrawn_at = now
+                        s.add(consent)
+                    s.add(
+                        AuditLog(
+                            actor="resident", action="consent_withdrawn", handoff_id=handoff.id
+                        )
+                    )
+            if not gone.rowcount:
+                messages = [t(locale, "withdraw.too_late")]
+            else:
+                await self.live.publish(
+                    "queue", {"type": "handoff_withdrawn", "handoff_id": handoff.id}
+                )
+                result = await self.graph.ainvoke(
+                    _Resume({"code": "sys:withdrawn", "at": now.isoformat()}),
+                    config,
+                    durability="exit",
+                )
+                payload = _interrupt_of(result)
+                if payload:
+                    messages, options = render(payload, locale, self.context(now))
         await self._store_turns(
             conv, now, [("resident", stored_text, code, ""), ("bot", "\n".join(messages), None, "")]
         )
-        return Reply(messages, conversation_id=conv.id)
+        return Reply(messages, [Option(c, lbl) for c, lbl in options], conversation_id=conv.id)
 
     async def _ensure_handoff(
-        self, conv: Conversation, state: dict[str, Any], now: dt.datetime, contact_enc: str | None
-    ) -> Handoff:
+        self,
+        conv: Conversation,
+        state: dict[str, Any],
+        now: dt.datetime,
+        contact_enc: str | None,
+        *,
+        create: bool,
+    ) -> Handoff | None:
+        """Create the handoff on the turn the person consents; later turns only add what the
+        contact step gave (the approved summary's hash stays as it was)."""
         async with self.db.session() as s:
             existing = await self._open_handoff(s, conv.id)
+            if existing is None and not create:
+                return None
             if existing is not None:
                 if contact_enc is not None:
                     existing.contact_enc = contact_enc

@@ -34,7 +34,7 @@ FAMILY = ("child", "sibling", "parent", "spouse", "other")
 
 class IntakeState(TypedDict, total=False):
     locale: str
-    status: str  # intake | consented | declined | stopped | deleted
+    status: str  # intake | consented | handed (closed by staff) | declined | stopped | deleted
     answers: dict[str, Any]  # question id -> option value or list of values
     declined: list[str]  # questions answered 答えたくない (or removed from the summary)
     unknown: list[str]  # questions answered わからない
@@ -248,6 +248,14 @@ def advance(q: Question, state: IntakeState, given: dict[str, Any]) -> Command[s
         if state.get("status") == "consented":
             return _stay(q, say=[say("staff.already")])
         return _moved(state, q.id, "summary", fix_section=None, say=[say("staff.jump")])
+    # the caseworker's side, passed in by the service
+    if code == "sys:returned":
+        return _stay(q, say=[say("returned.to_bot")])
+    if code == "sys:closed":
+        return Command(
+            goto="closed",
+            update={"status": "handed", "say": [say("closed.by_staff")], "paused": False},
+        )
     if code == "c:withdraw" and q.id != "handed_over":
         return _stay(q, say=[say("withdraw.nothing")])
     if code == "u:later":
@@ -446,14 +454,16 @@ def _handed_over(
         return _moved(
             state, q.id, "summary", status="intake", consent=None, say=[say("withdraw.done")]
         )
-    if code == "sys:returned":
-        return _stay(q, say=[say("returned.to_bot")])
     return _stay(q, say=[say("handed.waiting")])
 
 
 def _closed(
     q: Question, state: IntakeState, code: str | None, text: str | None, answers: dict[str, Any]
 ) -> Command[str]:
+    if state.get("status") == "handed":  # the caseworker closed the handoff: a new conversation
+        fresh = initial_state(state.get("locale", "ja"))
+        fresh["say"] = [say("welcome.back")]
+        return Command(goto="intro", update=dict(fresh))
     target = state.get("stopped_at") or "intro"
     return _moved(
         state, q.id, target, status="intake", stopped_at=None, say=[say("resume.continue")]

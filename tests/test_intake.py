@@ -250,3 +250,47 @@ async def test_withdrawing_consent_before_a_caseworker_opens_it_deletes_the_hand
         assert (await s.exec(select(Handoff))).all() == []
         consent = (await s.exec(select(Consent))).one()
     assert consent.withdrawn_at is not None
+
+
+async def _handed_over(app: Any) -> tuple[Resident, Handoff]:
+    resident = Resident(app.state.service)
+    await resident.follow()
+    await resident.say("相談員と話したい")
+    await resident.choose("これでよい")
+    await resident.choose("引き継ぐ")
+    async with app.state.db.session() as s:
+        return resident, (await s.exec(select(Handoff))).one()
+
+
+async def _set_state(app: Any, handoff_id: str, **values: Any) -> None:
+    async with app.state.db.session() as s:
+        row = await s.get(Handoff, handoff_id)
+        for key, value in values.items():
+            setattr(row, key, value)
+        s.add(row)
+
+
+async def test_after_return_to_bot_answers_go_to_the_same_handoff(app: Any) -> None:
+    import datetime as dt
+
+    resident, handoff = await _handed_over(app)
+    await _set_state(app, handoff.id, state="returned_to_bot", opened_at=dt.datetime.now(dt.UTC))
+    await resident.choose("このチャットで")
+    await resident.choose("午後")
+    async with app.state.db.session() as s:
+        rows = (await s.exec(select(Handoff))).all()
+    assert [h.id for h in rows] == [handoff.id]  # no second handoff in the queue
+    assert json.loads(rows[0].summary_json)["preferences"]["contact_method"] == "this_chat"
+    await resident.say("取り消す")
+    assert "すでに確認しています" in resident.text or "確認しています" in resident.text
+
+
+async def test_after_a_caseworker_closes_the_handoff_the_next_message_starts_afresh(app: Any) -> None:
+    resident, handoff = await _handed_over(app)
+    await _set_state(app, handoff.id, state="closed")
+    await resident.say("こんにちは")
+    assert "いったん終わりました" in resident.text
+    await resident.say("また相談したいです")
+    assert resident.question == "intro"
+    async with app.state.db.session() as s:
+        assert len((await s.exec(select(Handoff))).all()) == 1  # nothing new until they consent again
