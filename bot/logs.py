@@ -1,8 +1,12 @@
-"""Logging set-up: every handler gets the privacy filter, so no record carries resident text."""
+"""Logging set-up: every log record is scrubbed as it is made, so no record carries resident text,
+whichever logger or handler (ours, uvicorn's, a library's) it goes through."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+from pii import NoTextFilter
 
 _installed = False
 
@@ -11,13 +15,13 @@ def install_log_privacy() -> None:
     global _installed
     if _installed:
         return
-    try:
-        from pii import NoTextFilter  # type: ignore[attr-defined]
-    except ImportError:  # the interim pii package has no filter yet
-        return
-    root = logging.getLogger()
-    privacy = NoTextFilter()
-    root.addFilter(privacy)
-    for handler in root.handlers:
-        handler.addFilter(privacy)
+    scrub = NoTextFilter()
+    make_record = logging.getLogRecordFactory()
+
+    def scrubbed_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        scrub.filter(record)
+        return record
+
+    logging.setLogRecordFactory(scrubbed_record)
     _installed = True

@@ -1,0 +1,30 @@
+"""Logs carry ids, codes and counts: a careless log call with resident text is scrubbed anyway."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from tests.resident import Resident
+
+
+async def test_a_careless_log_call_or_exception_never_prints_resident_text(
+    sqlite_app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    resident = Resident(sqlite_app.state.service)
+    typed = "田中花子です。090-2718-2818 に電話ください"
+    await resident.say(typed)
+    careless = logging.getLogger("some.library")
+    careless.info("got message %s", typed)
+    careless.warning(f"failed on {typed} ({resident.question})")
+    try:
+        raise ValueError(f"bad input: {typed}")
+    except ValueError:
+        careless.exception("turn failed")
+    text = caplog.text
+    assert "got message" in text and "turn failed" in text  # the records are still there
+    for secret in ("田中", "花子", "2718"):
+        assert secret not in text
