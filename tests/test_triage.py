@@ -301,8 +301,8 @@ def test_level_order_and_max_level() -> None:
 # --- the dev corpus targets ------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not DEV_CORPUS.exists(), reason="shared dev corpus not present")
 def test_dev_corpus_targets() -> None:
+    assert DEV_CORPUS.exists(), f"the dev corpus belongs beside the repo: {DEV_CORPUS}"
     run = subprocess.run(
         [sys.executable, "-m", "flows.triage_eval"],
         cwd=REPO,
