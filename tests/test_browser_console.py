@@ -185,7 +185,8 @@ async def caseworker_flow(
     # the resident answers (with markup): the bot stays silent, the console shows it as text
     delivered_before = len(resident.fake.delivered)
     await resident.post(text_event(resident.user, MARKUP))
-    shown = page.locator("#messages li.resident .text").last
+    # wait for this message itself (earlier resident turns are on the page already)
+    shown = page.locator("#messages li.resident .text").filter(has_text="押して").last
     await shown.wait_for(timeout=15_000)
     text = await shown.text_content() or ""
     assert "<script>" in text or "〔" in text  # shown as characters (or redacted), never run
