@@ -312,6 +312,57 @@ async def test_the_loading_animation_shows_when_a_turn_takes_over_a_second(line:
     assert len(line.fake.calls_to(LOADING, status=202)) == 1  # a quick turn shows none
 
 
+async def test_line_gets_its_200_while_turns_are_still_running(line: Line) -> None:
+    service = line.app.state.service
+    real = service.handle
+    gate = asyncio.Event()
+
+    async def stuck(inbound: Any) -> Any:  # every turn waits until the test lets go
+        await gate.wait()
+        return await real(inbound)
+
+    service.handle = stuck
+    try:
+        users = [f"Ubusy{i}" for i in range(20)]
+        results = await asyncio.gather(*(line.post(follow_event(u)) for u in users))
+        assert [r.status_code for r in results] == [200] * 20
+        assert line.app.state.line.pending == 20  # acknowledged, not yet answered
+        assert line.fake.delivered == []
+    finally:
+        gate.set()
+        service.handle = real
+    await line.fake.wait_delivered(20)
+
+
+async def test_a_full_backlog_refuses_with_503_and_the_redelivery_is_answered(line: Line) -> None:
+    channel = line.app.state.line
+    channel._dispatcher._max_pending = 2  # a tiny backlog stands in for a flood
+    service = line.app.state.service
+    real = service.handle
+    gate = asyncio.Event()
+
+    async def stuck(inbound: Any) -> Any:
+        await gate.wait()
+        return await real(inbound)
+
+    service.handle = stuck
+    overflow = follow_event("Uflood3")
+    try:
+        assert (await line.post(follow_event("Uflood1"))).status_code == 200
+        assert (await line.post(follow_event("Uflood2"))).status_code == 200
+        assert (await line.post(overflow)).status_code == 503
+    finally:
+        gate.set()
+        service.handle = real
+    await line.fake.wait_delivered(2)
+    await line.idle()
+    # LINE redelivers what got a 503; it was never taken in, so it is answered now.
+    again = dict(overflow, deliveryContext={"isRedelivery": True})
+    call = await line.say("Uflood3", again)
+    assert call.reply_token == overflow["replyToken"]
+    assert len(line.fake.delivered) == 3
+
+
 # ---- delivery when LINE is slow, busy or down ----------------------------------------------------
 async def test_an_answer_after_the_reply_token_went_stale_is_pushed_once(line: Line) -> None:
     stale = follow_event("Ustale", at=time.time() - 55)

@@ -168,6 +168,7 @@ class LineChannel:
         self._recorder: asyncio.Task[None] | None = None
         self._to_record: list[str] = []  # fresh event ids to remember in SQL (no Redis)
         self._background: set[asyncio.Task[Any]] = set()
+        self._loading_timers: dict[str, asyncio.TimerHandle] = {}
 
     # ---- life cycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -182,9 +183,14 @@ class LineChannel:
 
     async def stop(self) -> None:
         self.accepting = False
+        for timer in self._loading_timers.values():
+            timer.cancel()
+        self._loading_timers.clear()
         if not await self._dispatcher.drain(DRAIN_ON_SHUTDOWN):
             log.warning("line: %d events still queued at shutdown", self._dispatcher.pending)
         await self._dispatcher.stop()
+        for timer in self._loading_timers.values():
+            timer.cancel()
         for task in [self._sweeper, self._recorder, *self._background]:
             if task is not None:
                 task.cancel()
@@ -263,6 +269,8 @@ class LineChannel:
             )
             return 503
         EVENTS.labels(etype, "queued").inc()
+        if inbound.event == "message":
+            self._arm_loading(user_id)
         return 200
 
     async def _claim_fast(self, event_id: str, redelivered: bool) -> bool | None:
@@ -347,12 +355,6 @@ class LineChannel:
             EVENTS.labels(job.inbound.event, "duplicate").inc()
             log.info("line: event %s already processed before", job.event_id)
             return
-        loading = None
-        if job.inbound.event == "message":
-            waited = time.monotonic() - job.received
-            loading = asyncio.get_running_loop().call_later(
-                max(0.0, LOADING_AFTER - waited), self._spawn_loading, job.user_id
-            )
         try:
             reply: Reply = await self.service.handle(job.inbound)
         except Exception as exc:
@@ -364,9 +366,6 @@ class LineChannel:
                 "".join(traceback.format_tb(exc.__traceback__)),
             )
             return
-        finally:
-            if loading is not None:
-                loading.cancel()
         if reply.silent or not reply.messages or job.inbound.event == "unfollow":
             return
         try:
@@ -376,10 +375,26 @@ class LineChannel:
             return
         TURN_SECONDS.observe(time.monotonic() - job.received)
 
-    def _spawn_loading(self, user_id: str) -> None:
+    # ---- the loading animation -------------------------------------------------------------
+    def _arm_loading(self, user_id: str) -> None:
+        """A second after a message arrives, show LINE's loading animation if the resident is
+        still waiting, whether the event is queued or its turn is running."""
+        if user_id not in self._loading_timers:
+            self._loading_timers[user_id] = asyncio.get_running_loop().call_later(
+                LOADING_AFTER, self._loading_due, user_id
+            )
+
+    def _loading_due(self, user_id: str) -> None:
+        self._loading_timers.pop(user_id, None)
+        if not self._dispatcher.has(user_id):
+            return  # answered within the second
         task = asyncio.ensure_future(self._show_loading(user_id))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        # Still waiting when this animation runs out: show it again then.
+        self._loading_timers[user_id] = asyncio.get_running_loop().call_later(
+            LOADING_SECONDS, self._loading_due, user_id
+        )
 
     async def _show_loading(self, user_id: str) -> None:
         assert self.api is not None

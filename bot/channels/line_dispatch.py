@@ -43,6 +43,10 @@ class KeyedDispatcher(Generic[J]):
         """Jobs accepted and not yet finished (including the ones running)."""
         return self._count
 
+    def has(self, key: Hashable) -> bool:
+        """Whether ``key`` has jobs queued or running."""
+        return key in self._pending
+
     def submit(self, key: Hashable, job: J) -> bool:
         """Queue ``job`` behind ``key``'s earlier jobs; False when the backlog is full."""
         if self._count >= self._max_pending:
