@@ -24,4 +24,6 @@ def install_log_privacy() -> None:
         return record
 
     logging.setLogRecordFactory(scrubbed_record)
+    # Presidio logs every recognizer call at DEBUG: noise, and never needed in production
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
     _installed = True

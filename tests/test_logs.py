@@ -28,3 +28,28 @@ async def test_a_careless_log_call_or_exception_never_prints_resident_text(
     assert "got message" in text and "turn failed" in text  # the records are still there
     for secret in ("田中", "花子", "2718"):
         assert secret not in text
+
+
+def test_operators_still_read_hosts_ids_and_paths_but_not_english_text_or_query_strings(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.logs import install_log_privacy
+
+    install_log_privacy()
+    caplog.set_level(logging.INFO)
+    log = logging.getLogger("uvicorn.access")
+    log.info(
+        '%s - "%s %s HTTP/%s" %d',
+        "127.0.0.1:50432",
+        "GET",
+        "/api/chat/events?session=abcdefghijklmnopqrstuv",
+        "1.1",
+        200,
+    )
+    logging.getLogger("x").info(
+        "message was %s", "please help me, my son hits me. call 090-1234-5678"
+    )
+    text = caplog.text
+    assert "127.0.0.1:50432" in text and "/api/chat/events?<query>" in text
+    assert "abcdefghijklmnopqrstuv" not in text
+    assert "please help" not in text and "1234-5678" not in text
