@@ -32,7 +32,7 @@ from flows.questions import command_words
 from flows.render import Context, label, render, staffing
 from handoff.live import LiveHub
 from handoff.models import AuditLog, Consent, Handoff, HandoffState
-from handoff.summary import build_summary
+from handoff.summary import Summary, build_summary
 from pii import redact
 
 log = logging.getLogger("tobira.service")
@@ -224,7 +224,7 @@ class ConversationService:
 
         if state.get("status") == "consented":
             handoff = await self._ensure_handoff(
-                conv, state, now, contact_enc, create=not was_consented
+                conv, state, now, contact_enc, consent_turn=code == "a:consent:agree"
             )
 
         await self._store_turns(
@@ -391,6 +391,21 @@ class ConversationService:
         )
         return Reply(messages, [Option(c, lbl) for c, lbl in options], conversation_id=conv.id)
 
+    def _summary(
+        self, conv: Conversation, state: dict[str, Any], handoff_id: str, created_at: dt.datetime
+    ) -> Summary:
+        return build_summary(
+            state,
+            handoff_id=handoff_id,
+            created_at=created_at,
+            municipality_code=self.city.code,
+            channel=conv.channel,
+            crisis_level=conv.crisis_level,
+            crisis_categories=[f for f in conv.crisis_flags.split(",") if f and f != "third_party"],
+            crisis_first_at=conv.crisis_first_at,
+            third_party_risk="third_party" in conv.crisis_flags,
+        )
+
     async def _ensure_handoff(
         self,
         conv: Conversation,
@@ -398,36 +413,16 @@ class ConversationService:
         now: dt.datetime,
         contact_enc: str | None,
         *,
-        create: bool,
+        consent_turn: bool,
     ) -> Handoff | None:
-        """Create the handoff on the turn the person consents; later turns only add what the
-        contact step gave (the approved summary's hash stays as it was)."""
+        """On the turn the person consents, create the handoff (or, approved again after a
+        correction, replace its summary) with a consent record pinning the approved hash. Other
+        turns only add what came after approval: contact wishes and the urgency."""
         async with self.db.session() as s:
             existing = await self._open_handoff(s, conv.id)
-            if existing is None and not create:
+            if existing is None and not consent_turn:
                 return None
-            if existing is not None:
-                if contact_enc is not None:
-                    existing.contact_enc = contact_enc
-                summary = build_summary(
-                    state,
-                    handoff_id=existing.id,
-                    created_at=existing.created_at,
-                    municipality_code=self.city.code,
-                    channel=conv.channel,
-                    crisis_level=conv.crisis_level,
-                    crisis_categories=[
-                        f for f in conv.crisis_flags.split(",") if f and f != "third_party"
-                    ],
-                    crisis_first_at=conv.crisis_first_at,
-                    third_party_risk="third_party" in conv.crisis_flags,
-                    contact_shared=existing.contact_enc is not None,
-                )
-                existing.summary_json = summary.model_dump_json()
-                existing.updated_at = utcnow()
-                s.add(existing)
-                return existing
-            handoff = Handoff(
+            handoff = existing or Handoff(
                 conversation_id=conv.id,
                 agency_id=self.city.default_agency.id,
                 channel=conv.channel,
@@ -436,24 +431,23 @@ class ConversationService:
                 created_at=now,
                 after_hours=not self.city.staffed_at(now),
             )
-            summary = build_summary(
-                state,
-                handoff_id=handoff.id,
-                created_at=now,
-                municipality_code=self.city.code,
-                channel=conv.channel,
-                crisis_level=conv.crisis_level,
-                crisis_categories=[
-                    f for f in conv.crisis_flags.split(",") if f and f != "third_party"
-                ],
-                crisis_first_at=conv.crisis_first_at,
-                third_party_risk="third_party" in conv.crisis_flags,
-            )
+            if contact_enc is not None:
+                handoff.contact_enc = contact_enc
+            summary = self._summary(conv, state, handoff.id, handoff.created_at)
+            approved_again = consent_turn and summary.digest() != handoff.summary_hash
+            if not approved_again:
+                summary = Summary.model_validate_json(handoff.summary_json).model_copy(
+                    update={"preferences": summary.preferences, "urgency": summary.urgency}
+                )
+            summary.consent.contact_shared = handoff.contact_enc is not None
             handoff.summary_json = summary.model_dump_json()
-            handoff.summary_hash = summary.digest()
             handoff.level = summary.urgency.level
-            consent = state.get("consent") or {}
+            handoff.updated_at = utcnow()
             s.add(handoff)
+            if not approved_again:
+                return handoff
+            handoff.summary_hash = summary.digest()
+            consent = state.get("consent") or {}
             s.add(
                 Consent(
                     handoff_id=handoff.id,
@@ -465,6 +459,8 @@ class ConversationService:
                 )
             )
             s.add(AuditLog(actor="resident", action="consent_given", handoff_id=handoff.id))
+        if existing is not None:
+            return handoff
         HANDOFFS.labels(conv.channel).inc()
         log.info(
             "handoff created conv=%s handoff=%s level=%s",

@@ -285,7 +285,9 @@ async def test_after_return_to_bot_answers_go_to_the_same_handoff(app: Any) -> N
     assert "すでに確認しています" in resident.text or "確認しています" in resident.text
 
 
-async def test_after_a_caseworker_closes_the_handoff_the_next_message_starts_afresh(app: Any) -> None:
+async def test_after_a_caseworker_closes_the_handoff_the_next_message_starts_afresh(
+    app: Any,
+) -> None:
     resident, handoff = await _handed_over(app)
     await _set_state(app, handoff.id, state="closed")
     await resident.say("こんにちは")
@@ -293,4 +295,31 @@ async def test_after_a_caseworker_closes_the_handoff_the_next_message_starts_afr
     await resident.say("また相談したいです")
     assert resident.question == "intro"
     async with app.state.db.session() as s:
-        assert len((await s.exec(select(Handoff))).all()) == 1  # nothing new until they consent again
+        assert (
+            len((await s.exec(select(Handoff))).all()) == 1
+        )  # nothing new until they consent again
+
+
+async def test_going_back_after_consent_to_correct_needs_a_new_approval(app: Any) -> None:
+    resident = Resident(app.state.service)
+    await walk_mother(resident)
+    await resident.choose("これでよい")
+    await resident.choose("引き継ぐ")
+    async with app.state.db.session() as s:
+        handoff = (await s.exec(select(Handoff))).one()
+    await resident.say("戻る")
+    assert resident.question == "consent"
+    await resident.choose("まとめを直す")
+    await resident.choose("ご相談者")
+    await resident.choose("自分のこと")
+    await resident.skip_until("summary")
+    async with app.state.db.session() as s:  # not approved yet: the handoff keeps what was approved
+        assert (await s.exec(select(Handoff))).one().summary_hash == handoff.summary_hash
+    await resident.choose("これでよい")
+    await resident.choose("引き継ぐ")
+    async with app.state.db.session() as s:
+        after = (await s.exec(select(Handoff))).one()
+        consents = (await s.exec(select(Consent).order_by(Consent.at))).all()  # type: ignore[arg-type]
+    assert after.id == handoff.id and after.summary_hash != handoff.summary_hash
+    assert [c.summary_hash for c in consents][-1] == after.summary_hash and len(consents) == 2
+    assert json.loads(after.summary_json)["route"]["相談経路"] == "本人自ら連絡"
