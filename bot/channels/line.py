@@ -297,7 +297,10 @@ class LineChannel:
         return bool(fresh)
 
     async def _release(self, event_id: str) -> None:
+        """Forget an event refused with 503, so that LINE's redelivery of it is taken in."""
         self._recent.pop(event_id, None)
+        with contextlib.suppress(ValueError):
+            self._to_record.remove(event_id)
         if self.redis is not None:
             with contextlib.suppress(Exception):
                 await self.redis.delete(f"tobira:line:event:{event_id}")
