@@ -99,6 +99,12 @@ class Job:
 class Undeliverable(Exception):
     """LINE did not accept a message after retries (or refused it outright)."""
 
+    def __init__(self, method: str, status: str, attempts: int = 1) -> None:
+        super().__init__(f"{method} {status} after {attempts} attempt(s)")
+        self.method = method
+        self.status = status  # "HTTP 400", "ClientConnectorError", ...
+        self.attempts = attempts
+
 
 def _mode(event: Any) -> str:
     mode = getattr(event, "mode", None)
@@ -374,7 +380,13 @@ class LineChannel:
         try:
             await self.deliver(job.user_id, reply, job.reply_token, job)
         except Undeliverable as exc:
-            log.error("line: answer to event %s not delivered: %s", job.event_id, exc)
+            log.error(
+                "line: answer to event %s not delivered: %s %s, attempts=%d",
+                job.event_id,
+                exc.method,
+                exc.status,
+                exc.attempts,
+            )
             return
         TURN_SECONDS.observe(time.monotonic() - job.received)
 
@@ -423,7 +435,7 @@ class LineChannel:
         rendered = render(reply)
         if rendered.dropped_options or rendered.numbered_options:
             log.warning(
-                "line: options over LINE's limits: %d dropped, %d numbered",
+                "line: quick replies over the limits: %d dropped, %d numbered",
                 rendered.dropped_options,
                 rendered.numbered_options,
             )
@@ -457,7 +469,7 @@ class LineChannel:
                         and "reply token" in _error_message(exc).lower()
                     ):
                         return False
-                    raise Undeliverable(f"reply refused: {status} {type(exc).__name__}") from None
+                    raise Undeliverable("reply", _status(exc)) from None
                 delay = self._backoff(attempt, exc)
                 attempt += 1
                 if not self._token_fresh_after(job, delay):
@@ -492,14 +504,12 @@ class LineChannel:
                     return  # an earlier attempt with this retry key got through
                 if not _retryable(exc):
                     SENDS.labels("push", f"refused_{getattr(exc, 'status', None)}").inc()
-                    raise Undeliverable(f"push refused: {_status(exc)}") from None
+                    raise Undeliverable("push", _status(exc)) from None
                 delay = self._backoff(attempt, exc)
                 attempt += 1
                 if time.monotonic() + delay > give_up:
                     SENDS.labels("push", "gave_up").inc()
-                    raise Undeliverable(
-                        f"push failed after {attempt} attempts: {_status(exc)}"
-                    ) from None
+                    raise Undeliverable("push", _status(exc), attempt) from None
                 SENDS.labels("push", "retry").inc()
                 log.info("line: push retry %d in %.2fs (%s)", attempt, delay, _status(exc))
                 await asyncio.sleep(delay)
