@@ -293,6 +293,18 @@ async def test_each_residents_replies_come_in_the_order_they_wrote(line: Line) -
     assert len(line.fake.delivered) == len(users) * per_user
 
 
+async def test_several_events_in_one_webhook_are_answered_in_their_order(line: Line) -> None:
+    events = [
+        follow_event("Ubatch"),
+        text_event("Ubatch", "こんにちは"),
+        sticker_event("Ubatch"),
+        text_event("Ubatch", "息子のことです"),
+    ]
+    assert (await line.post(*events)).status_code == 200
+    await line.fake.wait_delivered(4)
+    assert [c.reply_token for c in line.fake.delivered] == [e["replyToken"] for e in events]
+
+
 async def test_the_loading_animation_shows_when_a_turn_takes_over_a_second(line: Line) -> None:
     service = line.app.state.service
     real = service.handle
@@ -515,8 +527,10 @@ async def test_anonymity_no_profile_lookup_and_no_raw_user_id_stored(line: Line)
 
 
 # ---- a whole consultation -----------------------------------------------------------------------
-async def test_a_full_intake_over_line_ends_in_a_consented_handoff(line: Line) -> None:
-    user = "Uintake"
+async def walk_to_consent(line: Line, user: str) -> tuple[list[str], int]:
+    """Walk the whole intake the way a resident taps through it: the first answer offered each
+    time (finishing multi-select with 完了), until consent is given. Returns the codes tapped and
+    the number of events sent."""
     call = await line.say(user, follow_event(user))
     sent = 1
     chosen: list[str] = []
@@ -540,7 +554,12 @@ async def test_a_full_intake_over_line_ends_in_a_consented_handoff(line: Line) -
         if pick == "a:consent:agree":
             break
     assert "a:consent:agree" in chosen, f"no consent offered after {chosen}"
-    print("intake path:", chosen)
+    return chosen, sent
+
+
+async def test_a_full_intake_over_line_ends_in_a_consented_handoff(line: Line) -> None:
+    user = "Uintake"
+    _, sent = await walk_to_consent(line, user)
     conversation = await line.conversation(user)
     assert conversation is not None
     handoffs = await line.rows(Handoff, Handoff.conversation_id == conversation.id)
@@ -553,6 +572,20 @@ async def test_a_full_intake_over_line_ends_in_a_consented_handoff(line: Line) -
     assert line.fake.calls_to(REPLY, status=400) == []
     await line.recorded(sent)  # every event taken in exactly once
     assert await line.rows(Turn, col(Turn.conversation_id) == conversation.id)
+
+
+async def test_unfollow_after_a_handoff_deletes_the_handoff_and_consent_too(line: Line) -> None:
+    await walk_to_consent(line, "Ublock")
+    conversation = await line.conversation("Ublock")
+    assert conversation is not None
+    assert await line.rows(Handoff, Handoff.conversation_id == conversation.id)
+    assert (await line.post(unfollow_event("Ublock"))).status_code == 200
+    await asyncio.sleep(0.1)
+    await line.idle()
+    assert await line.conversation("Ublock") is None
+    assert await line.rows(Handoff, Handoff.conversation_id == conversation.id) == []
+    assert await line.rows(Consent, Consent.conversation_id == conversation.id) == []
+    assert await line.rows(Turn, Turn.conversation_id == conversation.id) == []
 
 
 # ---- tobira line check ---------------------------------------------------------------------------
