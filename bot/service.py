@@ -115,10 +115,12 @@ class ConversationService:
                 )
             if inbound.channel == "line" and not conv.push_target_enc:
                 conv.push_target_enc = self.keys.encrypt(inbound.address)
+                s.add(conv)
+            elif is_new:
+                s.add(conv)
             gap = not is_new and _aware(now) - _aware(conv.last_active_at) > dt.timedelta(
                 hours=self.settings.resume_after_hours
             )
-            s.add(conv)
             handoff = await self._open_handoff(s, conv.id)
 
         if raw and code is None:
@@ -205,8 +207,7 @@ class ConversationService:
                 resume = {"code": "sys:closed", "at": now.isoformat()}
             result = await self.graph.ainvoke(_Resume(resume), config, durability="exit")
 
-        values = await self.graph.aget_state(config)
-        state: dict[str, Any] = dict(values.values or {})
+        state: dict[str, Any] = {k: v for k, v in result.items() if k != "__interrupt__"}
         if state.get("status") == "deleted":
             await self._delete_conversation(conv.id, reason="resident asked")
             return Reply(messages=[t(locale, "delete.done")], conversation_id=conv.id)
