@@ -274,6 +274,7 @@ async def scenario_turn(
 
     async def resident(user: str) -> None:
         nonlocal missing
+        await asyncio.sleep(random.uniform(*think))  # residents do not all start the same instant
         for _ in range(turns):
             event = text_event(user, random.choice(TEXTS))
             sent = time.time()
