@@ -4,6 +4,7 @@ pushes recorded at a fake LINE platform on loopback (tests/fakeline.py)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ class Line:
     app: FastAPI
     client: httpx.AsyncClient
     fake: FakeLine
-    db_path: Path
+    db_path: Path | None
 
     async def post(self, *events: dict[str, Any]) -> httpx.Response:
         body, sig = self.fake.webhook(events)
@@ -93,6 +94,7 @@ class Line:
 
     def stored_bytes(self) -> bytes:
         """Everything SQLite holds on disk for this app (database, WAL)."""
+        assert self.db_path is not None
         return b"".join(
             p.read_bytes()
             for p in self.db_path.parent.iterdir()
@@ -100,9 +102,13 @@ class Line:
         )
 
 
-def _settings(tmp_path: Path, fake: FakeLine, **extra: Any) -> Settings:
+def _sqlite(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/t.db"
+
+
+def _settings(database_url: str, fake: FakeLine, **extra: Any) -> Settings:
     values: dict[str, Any] = {
-        "database_url": f"sqlite:///{tmp_path}/t.db",
+        "database_url": database_url,
         "secret_key": "x" * 32,
         "line_api_base": fake.url,
         "line_channel_secret": SECRET,
@@ -117,16 +123,30 @@ def fake() -> Any:
         yield platform
 
 
-@pytest.fixture
-async def line(tmp_path: Path, fake: FakeLine) -> AsyncIterator[Line]:
-    app = create_app(_settings(tmp_path, fake))
+@contextlib.asynccontextmanager
+async def _running(database_url: str, fake: FakeLine, db_path: Path | None) -> AsyncIterator[Line]:
+    app = create_app(_settings(database_url, fake))
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app), base_url="http://tobira.test"
         ) as client,
     ):
-        yield Line(app, client, fake, tmp_path / "t.db")
+        yield Line(app, client, fake, db_path)
+
+
+@pytest.fixture
+async def line(tmp_path: Path, fake: FakeLine) -> AsyncIterator[Line]:
+    """The app on a SQLite file (whose bytes the privacy tests read)."""
+    async with _running(_sqlite(tmp_path), fake, tmp_path / "t.db") as running:
+        yield running
+
+
+@pytest.fixture
+async def line_db(db_url: str, fake: FakeLine) -> AsyncIterator[Line]:
+    """The app on SQLite and, in a second run, on a fresh PostgreSQL database."""
+    async with _running(db_url, fake, None) as running:
+        yield running
 
 
 def codes(call: Call) -> list[str]:
@@ -185,25 +205,25 @@ async def test_lines_verify_button_gets_a_200(line: Line) -> None:
     assert response.status_code == 200
 
 
-async def test_a_redelivered_event_never_gets_a_second_reply(line: Line) -> None:
+async def test_a_redelivered_event_never_gets_a_second_reply(line_db: Line) -> None:
     first = follow_event("Uredeliver")
-    await line.say("Uredeliver", first)
+    await line_db.say("Uredeliver", first)
     again = dict(first, deliveryContext={"isRedelivery": True})
     # Redeliveries arrive alone, in a batch, and several at once.
-    assert (await line.post(again)).status_code == 200
-    assert (await line.post(again, again)).status_code == 200
-    results = await asyncio.gather(*(line.post(again) for _ in range(5)))
+    assert (await line_db.post(again)).status_code == 200
+    assert (await line_db.post(again, again)).status_code == 200
+    results = await asyncio.gather(*(line_db.post(again) for _ in range(5)))
     assert all(r.status_code == 200 for r in results)
     await asyncio.sleep(0.3)
-    await line.idle()
-    assert len(line.fake.delivered) == 1
-    await line.recorded(1)
+    await line_db.idle()
+    assert len(line_db.fake.delivered) == 1
+    await line_db.recorded(1)
 
 
-async def test_redelivery_after_a_restart_is_recognised(tmp_path: Path, fake: FakeLine) -> None:
+async def test_redelivery_after_a_restart_is_recognised(db_url: str, fake: FakeLine) -> None:
     event = follow_event("Urestart")
     for _ in range(2):  # the second app has an empty memory: only the database remembers
-        app = create_app(_settings(tmp_path, fake))
+        app = create_app(_settings(db_url, fake))
         async with (
             app.router.lifespan_context(app),
             httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as client,
@@ -220,18 +240,12 @@ async def test_redelivery_after_a_restart_is_recognised(tmp_path: Path, fake: Fa
     assert len(fake.delivered) == 1
 
 
-async def test_redelivery_dedupe_uses_redis_when_configured(tmp_path: Path, fake: FakeLine) -> None:
-    redis = pytest.importorskip("redis.asyncio")
-    probe = redis.Redis.from_url("redis://127.0.0.1:6379/15")
-    try:
-        await probe.ping()
-    except Exception:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    finally:
-        await probe.aclose()
+async def test_redelivery_dedupe_uses_redis_when_configured(
+    tmp_path: Path, fake: FakeLine, redis_url: str
+) -> None:
     event = follow_event("Uredis")
     for _ in range(2):
-        app = create_app(_settings(tmp_path, fake, redis_url="redis://127.0.0.1:6379/15"))
+        app = create_app(_settings(_sqlite(tmp_path), fake, redis_url=redis_url))
         async with (
             app.router.lifespan_context(app),
             httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as client,
@@ -264,7 +278,7 @@ async def test_standby_and_group_events_are_not_answered(line: Line) -> None:
 
 
 # ---- order and speed ----------------------------------------------------------------------------
-async def test_each_residents_replies_come_in_the_order_they_wrote(line: Line) -> None:
+async def test_each_residents_replies_come_in_the_order_they_wrote(line_db: Line) -> None:
     users = [f"Uorder{i:02d}" for i in range(12)]
     per_user = 6
     owner: dict[str, str] = {}
@@ -282,15 +296,15 @@ async def test_each_residents_replies_come_in_the_order_they_wrote(line: Line) -
             )
             owner[event["replyToken"]] = user
             sent[user].append(event["replyToken"])
-            assert (await line.post(event)).status_code == 200
+            assert (await line_db.post(event)).status_code == 200
 
     await asyncio.gather(*(resident(u) for u in users))
-    await line.fake.wait_for(lambda f: len(f.delivered) >= len(users) * per_user, timeout=60)
-    await line.idle()
+    await line_db.fake.wait_for(lambda f: len(f.delivered) >= len(users) * per_user, timeout=60)
+    await line_db.idle()
     for user in users:
-        got = [c.reply_token for c in line.fake.delivered_to(user, owner)]
+        got = [c.reply_token for c in line_db.fake.delivered_to(user, owner)]
         assert got == sent[user], f"{user}: replies out of order"
-    assert len(line.fake.delivered) == len(users) * per_user
+    assert len(line_db.fake.delivered) == len(users) * per_user
 
 
 async def test_several_events_in_one_webhook_are_answered_in_their_order(line: Line) -> None:
@@ -377,13 +391,13 @@ async def test_a_full_backlog_refuses_with_503_and_the_redelivery_is_answered(li
 
 
 # ---- delivery when LINE is slow, busy or down ----------------------------------------------------
-async def test_an_answer_after_the_reply_token_went_stale_is_pushed_once(line: Line) -> None:
+async def test_an_answer_after_the_reply_token_went_stale_is_pushed_once(line_db: Line) -> None:
     stale = follow_event("Ustale", at=time.time() - 55)
-    call = await line.say("Ustale", stale)
+    call = await line_db.say("Ustale", stale)
     assert call.path == PUSH
     assert call.to == "Ustale"
     assert call.headers.get("x-line-retry-key")
-    assert line.fake.replies == []
+    assert line_db.fake.replies == []
 
 
 async def test_a_spent_reply_token_falls_back_to_push(line: Line) -> None:
@@ -436,27 +450,27 @@ async def test_follow_welcomes_and_unblock_welcomes_back(line: Line) -> None:
     assert "おかえりなさい" in back.texts[0]
 
 
-async def test_unfollow_deletes_everything_about_the_person_at_once(line: Line) -> None:
-    welcome = await line.say("Uleave", follow_event("Uleave"))
-    await line.say("Uleave", postback_event("Uleave", codes(welcome)[0]))
-    await line.say("Uleave", text_event("Uleave", "母のことで相談したいです"))
-    await line.say("Ukeep", follow_event("Ukeep"))
-    conversation = await line.conversation("Uleave")
+async def test_unfollow_deletes_everything_about_the_person_at_once(line_db: Line) -> None:
+    welcome = await line_db.say("Uleave", follow_event("Uleave"))
+    await line_db.say("Uleave", postback_event("Uleave", codes(welcome)[0]))
+    await line_db.say("Uleave", text_event("Uleave", "母のことで相談したいです"))
+    await line_db.say("Ukeep", follow_event("Ukeep"))
+    conversation = await line_db.conversation("Uleave")
     assert conversation is not None
-    assert await line.rows(Turn, Turn.conversation_id == conversation.id)
-    before = len(line.fake.calls)
+    assert await line_db.rows(Turn, Turn.conversation_id == conversation.id)
+    before = len(line_db.fake.calls)
 
-    assert (await line.post(unfollow_event("Uleave"))).status_code == 200
+    assert (await line_db.post(unfollow_event("Uleave"))).status_code == 200
     await asyncio.sleep(0.1)
-    await line.idle()
-    assert await line.conversation("Uleave") is None
-    assert await line.rows(Turn, Turn.conversation_id == conversation.id) == []
-    checkpoints = await line.app.state.service.saver.aget_tuple(
+    await line_db.idle()
+    assert await line_db.conversation("Uleave") is None
+    assert await line_db.rows(Turn, Turn.conversation_id == conversation.id) == []
+    checkpoints = await line_db.app.state.service.saver.aget_tuple(
         {"configurable": {"thread_id": conversation.id}}
     )
     assert checkpoints is None
-    assert await line.conversation("Ukeep") is not None
-    assert len(line.fake.calls) == before  # no reply token, and nothing is pushed
+    assert await line_db.conversation("Ukeep") is not None
+    assert len(line_db.fake.calls) == before  # no reply token, and nothing is pushed
 
 
 @pytest.mark.parametrize(
@@ -557,35 +571,35 @@ async def walk_to_consent(line: Line, user: str) -> tuple[list[str], int]:
     return chosen, sent
 
 
-async def test_a_full_intake_over_line_ends_in_a_consented_handoff(line: Line) -> None:
+async def test_a_full_intake_over_line_ends_in_a_consented_handoff(line_db: Line) -> None:
     user = "Uintake"
-    _, sent = await walk_to_consent(line, user)
-    conversation = await line.conversation(user)
+    _, sent = await walk_to_consent(line_db, user)
+    conversation = await line_db.conversation(user)
     assert conversation is not None
-    handoffs = await line.rows(Handoff, Handoff.conversation_id == conversation.id)
+    handoffs = await line_db.rows(Handoff, Handoff.conversation_id == conversation.id)
     assert len(handoffs) == 1
     assert handoffs[0].channel == "line"
-    consents = await line.rows(Consent, Consent.handoff_id == handoffs[0].id)
+    consents = await line_db.rows(Consent, Consent.handoff_id == handoffs[0].id)
     assert len(consents) == 1 and consents[0].summary_hash == handoffs[0].summary_hash
     assert user not in handoffs[0].summary_json
     # Every reply on the way kept to LINE's limits (the fake refuses anything else).
-    assert line.fake.calls_to(REPLY, status=400) == []
-    await line.recorded(sent)  # every event taken in exactly once
-    assert await line.rows(Turn, col(Turn.conversation_id) == conversation.id)
+    assert line_db.fake.calls_to(REPLY, status=400) == []
+    await line_db.recorded(sent)  # every event taken in exactly once
+    assert await line_db.rows(Turn, col(Turn.conversation_id) == conversation.id)
 
 
-async def test_unfollow_after_a_handoff_deletes_the_handoff_and_consent_too(line: Line) -> None:
-    await walk_to_consent(line, "Ublock")
-    conversation = await line.conversation("Ublock")
+async def test_unfollow_after_a_handoff_deletes_the_handoff_and_consent_too(line_db: Line) -> None:
+    await walk_to_consent(line_db, "Ublock")
+    conversation = await line_db.conversation("Ublock")
     assert conversation is not None
-    assert await line.rows(Handoff, Handoff.conversation_id == conversation.id)
-    assert (await line.post(unfollow_event("Ublock"))).status_code == 200
+    assert await line_db.rows(Handoff, Handoff.conversation_id == conversation.id)
+    assert (await line_db.post(unfollow_event("Ublock"))).status_code == 200
     await asyncio.sleep(0.1)
-    await line.idle()
-    assert await line.conversation("Ublock") is None
-    assert await line.rows(Handoff, Handoff.conversation_id == conversation.id) == []
-    assert await line.rows(Consent, Consent.conversation_id == conversation.id) == []
-    assert await line.rows(Turn, Turn.conversation_id == conversation.id) == []
+    await line_db.idle()
+    assert await line_db.conversation("Ublock") is None
+    assert await line_db.rows(Handoff, Handoff.conversation_id == conversation.id) == []
+    assert await line_db.rows(Consent, Consent.conversation_id == conversation.id) == []
+    assert await line_db.rows(Turn, Turn.conversation_id == conversation.id) == []
 
 
 # ---- tobira line check ---------------------------------------------------------------------------
@@ -594,7 +608,9 @@ async def test_line_check_verifies_token_and_webhook_settings(
 ) -> None:
     out: list[str] = []
     assert (
-        await line_channel.check(_settings(tmp_path, fake), verify_webhook=False, out=out.append)
+        await line_channel.check(
+            _settings(_sqlite(tmp_path), fake), verify_webhook=False, out=out.append
+        )
         == 0
     )
     text = "\n".join(out)
@@ -605,13 +621,15 @@ async def test_line_check_verifies_token_and_webhook_settings(
     fake.webhook_active = False
     out.clear()
     assert (
-        await line_channel.check(_settings(tmp_path, fake), verify_webhook=False, out=out.append)
+        await line_channel.check(
+            _settings(_sqlite(tmp_path), fake), verify_webhook=False, out=out.append
+        )
         == 1
     )
     assert any("Use webhook is off" in line for line in out)
 
     out.clear()
-    wrong = _settings(tmp_path, fake, line_channel_access_token="not-the-token")
+    wrong = _settings(_sqlite(tmp_path), fake, line_channel_access_token="not-the-token")
     assert await line_channel.check(wrong, verify_webhook=False, out=out.append) == 1
     assert any("access token refused" in line for line in out)
 
@@ -626,7 +644,7 @@ async def test_line_check_presses_verify_against_the_running_server(
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    app = create_app(_settings(tmp_path, fake))
+    app = create_app(_settings(_sqlite(tmp_path), fake))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
     try:
@@ -634,11 +652,13 @@ async def test_line_check_presses_verify_against_the_running_server(
             await asyncio.sleep(0.02)
         fake.webhook_endpoint = f"http://127.0.0.1:{port}/line/webhook"
         out: list[str] = []
-        assert await line_channel.check(_settings(tmp_path, fake), out=out.append) == 0, out
+        assert await line_channel.check(_settings(_sqlite(tmp_path), fake), out=out.append) == 0, (
+            out
+        )
         assert any("signature check passed" in line for line in out)
         out.clear()
         fake.channel_secret = "another-channels-secret-00000000"  # the server has the wrong secret
-        assert await line_channel.check(_settings(tmp_path, fake), out=out.append) == 1
+        assert await line_channel.check(_settings(_sqlite(tmp_path), fake), out=out.append) == 1
         assert any("400" in line for line in out)
     finally:
         server.should_exit = True
