@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Response
@@ -50,6 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 locks=locks,
                 live=live,
             )
+            await asyncio.to_thread(service.warm_up)
+            # start-up leaves ~300k long-lived objects (dictionaries, rules, the graph); keep the
+            # collector from walking them during turns
+            gc.collect()
+            gc.freeze()
             app.state.db = db
             app.state.redis = redis
             app.state.live = live

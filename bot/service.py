@@ -40,6 +40,7 @@ log = logging.getLogger("tobira.service")
 TURNS = Counter("tobira_turns_total", "Inbound turns handled", ["channel", "kind"])
 CRISIS = Counter("tobira_crisis_total", "Turns assessed at a crisis level", ["level"])
 HANDOFFS = Counter("tobira_handoffs_total", "Consented handoffs created", ["channel"])
+ERRORS = Counter("tobira_turn_errors_total", "Turns that failed inside the service", ["channel"])
 TURN_SECONDS = Histogram("tobira_turn_seconds", "Time to handle one turn", ["channel"])
 
 MAX_TEXT = 10_000  # characters looked at per message; LINE itself caps text at 5,000
@@ -92,10 +93,21 @@ class ConversationService:
             return Reply(messages=[])
         if inbound.event == "unsupported":
             return await self._unsupported(key_hash, inbound.kind)
-        async with self.locks.hold(key_hash):
-            reply = await self._turn(inbound, key_hash)
+        try:
+            async with self.locks.hold(key_hash):
+                reply = await self._turn(inbound, key_hash)
+        except Exception:
+            # the person still gets a kind answer; the log holds the type and frames, no text
+            ERRORS.labels(inbound.channel).inc()
+            log.exception("turn failed channel=%s", inbound.channel)
+            return Reply(messages=[t("ja", "error.try_again")])
         TURN_SECONDS.labels(inbound.channel).observe(time.perf_counter() - started)
         return reply
+
+    def warm_up(self) -> None:
+        """Load the redactor's dictionaries and the triage rules before the first resident."""
+        redact("準備です。090-0000-0000")
+        triage.assess("準備です")
 
     # ------------------------------------------------------------------ one turn
 

@@ -37,7 +37,7 @@ def test_operators_still_read_hosts_ids_and_paths_but_not_english_text_or_query_
 
     install_log_privacy()
     caplog.set_level(logging.INFO)
-    log = logging.getLogger("uvicorn.access")
+    log = logging.getLogger("tobira.test.access")  # formatted like uvicorn's access log
     log.info(
         '%s - "%s %s HTTP/%s" %d',
         "127.0.0.1:50432",
@@ -53,3 +53,20 @@ def test_operators_still_read_hosts_ids_and_paths_but_not_english_text_or_query_
     assert "127.0.0.1:50432" in text and "/api/chat/events?<query>" in text
     assert "abcdefghijklmnopqrstuv" not in text
     assert "please help" not in text and "1234-5678" not in text
+
+
+async def test_a_failing_turn_gets_a_kind_answer_and_logs_no_text(
+    sqlite_app: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = sqlite_app.state.service
+    typed = "山田です。090-1111-2222"
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"checkpoint store unavailable while handling {typed}")
+
+    monkeypatch.setattr(service.graph, "ainvoke", broken)
+    caplog.set_level(logging.INFO)
+    reply = await Resident(service).say(typed)
+    assert "もう一度送ってください" in reply.messages[0]
+    assert "turn failed" in caplog.text
+    assert "山田" not in caplog.text and "1111" not in caplog.text
