@@ -314,3 +314,26 @@ def test_dev_corpus_targets() -> None:
     assert totals["p0_recall"] == 1.0
     assert totals["p0_or_p1_recall"] >= 0.95
     assert totals["hard_negatives_raised"] <= 1
+
+
+# --- the everyday words of this service are not alarms ---------------------------------------------
+
+EVERYDAY_HIKIKOMORI = [
+    "息子が部屋から出てこないんです",
+    "40代の息子が10年以上ひきこもっています",
+    "娘は昼夜逆転していて、家族とも話しません",
+    "息子は働いていなくて、私の年金で暮らしています",
+    "息子が部屋から出てこないので食事は部屋の前に置いています",
+    "息子とはもう何年も口をきいていません",
+    "息子は夜中に物音を立てて歩き回っています",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY_HIKIKOMORI)
+def test_describing_withdrawal_itself_raises_no_alarm(text: str) -> None:
+    assert assess(text).level not in ("P0", "P1")
+
+
+def test_days_without_a_sound_from_the_room_is_a_welfare_concern() -> None:
+    a = assess("弟が部屋から出てきません。何日も物音もしない")
+    assert (a.level, a.category) == ("P1", "neglect")
