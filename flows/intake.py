@@ -7,6 +7,7 @@ arrives with the answer, and only redacted text and option codes ever enter the 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any, TypedDict
 
@@ -321,8 +322,37 @@ def advance(q: Question, state: IntakeState, given: dict[str, Any]) -> Command[s
         notes = {**state.get("notes", {}), q.id: text[:NOTE_LIMIT]}
         if q.multi:
             return _stay(q, notes=notes, say=[say("free.noted_multi")])
+        inferred = infer_relationship(text) if q.id == "relationship" else None
+        if inferred is not None:
+            answers[q.id] = inferred
+            return _after(
+                q, state, answers, notes=notes, say=[say("free.noted"), *_ack(q.id, inferred)]
+            )
         return _after(q, state, answers, notes=notes, say=[say("free.noted")])
     return _stay(q, say=[say("input.unclear")])
+
+
+_RELATIONSHIP_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "child",
+        re.compile(
+            r"息子|娘|子ども|子供|こども|長男|次男|三男|長女|次女|むすこ|むすめ|\bsons?\b|daughter"
+        ),
+    ),
+    ("sibling", re.compile(r"兄|弟|姉|妹|きょうだい|brother|sister")),
+    ("spouse", re.compile(r"夫|妻|主人|旦那|だんな|嫁|husband|wife")),
+    ("parent", re.compile(r"父|母|親|ちち|はは|mother|father|\bmom\b|\bdad\b")),
+    ("self", re.compile(r"自分|わたし自身|私自身|僕自身|本人です|myself")),
+)
+
+
+def infer_relationship(text: str) -> str | None:
+    """Who a freely written answer to 「どなたのことですか」 is about (息子 → child, …)."""
+    lowered = text.lower()
+    for value, pattern in _RELATIONSHIP_WORDS:
+        if pattern.search(lowered):
+            return value
+    return None
 
 
 def _ack(qid: str, value: str) -> list[dict[str, Any]]:

@@ -323,3 +323,12 @@ async def test_going_back_after_consent_to_correct_needs_a_new_approval(app: Any
     assert after.id == handoff.id and after.summary_hash != handoff.summary_hash
     assert [c.summary_hash for c in consents][-1] == after.summary_hash and len(consents) == 2
     assert json.loads(after.summary_json)["route"]["相談経路"] == "本人自ら連絡"
+
+
+async def test_writing_freely_who_it_is_about_is_understood(app: Any) -> None:
+    resident = Resident(app.state.service)
+    await resident.follow()
+    await resident.choose("話してみる")
+    await resident.say("息子が10年、部屋から出てこないんです")
+    assert "ご本人が来られなくても大丈夫です" in resident.text
+    assert resident.question == "consultant_role"  # 息子 → a parent writing about their child
