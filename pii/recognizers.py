@@ -77,7 +77,7 @@ def find_phones(art: SudachiArtifacts) -> list[Hit]:
             rest = digits[2:].lstrip("0")
             if not 9 <= len(rest) <= 10:
                 continue
-        elif not 10 <= len(digits) <= 11:
+        elif not 10 <= len(digits) <= 11 or digits.startswith("00"):
             continue
         if "の" in s and not any(c in "〇一二三四五六七八九" for c in art.text[m.start() : m.end()]):
             continue
@@ -132,8 +132,8 @@ def find_my_numbers(art: SudachiArtifacts) -> list[Hit]:
 
 
 _CARD_RE = re.compile(r"(?<![\d\-])\d{4}([ \-]?)\d{4}\1\d{4}\1\d{2,4}(?!\d)")
-_ACCOUNT_NUM_RE = re.compile(r"(?<![\d\-.,/])\d{1,8}(?:[ \-]\d{1,10}){0,2}(?![\d,./:])"
-                             r"(?!\s?(?:円|万|千|歳|才|さい|年|月|日|時|分|秒|人|件|回|か月|ヶ月|階|号|番|%|％|cm|kg))")
+_ACCOUNT_NUM_RE = re.compile(r"(?<![\d\-.,/])\d{1,16}(?:[ \-]\d{1,10}){0,2}(?![\d,./:])"
+                             r"(?!\s?(?:円|万|千|歳|才|さい|年|月|日|時|分|秒|人|件|回|か月|ヶ月|階|号|番(?!号)|%|％|cm|kg))")
 _ACCOUNT_WORDS = re.compile(
     r"(?P<neg>(?:受付|整理|管理|会員|注文|申請|予約|問い合わせ)(?:番号|No\.?)?|品番|型番|No\.?|receipt|電話|TEL|携帯|FAX|でんわ|番号札)"
     r"|(?P<pos>口座|普通|当座|貯蓄|記号|番号|被保険者|保険証|年金|手帳|通帳|振込|カード|account|card)",
@@ -149,7 +149,7 @@ def find_accounts(art: SudachiArtifacts) -> list[Hit]:
     for m in _ACCOUNT_NUM_RE.finditer(d):
         s = m.group().rstrip(" -")
         n = sum(c.isdigit() for c in s)
-        if not 6 <= n <= 16:
+        if not (6 <= n <= 16 or (n == 5 and re.search(r"記号[ :：は]{0,3}$", _before(d, m.start(), 8)))):
             continue
         window = _before(d, m.start(), 28)
         last = None
@@ -309,7 +309,7 @@ _ADDR_SUFFIX_END = re.compile(r"(?:都|道|府|県|市|区|町|村|郡|字|台|�
 _ADDR_LABELS = frozenset({"住所", "じゅうしょ", "実家", "義実家", "自宅", "住まい", "家", "所在地", "現住所",
                           "ところ", "地区", "担当地区", "連絡先", "電話", "携帯", "番号", "でんわ", "TEL", "郵便番号"})
 _BUILDING_RE = re.compile(
-    rf"(?:の\d+)?(?: ?(?P<b>[{KATA}{KANJI}{HIRA}A-Za-z・]{{1,20}}?)? ?(?P<r>\d{{1,5}}(?:-\d{{1,5}})?(?:号室|号|F|階)?)(?![\d\-人歳才年月日時回件個万円名]))?")
+    rf"(?:の\d+)?(?: ?(?P<b>[{KATA}{KANJI}{HIRA}A-Za-z・]{{1,20}}?)? ?(?P<r>\d{{1,5}}(?:-\d{{1,5}})?(?:(?:号棟|号館)\d{{1,5}}(?:号室|号)?|号室|ごうしつ|号|F|階)?)(?![\d\-人歳才年月日時回件個万円名]))?")
 _EN_ADDR = re.compile(
     r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}, ?)?"
     r"\d{1,4}(?:-\d{1,4}){1,3} [A-Z][A-Za-z]+(?:-[a-z]+)?(?:, ?[A-Z][A-Za-z]+(?:-[a-z]+)?(?![A-Za-z]| city)){0,3}"
@@ -336,7 +336,7 @@ def _addressy(tok: Tok) -> bool:
     if p[0] in ("名詞", "接尾辞", "接頭辞") or tok.oov:
         return True
     return bool(re.fullmatch(f"[{HIRA}{KATA}{KANJI}ヶケ]+", tok.surface)) and p[0] not in (
-        "助詞", "助動詞", "補助記号", "空白")
+        "助詞", "助動詞", "補助記号", "空白") and not (p[0] in ("動詞", "形容詞") and _HIRA_RE.match(tok.surface))
 
 
 def _structured(art: SudachiArtifacts) -> list[Hit]:
@@ -375,8 +375,10 @@ def _left_extend(art: SudachiArtifacts, a_start: int) -> tuple[int, list[Tok]]:
                 i -= 1
                 continue
             break
-        if (tok.pos[1] == "数詞" and not re.fullmatch(r"[0-9]+", tok.surface)) or (
-                tok.pos[1] == "数詞" and t[tok.end : tok.end + 1] not in "条"):
+        # 三ツ屋 / 六ケ所 / 五ノ坪: a kanji numeral inside a place name
+        in_name = bool(parts) and parts[-1].surface in ("ツ", "ケ", "ヶ", "ノ", "つ") and not tok.surface.isascii()
+        if not in_name and ((tok.pos[1] == "数詞" and not re.fullmatch(r"[0-9]+", tok.surface)) or (
+                tok.pos[1] == "数詞" and t[tok.end : tok.end + 1] not in "条")):
             break
         parts.append(tok)
         start = tok.start
@@ -395,6 +397,9 @@ def _left_extend(art: SudachiArtifacts, a_start: int) -> tuple[int, list[Tok]]:
         start = m.start(1)
         first = False
     return start, parts
+
+
+_SUBDIVIDED = re.compile(f"^[{KANJI}{KATA}{HIRA}]+?[市区郡][{KANJI}{KATA}{HIRA}]+?[町村][{KANJI}{KATA}{HIRA}]{{2,}}$")
 
 
 def find_addresses(art: SudachiArtifacts) -> list[Hit]:
@@ -442,9 +447,11 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
         while end > start and t[end - 1] == " ":
             end -= 1
         out.append(("ADDRESS", start, end, 0.8))
-    # neighbourhood names (町名) tagged by Sudachi: 桜新町 / 中山町 alone
+    # neighbourhood names (町名) tagged by Sudachi: 桜新町 / 中山町 alone, or a municipality with a
+    # subdivision after it in one token (…市…町…)
     for tok in toks:
-        if tok.is_place and len(tok.surface) >= 3 and tok.surface.endswith("町") and not overlaps(tok.start, tok.end):
+        if tok.is_place and len(tok.surface) >= 3 and (tok.surface.endswith("町") or _SUBDIVIDED.match(tok.surface)) \
+                and not overlaps(tok.start, tok.end):
             nxt = t[tok.end : tok.end + 2]
             if nxt.startswith(("役場", "役所", "駅", "長")):
                 continue
@@ -463,7 +470,7 @@ _ORG_SUFFIXES = ("病院", "クリニック", "医院", "歯科", "心療内科"
                  "幼稚園", "こども園", "作業所", "薬局", "ステーション", "苑", "荘", "工業", "運輸", "物流", "精機",
                  "精電", "工務店", "商事", "産業", "建設", "製作所", "株式会社", "有限会社", "合同会社", "店",
                  "しょうがっこう", "ちゅうがっこう", "こうこう", "びょういん", "だいがく", "の里", "の郷",
-                 "電機", "電子", "食品", "商店", "ホテル", "会館", "学校")
+                 "電機", "電子", "食品", "商店", "ホテル", "会館", "学校", "工房")
 _ORG_SINGLE_SUFFIX = frozenset({"里", "郷", "苑", "荘", "店"})
 _ORG_PREFIXES = ("株式会社", "有限会社", "合同会社", "医療法人", "社会福祉法人", "特養", "老健", "デイサービス",
                  "デイケア", "グループホーム", "ケアプランセンター", "特別養護老人ホーム", "介護老人保健施設",
@@ -505,7 +512,7 @@ _LEGAL_PREFIX_RE = re.compile("^(?:" + "|".join(_ORG_PREFIXES[:4]) + ").")
 
 def _is_suffix(tok: Tok) -> bool:
     s = tok.surface
-    if s in _ORG_SINGLE_SUFFIX:
+    if s in _ORG_SINGLE_SUFFIX or (s == "園" and tok.pos[0] == "接尾辞"):
         return True
     return _SUFFIX_RE.search(s) is not None and s not in ("大学生", "中学生", "高校生", "小学生")
 
@@ -519,6 +526,9 @@ _PREFIX_RE = re.compile("|".join(sorted(_ORG_PREFIXES, key=len, reverse=True)))
 _LEAD_STOP = frozenset({"もともと", "ずっと", "今", "まだ", "もう", "昔", "実は", "たぶん", "やっぱり", "とても", "すごく",
                         "結構", "ちょっと", "よく", "前", "毎日", "毎週", "いつも", "一度", "最近", "以前", "現在", "今度"})
 _HIRA_ORG = re.compile(f"(?<![{HIRA}])[{HIRA}]{{2,8}}(?:しょうがっこう|ちゅうがっこう|こうこう|びょういん|だいがく|ほいくえん|ようちえん)")
+
+
+_PLACE_TAIL = frozenset("丘谷崎原関浜島尾森岡")
 
 
 def _chain_end(toks: list[Tok], i: int) -> int:
@@ -536,6 +546,11 @@ def _chain_end(toks: list[Tok], i: int) -> int:
                 toks[j + 2].start == nx.end):
             j += 1
             continue
+        # みどりが丘 / 桜ケ丘 / 霞ヶ関: が・ケ・ヶ・ノ inside a place-style name
+        if nx.surface in ("が", "ケ", "ヶ", "ノ") and j + 2 < n and toks[j + 2].start == nx.end and (
+                toks[j + 2].surface in _PLACE_TAIL) and toks[j].surface not in _KIN:
+            j += 2
+            continue
         if nx.surface == "の" and j + 2 < n:
             after = toks[j + 2]
             single = len(after.surface) == 1 and _KANJI_RE.match(after.surface) is not None
@@ -547,6 +562,61 @@ def _chain_end(toks: list[Tok], i: int) -> int:
                 continue
         break
     return j
+
+
+_FACILITY_NAMED = re.compile(
+    r"(?:特別養護老人ホーム|介護老人保健施設|サービス付き高齢者向け住宅|有料老人ホーム|グループホーム|デイサービス|デイケア"
+    r"|ケアハウス|小規模多機能(?:型居宅介護)?|訪問看護ステーション|ショートステイ|特養|老健|サ高住) ?"
+    rf"(?P<n>[{HIRA}{KATA}{KANJI}]{{1,10}}?(?:の[里郷丘家森杜園苑荘]|[がケヶノ][丘谷崎原関浜島尾森岡])?)"
+    r"(?=は|が|に|を|で|へ|と|も|の|や|から|まで|、|。|,|\s|$|（|\(|\)|）|です|」)")
+_KANA_NO_SUFFIX = frozenset({"クリニック", "医院", "作業所", "工房", "苑", "荘", "学園", "保育園", "こども園",
+                             "幼稚園", "ステーション", "の里", "の郷"})
+
+
+def _typed_facility_names(art: SudachiArtifacts) -> list[Hit]:
+    """特別養護老人ホーム 松風園 / サービス付き高齢者向け住宅 ひかりの丘: facility type + its proper name."""
+    t, toks = art.text, art.toks
+    out: list[Hit] = []
+    for m in _FACILITY_NAMED.finditer(t):
+        ns, ne = m.start("n"), m.end("n")
+        name = t[ns:ne]
+        if name in _ORG_GENERIC or name in _KANA_STOP or _BANKISH.search(name):
+            continue
+        inner = [tk for tk in toks if tk.start >= ns and tk.end <= ne]
+        if not inner or inner[0].start != ns or inner[-1].end != ne:
+            continue
+        if inner[0].pos[0] in ("助詞", "助動詞", "動詞", "形容詞", "副詞", "補助記号"):
+            continue
+        if any(tk.pos[0] in ("動詞", "形容詞", "助動詞", "補助記号") for tk in inner):
+            continue
+        if any(tk.pos[0] == "助詞" and tk.surface not in ("の", "が") for tk in inner):
+            continue
+        out.append(("ORG", m.start(), ne, 0.8))
+    return out
+
+
+def _kana_no_facility(art: SudachiArtifacts) -> list[Hit]:
+    """こころのクリニック(桜坂) / ひだまりの作業所: a kana word + の + facility type is a name."""
+    t, toks = art.text, art.toks
+    out: list[Hit] = []
+    for i in range(2, len(toks)):
+        tk, no, w = toks[i], toks[i - 1], toks[i - 2]
+        if tk.surface not in _KANA_NO_SUFFIX or no.surface != "の" or not (w.end == no.start and no.end == tk.start):
+            continue
+        if not _KANA_RE.match(w.surface) or len(w.surface) < 2 or w.pos[0] != "名詞" or w.pos[2] == "副詞可能" \
+                or w.surface in _LEAD_STOP or w.surface in _KANA_STOP \
+                or w.surface in _ORG_GENERIC or w.surface in _KIN or w.surface in _NOT_NAME:
+            continue
+        if i >= 3 and toks[i - 3].end == w.start and toks[i - 3].pos[0] in ("名詞", "接頭辞", "連体詞", "代名詞"):
+            continue
+        end = i
+        while end + 1 < len(toks) and toks[end + 1].start == toks[end].end and (
+                toks[end + 1].pos[1] == "固有名詞" or toks[end + 1].oov) and toks[end + 1].pos[1] != "数詞":
+            end += 1
+        if end > i and t[toks[end].end : toks[end].end + 2].startswith(_HONORIFICS):
+            end = i
+        out.append(("ORG", w.start, toks[end].end, 0.8))
+    return out
 
 
 def find_orgs(art: SudachiArtifacts) -> list[Hit]:
@@ -587,7 +657,14 @@ def find_orgs(art: SudachiArtifacts) -> list[Hit]:
                 body.append(surf)
             body = [b for b in body if b and b not in _ORG_GENERIC]
             if body:
-                span = (chain[0].start, chain[last].end)
+                end_k = last
+                # a proper name written after the facility type: クリニック桜坂 / ホーム松風
+                while (end_k + 1 < len(chain) and (chain[end_k + 1].pos[1] == "固有名詞" or chain[end_k + 1].oov)
+                       and chain[end_k + 1].pos[1] != "数詞"):
+                    end_k += 1
+                if end_k > last and t[chain[end_k].end : chain[end_k].end + 2].startswith(_HONORIFICS):
+                    end_k = last
+                span = (chain[0].start, chain[end_k].end)
         if span is None and pm is not None:
             rest = ctext[pm.end() :]
             if rest and rest not in _ORG_GENERIC and not re.fullmatch(r"[0-9]+", rest):
@@ -602,6 +679,8 @@ def find_orgs(art: SudachiArtifacts) -> list[Hit]:
         i = j + 1
     for m in _HIRA_ORG.finditer(t):
         out.append(("ORG", m.start(), m.end(), 0.7))
+    out.extend(_typed_facility_names(art))
+    out.extend(_kana_no_facility(art))
     for m in _EN_ORG.finditer(t):
         s, e = m.start(), m.end()
         words = t[s:e].split(" ")
@@ -788,7 +867,8 @@ def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
         if (m and _HIRA_RE.match(first.surface) and _kana_ok(m.group()) and len(m.group()) >= len(first.surface)
                 and (form == "no" or _AFTER_WA.match(t[m.end() : m.end() + 6]))):
             known = engine.known_common(m.group()) and not engine.name_capable(m.group())
-            if form == "no" or label or not known:
+            # after の an ordinary word is fine (りく, ひなた) unless it is long (かかりつけ)
+            if (form == "no" and len(m.group()) < 5) or label or not known:
                 add(m.start(), m.end(), 0.7)
             return
     if first.pos[1] == "数詞" or first.surface in _KIN or first.surface in _NOT_NAME:
@@ -843,6 +923,9 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
     out: list[Hit] = []
 
     def add(s: int, e: int, score: float) -> None:
+        tail = _NAME_TAIL.search(t, s, e)
+        if tail and tail.start() > s:
+            e = tail.start()
         if e > s:
             name = t[s:e].strip()
             if not name or name in _NOT_NAME or name in _KIN or name in _KANA_STOP:
@@ -867,6 +950,15 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
                 span = _chunk(engine, toks, i, lenient=True)
                 if span:
                     add(span[0], span[1], 0.6 if tok.pos[3] in ("姓", "名") else 0.5)
+                # 星 ヨシ: a surname that is also an ordinary word, written before a given name
+                if span and tok.pos[3] == "名" and i >= 2 and toks[i - 1].surface == " " and (
+                        toks[i - 2].end == toks[i - 1].start):
+                    sur = toks[i - 2]
+                    before = t[sur.start - 1 : sur.start] if sur.start else ""
+                    if (_KANJI_RE.match(sur.surface) and len(sur.surface) <= 3 and engine.name_capable(sur.surface)
+                            and sur.surface not in _KIN and sur.surface not in _NOT_NAME and not sur.is_place
+                            and not _KANJI_RE.match(before or "a")):
+                        add(sur.start, sur.end, 0.6)
         # (2) honorific after a name
         if s in _HONORIFICS or (s.startswith(("さん", "ちゃん", "くん")) and tok.pos[0] == "接尾辞"):
             j = i - 1
@@ -985,7 +1077,52 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
         add(m.start(), m.end(), 0.55)
     # (8) English names
     out.extend(_english_names(t))
+    _propagate(t, out)
     return out
+
+
+_NAME_TAIL = re.compile(r" ?(?:です|さん|くん|君|ちゃん|様|さま|先生|せんせい)$")
+_AGAIN_AFTER = re.compile(r"(?:さん|くん|君|ちゃん|様|先生|が|は|も|を|に|の|と|へ|で|や|って|、|。|,|!|！|\?|？|（|\(|）|\)|\s|$)")
+_AGAIN_AFTER_1 = re.compile(r"(?:さん|くん|君|ちゃん|様|先生|は|が|も|って|、|（|\()")
+
+
+def _script(ch: str) -> str:
+    if _KANJI_RE.match(ch):
+        return "kanji"
+    if _HIRA_RE.match(ch):
+        return "hira"
+    if _KATA_RE.match(ch):
+        return "kata"
+    return "ascii" if ch.isalnum() else ""
+
+
+def _propagate(t: str, out: list[Hit]) -> None:
+    """A name found once is redacted wherever else it is written in the message (GUIDE: every occurrence)."""
+    names: set[str] = set()
+    for _, s, e, _ in out:
+        name = t[s:e].strip()
+        names.add(name)
+        names.update(p for p in name.split(" ") if p)
+    covered = [(s, e) for _, s, e, _ in out]
+    for name in names:
+        if not name or name.isascii() or name in _KIN or name in _NOT_NAME or name in _KANA_STOP:
+            continue
+        after_re = _AGAIN_AFTER_1 if len(name) == 1 else _AGAIN_AFTER
+        start = 0
+        while True:
+            k = t.find(name, start)
+            if k < 0:
+                break
+            start = k + 1
+            e = k + len(name)
+            if any(k < ce and cs < e for cs, ce in covered):
+                continue
+            if k > 0 and _script(t[k - 1]) and _script(t[k - 1]) == _script(name[0]):
+                continue
+            if not after_re.match(t, e):
+                continue
+            out.append(("PERSON", k, e, 0.6))
+            covered.append((k, e))
 
 
 _EN_CUE = re.compile(

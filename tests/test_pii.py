@@ -224,3 +224,19 @@ def test_evaluate_command_reaches_the_figures() -> None:
         assert summary["leak_rate_by_type"][t] == 0, t
     assert summary["char_precision"] >= 0.90
     assert summary["no_pii_redactions"] <= 1
+
+
+def test_generalised_rules(r: Redactor) -> None:
+    """Rules added after measuring on tests/data/pii_unseen.jsonl (values here are made up for the test)."""
+    # a name found once is redacted at its other occurrences, but not inside ordinary words
+    assert spans(r, "長男の健二（50）がいます。私が死んだら健二はどうなるのか") == [("PERSON", "健二"), ("PERSON", "健二")]
+    assert spans(r, "娘の名前は桜です。桜の季節に生まれました") == [("PERSON", "桜")]
+    # a 10-digit insurance number starting with 00 is not a phone number; ゆうちょ 記号 has 5 digits
+    assert spans(r, "被保険者番号 0020481173") == [("ACCOUNT", "0020481173")]
+    assert spans(r, "ゆうちょ 記号 17250 番号 61840392") == [("ACCOUNT", "17250"), ("ACCOUNT", "61840392")]
+    # facility type + proper name; descriptors and ordinary phrases are not names
+    assert spans(r, "父はグループホーム はなみずきの丘に入りました") == [("ORG", "グループホーム はなみずきの丘")]
+    assert spans(r, "特養に入れたいと思っています。いつものクリニックで薬をもらいます") == []
+    # room after a 号棟, hiragana ごうしつ
+    assert spans(r, "住所は 北区赤羽台3丁目 赤羽台団地9号棟311号室 です") == [
+        ("ADDRESS", "北区赤羽台3丁目 赤羽台団地9号棟311号室")]
