@@ -228,6 +228,8 @@ class ConversationService:
         locale = state.get("locale", locale)
         ctx = self.context(now)
         messages, options = render(payload, locale, ctx) if payload else ([], [])
+        if assessment is not None and assessment.level == "P2":
+            messages.insert(0, t(locale, "crisis.P2"))  # despair: empathise, then go on gently
         if truncated:
             messages.insert(0, t(locale, "too_long"))
         if inbound.event == "follow" and not is_new:
@@ -327,7 +329,10 @@ class ConversationService:
         lines = [first]
         if assessment.third_party:
             lines.append(t(locale, "crisis.family"))
-        hotlines = self.city.open_hotlines(now, category or None)
+        # the danger button says nothing of what is happening: offer the lines for the worst case
+        hotlines = self.city.open_hotlines(
+            now, "suicide_imminent" if category == "self_report" else (category or None)
+        )
         if level == "P1":
             hotlines = [h for h in hotlines if h.number not in ("110", "119")] or hotlines
         listing = [t(locale, "crisis.lines")] + [

@@ -112,3 +112,11 @@ async def test_the_level_is_kept_for_the_summary_and_the_queue(sqlite_app: Any) 
     summary = json.loads(handoff.summary_json)
     assert summary["urgency"]["level"] == "P1" and "D" in summary["urgency"]["flags"]
     assert summary["safety"]["elder_abuse_suspected"] is True
+
+
+async def test_despair_is_acknowledged_and_the_conversation_goes_on(sqlite_app: Any) -> None:
+    resident = await _at_question(sqlite_app.state.service, "concerns", "p2")
+    reply = await resident.say("もう限界です。誰にも頼れない")
+    assert reply.level == "P2"
+    assert "つらい気持ちを書いてくださって" in resident.text and "119" not in resident.text
+    assert resident.question == "concerns"
