@@ -234,7 +234,7 @@ COMMANDS = {
         "talk to staff",
         "talk to a person",
     ),
-    "c:danger": ("いま危ない", "今危ない", "いまあぶない", "i am in danger"),
+    "c:danger": ("いま危ない", "今危ない", "いまあぶない", "i am in danger", "i'm in danger", "im in danger", "あぶない", "たすけて"),
     "c:withdraw": ("取り消す", "とりけす", "同意を取り消す", "withdraw"),
     "c:lang:ja": ("日本語", "にほんご"),
     "c:lang:ja-easy": ("やさしい日本語", "やさしいにほんご", "easy japanese"),
