@@ -35,13 +35,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flows.triage_rules import (
+    HYPO_AFTER,
+    HYPO_BEFORE,
     KATA_TO_HIRA,
     KEEP,
     MEDIA,
+    MENTION_AFTER,
     NEG_AFTER,
     ONGOING,
     PAST_AFTER,
     PAST_DISTANT,
+    PAST_REF,
     PERSON,
     RESOLVED,
     RULES,
@@ -153,6 +157,9 @@ _MEDIA = rx(MEDIA)
 _CHARACTER = rx(r"主人公|キャラ|登場人物|俳優|芸能人|有名人|推し")
 _PAST = rx(PAST_DISTANT)
 _PAST_AFTER = re.compile(PAST_AFTER)
+_PAST_REF = re.compile(PAST_REF)
+_HYPO_BEFORE = rx(HYPO_BEFORE)
+_CONDITIONAL = re.compile(r"(?:た|だ)ら|れば|場合|とき|時")
 _RESOLVED = rx(RESOLVED)
 _ONGOING = rx(ONGOING)
 _EN_NEG_BEFORE = re.compile(r"(?:dont|do not|not|never|no longer) (?:really )?(?:\w+ )?$")
@@ -235,6 +242,27 @@ def _third_party(rule: Rule, sentence: str, start: int, end: int) -> bool:
     return last_person > last_self
 
 
+def _next_sentence(doc: _Text, index: int) -> str:
+    if index + 1 >= len(doc.starts):
+        return ""
+    lo, hi = doc.span(index + 1, 0)
+    return doc.text[lo:hi]
+
+
+def _hypothetical(before: str, after: str) -> bool:
+    """Only a condition or a worry about the future: 倒れたら, もし暴れたら, 私が死んだら追い出される."""
+    return bool(HYPO_AFTER.search(after)) or bool(_HYPO_BEFORE.search(before))
+
+
+def _mentioned(sentence: str, start: int, after: str) -> bool:
+    """A quoted word talked about in a condition: 「死にたい」という言葉を子どもが口にしたら."""
+    return (
+        _inside_quote(sentence, start)
+        and bool(MENTION_AFTER.search(after))
+        and bool(_CONDITIONAL.search(after))
+    )
+
+
 def _media_excluded(sentence: str, start: int) -> bool:
     """Quoted drama/news, or a character as the subject: not the writer's own situation."""
     if not _MEDIA.search(sentence):
@@ -267,6 +295,8 @@ def _judge(rule: Rule, doc: _Text, message: str, m: re.Match[str]) -> _Hit | Non
     category: str | None = rule.category
     rule_id = rule.id
     after = sentence[end:]
+    if rule.level in ("P0", "P1") and rule.lang == "ja" and _mentioned(sentence, start, after):
+        return _Hit(rule, "P2", "despair", rule.id + ":mention", False)
     if rule.lang == "ja":
         negated = bool(NEG_AFTER.search(after))
     else:
@@ -274,17 +304,29 @@ def _judge(rule: Rule, doc: _Text, message: str, m: re.Match[str]) -> _Hit | Non
     negated = negated or any(p.search(window) for p in rule.softened_by)
     if negated:
         level, category, rule_id = _apply(rule.negated, rule, ":negated")
+    elif rule.lang == "ja" and rule.hypothetical != KEEP and _hypothetical(sentence[:start], after):
+        level, category, rule_id = _apply(rule.hypothetical, rule, ":hypothetical")
     else:
         markers = rule.past_markers or _PAST
-        past = bool(markers.search(sentence[:start])) or (
-            rule.past_markers is None and rule.lang == "ja" and bool(_PAST_AFTER.search(after))
+        before = sentence[:start]
+        past = bool(markers.search(before)) or (
+            rule.past_markers is None
+            and rule.lang == "ja"
+            and (
+                bool(_PAST_AFTER.search(after))
+                or bool(_PAST.search(after))
+                or bool(_PAST_REF.search(_next_sentence(doc, index)))
+            )
         )
         if past and rule.lang == "ja" and rule.past != KEEP:
             ongoing = bool(_ONGOING.search(message))
             if ongoing:
                 pass
             elif _RESOLVED.search(message):
-                level, category, rule_id = _apply(rule.resolved, rule, ":resolved")
+                distant = rule.distant_resolved is not None and bool(_PAST.search(before))
+                outcome = rule.distant_resolved if distant else rule.resolved
+                assert outcome is not None
+                level, category, rule_id = _apply(outcome, rule, ":resolved")
             else:
                 level, category, rule_id = _apply(rule.past, rule, ":past")
     if level is None or category is None:

@@ -339,3 +339,42 @@ def test_describing_withdrawal_itself_raises_no_alarm(text: str) -> None:
 def test_days_without_a_sound_from_the_room_is_a_welfare_concern() -> None:
     a = assess("弟が部屋から出てきません。何日も物音もしない")
     assert (a.level, a.category) == ("P1", "neglect")
+
+
+# --- conditionals, worries about the future, past told afterwards, quoted words ------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "持病があるので、息が苦しくなったら救急車を呼ぶように言われています",
+        "ガスが止まったらどうしようと毎月ひやひやしています",
+        "もし息子が暴れたら、警察に相談してもいいのでしょうか",
+        "私が亡くなったら、娘はアパートを追い出されるのでしょうか",
+        "水道を止められないように、分割で払う相談をしたいです",
+        "弟が家で暴れたのは高校の頃で、今は落ち着いています",
+        "娘を叩いてしまったことがあります。十年前のことですが、今も後悔しています",
+        "「消えたい」という言葉を生徒が口にしたとき、先生はどう声をかければいいですか",
+        "母を施設に預けて、放っておいたみたいで罪悪感があります",
+    ],
+)
+def test_conditionals_and_past_told_afterwards_are_not_raised(text: str) -> None:
+    assert not raised(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("父が倒れていて、揺すっても反応がないかも", "P0"),
+        ("祖父の唇が紫色になってる", "P0"),
+        ("妻がナイフを持ってこっちに来ます", "P0"),
+        ("橋の近くに来ました。もう疲れた。さよなら", "P0"),
+        ("兄が「全部終わりにする」と言ってベルトを持って出て行った", "P0"),
+        ("兄が父の年金を毎月ほとんどギャンブルに使っています", "P1"),
+        ("一人暮らしの母と二日前から連絡が取れません", "P1"),
+        ("息子が壁に穴を開けたり、ふすまを破ったりします", "P1"),
+        ("何のために生きてるのかわかりません", "P1"),
+    ],
+)
+def test_varied_wording_of_real_signals(text: str, level: str) -> None:
+    assert assess(text).level == level
