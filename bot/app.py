@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import gc
+import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Response
@@ -25,6 +27,8 @@ from bot.settings import Settings, get_settings
 from flows.intake import build_graph
 from handoff import console
 from handoff.live import LiveHub
+
+log = logging.getLogger("tobira.app")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -63,10 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await line_channel.startup(app)
             await console.startup(app)
             app.state.ready = True
+            retention = asyncio.create_task(_retention_loop(service))
             try:
                 yield
             finally:
                 app.state.ready = False
+                retention.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await retention
                 await console.shutdown(app)
                 await line_channel.shutdown(app)
                 await db.dispose()
@@ -109,6 +117,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_channel.router)
     app.include_router(console.router)
     return app
+
+
+async def _retention_loop(service: ConversationService, every: float = 3600.0) -> None:
+    """Delete conversations past the city's retention days, hourly (``tobira purge`` does it once)."""
+    while True:
+        try:
+            deleted = await service.purge_expired(dt.datetime.now(dt.UTC))
+            if deleted:
+                log.info("retention: deleted %d conversations", deleted)
+        except Exception:
+            log.exception("retention pass failed")
+        await asyncio.sleep(every)
 
 
 def app_from_env() -> FastAPI:
