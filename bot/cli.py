@@ -74,7 +74,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 f"  a city page with the chat widget:  {base}/demo",
                 f"  caseworker console: {base}/console/   user {DEMO_STAFF[0]} / password {DEMO_STAFF[1]}",
                 "  or talk to the bot in another terminal:   .venv/bin/tobira chat",
-                "  (what you type there shows up in the console after you consent to the handoff)",
+                "  (after you consent there, reload the console's queue: the widget updates it live)",
                 f"  health: {base}/healthz   metrics: {base}/metrics",
                 "Stop with Ctrl+C.",
             ]
