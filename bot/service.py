@@ -192,7 +192,7 @@ class ConversationService:
         pending_q = pending.get("q") if pending else None
         closed_by_staff = was_consented and handoff is None and pending_q in AFTER_CONSENT
         contact_enc = None
-        if pending and pending.get("q") == "contact_phone" and raw and code is None:
+        if pending_q == "contact_phone" and raw and code is None:
             contact_enc = self.keys.encrypt(raw[:200])
         if pending is None and (is_new or not snapshot.values):
             opening = (
