@@ -399,6 +399,7 @@ def _left_extend(art: SudachiArtifacts, a_start: int) -> tuple[int, list[Tok]]:
     return start, parts
 
 
+_ADDR_NO_NUM = re.compile(rf"の(?:[0-9]|[〇一二三四五六七八九十百千]+(?![{KANJI}]))")
 _SUBDIVIDED = re.compile(f"^[{KANJI}{KATA}{HIRA}]+?[市区郡][{KANJI}{KATA}{HIRA}]+?[町村][{KANJI}{KATA}{HIRA}]{{2,}}$")
 
 
@@ -414,10 +415,12 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
     for m in _ADDR_ANCHOR.finditer(d):
         a_start, a_end = m.start(), m.end()
         # "本町3丁目5番地の五十嵐さん": の + kanji digit is not a house number
-        seg = t[a_start:a_end]
-        cut = re.search(r"の(?![0-9])", seg)
-        if cut:
-            a_end = a_start + cut.start()
+        # but 八番地の三 (の + kanji numeral ending the address) is
+        k = t.find("の", a_start, a_end)
+        while k >= 0 and _ADDR_NO_NUM.match(t, k):
+            k = t.find("の", k + 1, a_end)
+        if k >= 0:
+            a_end = k
         dashed = "-" in t[a_start:a_end] and not re.search("丁目|番|号|丁|条", t[a_start:a_end])
         anchors.append((a_start, a_end, dashed))
     for m in _ADDR_NUM_ONLY.finditer(t):
@@ -470,7 +473,8 @@ _ORG_SUFFIXES = ("病院", "クリニック", "医院", "歯科", "心療内科"
                  "幼稚園", "こども園", "作業所", "薬局", "ステーション", "苑", "荘", "工業", "運輸", "物流", "精機",
                  "精電", "工務店", "商事", "産業", "建設", "製作所", "株式会社", "有限会社", "合同会社", "店",
                  "しょうがっこう", "ちゅうがっこう", "こうこう", "びょういん", "だいがく", "の里", "の郷",
-                 "電機", "電子", "食品", "商店", "ホテル", "会館", "学校", "工房")
+                 "電機", "電子", "食品", "商店", "ホテル", "会館", "学校", "工房", "板金", "ファイナンス", "クレジット",
+                 "キャッシング", "金融", "ローンズ", "商会", "製菓", "塗装", "鉄工", "興業", "不動産")
 _ORG_SINGLE_SUFFIX = frozenset({"里", "郷", "苑", "荘", "店"})
 _ORG_PREFIXES = ("株式会社", "有限会社", "合同会社", "医療法人", "社会福祉法人", "特養", "老健", "デイサービス",
                  "デイケア", "グループホーム", "ケアプランセンター", "特別養護老人ホーム", "介護老人保健施設",
@@ -483,7 +487,7 @@ _ORG_GENERIC = frozenset({"県立", "市立", "区立", "町立", "村立", "都
                           "地元", "近所", "近く", "同じ", "別", "前", "今", "元", "昔", "精神", "精神科", "専門", "看護",
                           "こども", "子ども", "小児", "地域", "市内", "市", "区", "県", "町", "新しい", "大きな", "通信制",
                           "定時制", "高", "中", "小", "第", "本", "支", "各", "某", "学校", "会社", "ほか", "他", "次",
-                          "一般", "普通", "近い", "遠い", "入院", "通院", "老人", "介護", "医療", "福祉", "夜間", "お", "ご", "この", "その", "あの", "どの", "うち", "家", "実家", "近所の", "行きつけ", "かかりつけ"})
+                          "一般", "普通", "近い", "遠い", "入院", "通院", "老人", "介護", "医療", "福祉", "夜間", "消費者", "闇", "ヤミ", "街", "サラ", "お", "ご", "この", "その", "あの", "どの", "うち", "家", "実家", "近所の", "行きつけ", "かかりつけ"})
 _BANKISH = re.compile(r"銀行|信用金庫|信金|信用組合|労働金庫|労金|ゆうちょ|郵便局|農協|JA|役所|役場|事務所|法テラス"
                       r"|保健所|児童相談所|警察|交番|消防|ハローワーク|家族会|社会福祉協議会|社協|包括支援")
 _EN_ORG = re.compile(
@@ -619,6 +623,106 @@ def _kana_no_facility(art: SudachiArtifacts) -> list[Hit]:
     return out
 
 
+_LEGAL_TYPE_RE = re.compile(
+    r"(?:社会医療法人|医療法人(?:社団|財団)?|社会福祉法人|学校法人|宗教法人|(?:一般|公益)(?:社団|財団)法人"
+    r"|特定非営利活動法人|NPO法人|株式会社|有限会社|合同会社|合資会社|合名会社)")
+_RUN_RE = re.compile(r"[^\s、。,!?()「」『』【】\[\]<>:;\"'／/]+")
+_NAME_END_RE = re.compile("(?:" + "|".join(sorted((re.escape(x) for x in _ORG_SUFFIXES if len(x) > 1), key=len,
+                                                  reverse=True))
+                          + r"|会|の家|ホーム|ハウス|スクール|センター|ケア|塾|教室)")
+_AFTER_NAME = re.compile(r"(?:は|が|を|に|で|と|も|へ|の|や|から|まで|より|です|でした|だ|って|さん|様)")
+
+
+def _name_group(art: SudachiArtifacts, p: int, need_suffix: bool) -> int:
+    """End of an organisation name written from ``p`` (up to a space or punctuation), or ``p`` if none."""
+    t, toks = art.text, art.toks
+    run = _RUN_RE.match(t, p)
+    if not run:
+        return p
+    best = -1
+    for m in _NAME_END_RE.finditer(run.group()):
+        rest = run.group()[m.end() :]
+        if m.start() > 0 and (not rest or _AFTER_NAME.match(rest)):
+            best = m.end()
+    if best > 0:
+        return p + best
+    if need_suffix:
+        return p
+    i = _tok_index_at(toks, p)
+    end = p
+    while i < len(toks) and toks[i].start == end and (toks[i].surface == "・" or (
+            _orgish(toks[i]) and toks[i].pos[0] not in ("助詞", "助動詞", "補助記号", "空白"))):
+        end = toks[i].end
+        i += 1
+    return end
+
+
+def _legal_entity_orgs(art: SudachiArtifacts) -> list[Hit]:
+    """医療法人社団 X会 Yクリニック / 有限会社 X板金 / 社会福祉法人 X会: legal type + name group(s)."""
+    t = art.text
+    out: list[Hit] = []
+    for m in _LEGAL_TYPE_RE.finditer(t):
+        p = m.end() + (1 if t[m.end() : m.end() + 1] == " " else 0)
+        end = _name_group(art, p, need_suffix=False)
+        if end <= p or t[p:end] in _ORG_GENERIC or re.fullmatch(r"[0-9]+", t[p:end]):
+            continue
+        # 医療法人 X会 Y病院: the facility written after the corporation's name
+        while t[end - 1 : end] == "会" and t[end : end + 1] == " ":
+            nxt = _name_group(art, end + 1, need_suffix=True)
+            if nxt <= end + 1:
+                break
+            end = nxt
+        out.append(("ORG", m.start(), end, 0.85))
+    return out
+
+
+_OFFICE_RE = re.compile(
+    rf"(?<![{KANJI}{KATA}])(?P<n>[{KANJI}{KATA}]{{1,6}}?)(?:司法書士|行政書士|税理士|弁護士|法律|会計|特許|社会保険労務士"
+    r"|社労士)(?:事務所|法人)")
+_QUOTED_RE = re.compile(r"[「『](?P<n>[^「」『』\n、。!?]{2,24})[」』]")
+_FACILITY_WORD = re.compile(r"(?:フリースクール|スクール|施設|事業所|作業所|会社|かいしゃ|業者|お店|店|教室|塾|サークル|団体"
+                            r"|ホーム|デイ|病院|クリニック|学校|居場所|カフェ|法人|勤め先|職場|バイト先|パート先)[はがの]? ?$")
+_HIRA_ORG_SPACED = re.compile(
+    f"(?:しりつ|けんりつ|くりつ|とりつ|ふりつ|こくりつ|ちょうりつ|そんりつ) ?[{HIRA}]{{2,8}} ?"
+    "(?:しょうがっこう|ちゅうがっこう|こうこう|こうとうがっこう|ほいくえん|ようちえん|とくべつしえんがっこう)")
+_EN_CARE = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z][A-Za-z&'\-]* ){1,4}(?:Day Care|Daycare|Day Service|Care Center|Care Home|Nursing Home"
+    r"|Group Home|Care)(?: [A-Z][a-z]+)?(?![A-Za-z])")
+
+
+def _extra_orgs(art: SudachiArtifacts) -> list[Hit]:
+    t, toks = art.text, art.toks
+    out = _legal_entity_orgs(art)
+    for m in _OFFICE_RE.finditer(t):
+        ns, ne = m.span("n")
+        inner = [tk for tk in toks if tk.start >= ns and tk.end <= ne]
+        if m.group("n") not in _ORG_GENERIC and any(tk.is_name or tk.oov or tk.pos[1] == "固有名詞"
+                                                    or _KATA_RE.match(tk.surface) for tk in inner):
+            out.append(("ORG", m.start(), m.end(), 0.85))
+    # 「やました工業」/『サクラファイナンス』/ フリースクール「ひだまりの家」
+    for m in _QUOTED_RE.finditer(t):
+        ns, ne = m.span("n")
+        name = m.group("n").strip()
+        if name in _ORG_GENERIC or name in _KANA_STOP or _BANKISH.search(name):
+            continue
+        end = _name_group(art, ns, need_suffix=True)
+        typed = bool(_FACILITY_WORD.search(_line_before(t, m.start(), 12)))
+        if end == ne or (typed and _RUN_RE.fullmatch(name) and not re.search(
+                r"(?:ます|です|たい|ない|した|ろう|よう|ください)$", name)):
+            out.append(("ORG", ns, ne, 0.8))
+    for m in _HIRA_ORG_SPACED.finditer(t):
+        out.append(("ORG", m.start(), m.end(), 0.75))
+    for m in _EN_CARE.finditer(t):
+        s, e = m.start(), m.end()
+        words = t[s:e].split(" ")
+        while words and words[0] in _EN_ORG_STOP:
+            s += len(words[0]) + 1
+            words = words[1:]
+        if len(words) >= 2:
+            out.append(("ORG", s, e, 0.8))
+    return out
+
+
 def find_orgs(art: SudachiArtifacts) -> list[Hit]:
     t, toks = art.text, art.toks
     out: list[Hit] = []
@@ -681,6 +785,7 @@ def find_orgs(art: SudachiArtifacts) -> list[Hit]:
         out.append(("ORG", m.start(), m.end(), 0.7))
     out.extend(_typed_facility_names(art))
     out.extend(_kana_no_facility(art))
+    out.extend(_extra_orgs(art))
     for m in _EN_ORG.finditer(t):
         s, e = m.start(), m.end()
         words = t[s:e].split(" ")
