@@ -312,7 +312,8 @@ _BUILDING_RE = re.compile(
     rf"(?:の\d+)?(?: ?(?P<b>[{KATA}{KANJI}{HIRA}A-Za-z・]{{1,20}}?)? ?(?P<r>\d{{1,5}}(?:-\d{{1,5}})?(?:(?:号棟|号館)\d{{1,5}}(?:号室|号)?|号室|ごうしつ|号|F|階)?)(?![\d\-人歳才年月日時回件個万円名]))?")
 _EN_ADDR = re.compile(
     r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}, ?)?"
-    r"\d{1,4}(?:-\d{1,4}){1,3} [A-Z][A-Za-z]+(?:-[a-z]+)?(?:, ?[A-Z][A-Za-z]+(?:-[a-z]+)?(?![A-Za-z]| city)){0,3}"
+    r"\d{1,4}(?:-\d{1,4}){1,3} [A-Z][A-Za-z]+(?:-[a-z]+)?(?:, ?(?!(?:Apt|Apartment|Room|Rm|Unit|Flat|Suite)\b)[A-Z][A-Za-z]+(?:-[a-z]+)?(?![A-Za-z]| city)){0,3}"
+    r"(?:,? (?:Apt\.?|Apartment|Room|Rm\.?|Unit|Flat|Suite|#) ?#?\d{1,5}[A-Z]?(?![\d\-]))?"
     r"|(?:[A-Z][a-z]+ )+Danchi \d+(?:-\d+)?")
 _PARTICLES_END = re.compile(r"(?:は|が|を|に|で|と|も|へ|の|や|から|まで|より)$")
 
@@ -925,7 +926,7 @@ _NAME_LABELS = frozenset({"名前", "なまえ", "お名前", "氏名", "ハン�
                           "ニックネーム", "旧姓"})
 _NAME_LABEL_RE = re.compile(
     r"(?:名前|なまえ|お名前|氏名|ハンドルネーム|ニックネーム|あだ名|あだな)(?:は|:|：| )[ ]*"
-    r"(?P<n>[^\s、。,!?()（）「」:：]{1,8}?(?: [^\s、。,!?()（）「」:：]{1,6}?)?)(?=って|っていう|でいい|でお願い|です|で[、。 ]|、|。|\n|$|\(|（| [(（]| \d)")
+    r"(?P<n>[^\s、。,!?()（）「」:：]{1,8}?(?: [^\s、。,!?()（）「」:：]{1,6}?)?)(?=って|っていう|でいい|でお願い|です|で[、。 ]|で$|で\n|、|。|\n|$|\(|（| [(（]| \d)")
 _HIRA_RUN = re.compile(f"[{HIRA}ー]{{2,5}}(?=が|は|を|に|も|の|と|で[、, ]|です|、|。|\\(|\\)|（|）|ちゃん|くん|君|って|\n|$)")
 
 
@@ -1033,7 +1034,7 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
             e = tail.start()
         if e > s:
             name = t[s:e].strip()
-            if not name or name in _NOT_NAME or name in _KIN or name in _KANA_STOP:
+            if not name or name in _NOT_NAME or name in _KIN or name in _KANA_STOP or _PLACE_AFTER.match(t, e):
                 return
             out.append(("PERSON", s, e, score))
 
@@ -1173,7 +1174,7 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
         if _kana_ok(m.group("n")):
             add(m.start("n"), m.end("n"), 0.7)
     # (6) kana reading in brackets after a name: 百目鬼 透（どうめき とおる） / 四月一日（わたぬき）
-    for m in re.finditer(r"(?:^|(?<=[\n：: ]))(?P<k>[一-龥々]{1,5}(?: [一-龥々]{1,4})?)[(（](?P<r>[ぁ-ゖ]{2,8}(?: [ぁ-ゖ]{1,8})?)[)）]",
+    for m in re.finditer(r"(?:^|(?<=[\n：: ]))(?:(?:" + _KIN_ALT + ") )?(?P<k>[一-龥々]{1,5}(?: [一-龥々]{1,4})?)[(（](?P<r>[ぁ-ゖ]{1,8}(?: [ぁ-ゖ]{1,8})?)[)）]",
                          t):
         add(m.start("k"), m.end("k"), 0.8)
         add(m.start("r"), m.end("r"), 0.8)
@@ -1182,10 +1183,51 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
         add(m.start(), m.end(), 0.55)
     # (8) English names
     out.extend(_english_names(t))
+    # 娘は ひなた っていいます / 息子は けんと と言います
+    for m in _CALLED_RE.finditer(t):
+        ns, ne = m.span("n")
+        inner = [tk for tk in toks if tk.start >= ns and tk.end <= ne]
+        name = m.group("n")
+        if (inner and _kana_ok(name) and name not in _KIN and name not in _NOT_NAME
+                and all(tk.pos[0] == "名詞" or tk.oov or tk.is_name for tk in inner)
+                and not re.search(r"(?:だ|よ|ね|した|った|ない|たい|の)$", name)):
+            add(ns, ne, 0.8)
+    # じゃあ「ひつじ」で。 after the writer asked about a handle name / nickname
+    for m in _QUOTED_NAME_RE.finditer(t):
+        name = m.group("n")
+        if (_NICK_CONTEXT.search(t, max(0, m.start() - 80), m.start()) and name not in _KANA_STOP
+                and name not in _KIN and name not in _NOT_NAME and _kana_ok(name)):
+            add(m.start("n"), m.end("n"), 0.8)
+    _split_readings(t, out)
     _propagate(t, out)
     return out
 
 
+_KANA_READING = f"[{HIRA}{KATA}]{{1,8}}(?: [{HIRA}{KATA}]{{1,8}})?"
+_READING_AFTER = re.compile(rf" ?[(（](?P<r>{_KANA_READING})[)）]")
+_WITH_READING = re.compile(rf"^(?P<k>[^(（]+?) ?[(（](?P<r>{_KANA_READING})[)）]$")
+_CALLED_RE = re.compile(
+    rf"(?:{_KIN_ALT}|名前|なまえ)(?:は|の名前は|の なまえは) ?(?P<n>[{HIRA}{KATA}{KANJI}ー]{{1,8}}?) ?"
+    r"(?:って|と) ?(?:いいます|言います|いう名前|いう子|呼んで|呼ばれ|よばれ|よんで|申します|もうします)")
+_QUOTED_NAME_RE = re.compile(rf"[「『](?P<n>[{HIRA}{KATA}{KANJI}ー]{{1,8}}|[A-Za-z][A-Za-z0-9_.]{{1,15}})[」』]"
+                             r" ?(?:で(?:[。、!！.]|$|\n|お願い|いい|大丈夫|呼んで)|って呼んで|と呼んで|にします)")
+_NICK_CONTEXT = re.compile(r"ハンドルネーム|ニックネーム|ペンネーム|あだ名|あだな|呼び名|仮名|偽名|匿名|名前|なまえ|呼んで")
+
+
+def _split_readings(t: str, out: list[Hit]) -> None:
+    """大空（おおぞら）: the name and its kana reading are two spans; a reading after a found name is a name."""
+    for idx, (etype, s, e, score) in enumerate(list(out)):
+        m = _WITH_READING.match(t[s:e])
+        if m:
+            out[idx] = (etype, s, s + m.end("k"), score)
+            out.append((etype, s + m.start("r"), s + m.end("r"), score))
+            continue
+        m = _READING_AFTER.match(t, e)
+        if m:
+            out.append((etype, m.start("r"), m.end("r"), score))
+
+
+_PLACE_AFTER = re.compile(r" ?(?:支店|出張所|営業所|支所|駅|銀行|信金|店(?!長|員))")
 _NAME_TAIL = re.compile(r" ?(?:です|さん|くん|君|ちゃん|様|さま|先生|せんせい)$")
 _AGAIN_AFTER = re.compile(r"(?:さん|くん|君|ちゃん|様|先生|が|は|も|を|に|の|と|へ|で|や|って|、|。|,|!|！|\?|？|（|\(|）|\)|\s|$)")
 _AGAIN_AFTER_1 = re.compile(r"(?:さん|くん|君|ちゃん|様|先生|は|が|も|って|、|（|\()")
