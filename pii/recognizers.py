@@ -360,9 +360,14 @@ _ADDR_NUM_ONLY = re.compile(rf"(?<=[{KANJI}{HIRA}{KATA}])\d{{1,5}}(?:-\d{{1,5}})
 def _left_extend(art: SudachiArtifacts, a_start: int) -> tuple[int, list[Tok]]:
     """Walk left from an address anchor over place-like tokens; return the new start."""
     t, toks = art.text, art.toks
-    i = _tok_index_at(toks, a_start) - 1
+    i = _tok_index_at(toks, a_start)
     start = a_start
     parts: list[Tok] = []
+    # 本町三丁目 as one token: the anchor starts inside a place token
+    if i < len(toks) and toks[i].start < a_start < toks[i].end and toks[i].is_place:
+        start = toks[i].start
+        parts.append(toks[i])
+    i -= 1
     while i >= 0:
         tok = toks[i]
         if tok.end != start:
@@ -631,6 +636,7 @@ _RUN_RE = re.compile(r"[^\s、。,!?()「」『』【】\[\]<>:;\"'／/]+")
 _NAME_END_RE = re.compile("(?:" + "|".join(sorted((re.escape(x) for x in _ORG_SUFFIXES if len(x) > 1), key=len,
                                                   reverse=True))
                           + r"|会|の家|ホーム|ハウス|スクール|センター|ケア|塾|教室)")
+_PARTICLE_START = re.compile(r"(?:の|に|で|は|が|を|へ|と|も|や|から|まで|です|ます)")
 _AFTER_NAME = re.compile(r"(?:は|が|を|に|で|と|も|へ|の|や|から|まで|より|です|でした|だ|って|さん|様)")
 
 
@@ -645,7 +651,7 @@ def _name_group(art: SudachiArtifacts, p: int, need_suffix: bool) -> int:
         rest = run.group()[m.end() :]
         if m.start() > 0 and (not rest or _AFTER_NAME.match(rest)):
             best = m.end()
-    if best > 0:
+    if best > 0 and not _PARTICLE_START.match(t, p):
         return p + best
     if need_suffix:
         return p
@@ -665,7 +671,7 @@ def _legal_entity_orgs(art: SudachiArtifacts) -> list[Hit]:
     for m in _LEGAL_TYPE_RE.finditer(t):
         p = m.end() + (1 if t[m.end() : m.end() + 1] == " " else 0)
         end = _name_group(art, p, need_suffix=False)
-        if end <= p or t[p:end] in _ORG_GENERIC or re.fullmatch(r"[0-9]+", t[p:end]):
+        if end <= p or t[p:end] in _ORG_GENERIC or re.fullmatch(r"[0-9]+", t[p:end]) or _PARTICLE_START.match(t, p):
             continue
         # 医療法人 X会 Y病院: the facility written after the corporation's name
         while t[end - 1 : end] == "会" and t[end : end + 1] == " ":
@@ -689,6 +695,9 @@ _HIRA_ORG_SPACED = re.compile(
 _EN_CARE = re.compile(
     r"(?<![A-Za-z])(?:[A-Z][A-Za-z&'\-]* ){1,4}(?:Day Care|Daycare|Day Service|Care Center|Care Home|Nursing Home"
     r"|Group Home|Care)(?: [A-Z][a-z]+)?(?![A-Za-z])")
+
+
+_EN_CARE_WORDS = frozenset({"Day", "Care", "Daycare", "Service", "Center", "Home", "Nursing", "Group", "Adult", "Senior"})
 
 
 def _extra_orgs(art: SudachiArtifacts) -> list[Hit]:
@@ -719,7 +728,7 @@ def _extra_orgs(art: SudachiArtifacts) -> list[Hit]:
         while words and words[0] in _EN_ORG_STOP:
             s += len(words[0]) + 1
             words = words[1:]
-        if len(words) >= 2:
+        if len(words) >= 2 and any(w not in _EN_CARE_WORDS for w in words):
             out.append(("ORG", s, e, 0.8))
     return out
 
