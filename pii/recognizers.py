@@ -636,7 +636,6 @@ _RUN_RE = re.compile(r"[^\s、。,!?()「」『』【】\[\]<>:;\"'／/]+")
 _NAME_END_RE = re.compile("(?:" + "|".join(sorted((re.escape(x) for x in _ORG_SUFFIXES if len(x) > 1), key=len,
                                                   reverse=True))
                           + r"|会|の家|ホーム|ハウス|スクール|センター|ケア|塾|教室)")
-_PARTICLE_START = re.compile(r"(?:の|に|で|は|が|を|へ|と|も|や|から|まで|です|ます)")
 _AFTER_NAME = re.compile(r"(?:は|が|を|に|で|と|も|へ|の|や|から|まで|より|です|でした|だ|って|さん|様)")
 
 
@@ -651,7 +650,10 @@ def _name_group(art: SudachiArtifacts, p: int, need_suffix: bool) -> int:
         rest = run.group()[m.end() :]
         if m.start() > 0 and (not rest or _AFTER_NAME.match(rest)):
             best = m.end()
-    if best > 0 and not _PARTICLE_START.match(t, p):
+    first = _tok_index_at(toks, p)
+    if first < len(toks) and toks[first].start == p and toks[first].pos[0] in ("助詞", "助動詞"):
+        return p
+    if best > 0:
         return p + best
     if need_suffix:
         return p
@@ -671,7 +673,7 @@ def _legal_entity_orgs(art: SudachiArtifacts) -> list[Hit]:
     for m in _LEGAL_TYPE_RE.finditer(t):
         p = m.end() + (1 if t[m.end() : m.end() + 1] == " " else 0)
         end = _name_group(art, p, need_suffix=False)
-        if end <= p or t[p:end] in _ORG_GENERIC or re.fullmatch(r"[0-9]+", t[p:end]) or _PARTICLE_START.match(t, p):
+        if end <= p or t[p:end] in _ORG_GENERIC or re.fullmatch(r"[0-9]+", t[p:end]):
             continue
         # 医療法人 X会 Y病院: the facility written after the corporation's name
         while t[end - 1 : end] == "会" and t[end : end + 1] == " ":
@@ -950,6 +952,7 @@ def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
         return
     sep = toks[j].surface
     label = tok.surface in _NAME_LABELS
+    spaced = False
     if sep in ("（", "(") and not label:
         form = "bracket"
         j += 1
@@ -964,6 +967,9 @@ def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
     elif sep == "の":
         form = "no"
         j += 1
+        if j + 1 < n and toks[j].surface == " " and _HIRA_RE.match(toks[j + 1].surface):
+            spaced = True
+            j += 1
     elif sep == "は":
         form = "wa"
         j += 1
@@ -976,14 +982,14 @@ def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
     if j >= n:
         return
     first = toks[j]
-    if form in ("no", "wa") and first.start == toks[j - 1].end:
+    if form in ("no", "wa") and (first.start == toks[j - 1].end or spaced):
         # hiragana names are split oddly by Sudachi: take the hiragana run up to a particle
         m = _HIRA_RUN.match(t, first.start)
         if (m and _HIRA_RE.match(first.surface) and _kana_ok(m.group()) and len(m.group()) >= len(first.surface)
                 and (form == "no" or _AFTER_WA.match(t[m.end() : m.end() + 6]))):
             known = engine.known_common(m.group()) and not engine.name_capable(m.group())
             # after の an ordinary word is fine (りく, ひなた) unless it is long (かかりつけ)
-            if (form == "no" and len(m.group()) < 5) or label or not known:
+            if (form == "no" and len(m.group()) < 5 and not spaced) or label or not known:
                 add(m.start(), m.end(), 0.7)
             return
     if first.pos[1] == "数詞" or first.surface in _KIN or first.surface in _NOT_NAME:
