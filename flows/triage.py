@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flows import triage_model
 from flows.triage_rules import (
     HYPO_AFTER,
     HYPO_BEFORE,
@@ -368,14 +369,21 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         hits += [h for h in extra if _rank(h.level) < best_split]
     if not info:
         hits = [h for h in hits if h.level != "P3"]
-    if not hits:
-        return Assessment()
-    top = min(hits, key=lambda h: _rank(h.level))  # stable: earlier rules win ties
+    top = min(hits, key=lambda h: _rank(h.level)) if hits else None  # earlier rules win ties
     flags: set[str] = set()
     for h in hits:
         if h.level in ("P0", "P1", "P2"):
             flags.add(CATEGORY_FLAG[h.category])
             flags.update(h.rule.extra_flags)
+    lifted = _model_lift(ja.text) if top is None or top.level not in ("P0", "P1") else None
+    if lifted is not None:
+        level, category = lifted
+        flags.add(CATEGORY_FLAG[category])
+        return Assessment(
+            level, category, "model", False, tuple(f for f in FLAG_ORDER if f in flags)
+        )
+    if top is None:
+        return Assessment()
     return Assessment(
         level=top.level,
         category=top.category,
@@ -383,3 +391,21 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         third_party=top.third_party,
         flags=tuple(f for f in FLAG_ORDER if f in flags),
     )
+
+
+def _model_lift(normalised: str) -> tuple[str, str] | None:
+    """The classifier's second opinion where the rules found no P0/P1 (DOMAIN.md §4).
+
+    It only ever raises: to P1 when P(P0)+P(P1) passes the `raise` threshold, to P0 when
+    P(P0) also passes `p0`; the category is the category head's best within that level.
+    """
+    model = triage_model.load()
+    scores = triage_model.score(normalised, model) if model is not None else None
+    if model is None or scores is None:
+        return None
+    p0, p1 = scores.levels["P0"], scores.levels["P1"]
+    if p0 + p1 < model.thresholds["raise"]:
+        return None
+    if p0 >= model.thresholds["p0"]:
+        return "P0", scores.best_category(triage_model.P0_CATEGORIES)
+    return "P1", scores.best_category(triage_model.P1_CATEGORIES)
