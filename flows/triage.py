@@ -398,13 +398,18 @@ def assess(text: str, *, info: bool = False) -> Assessment:
 _MODEL_VETO = rx(r"(?:死|し)にたく(?:ない|は?ありません)|(?:生き|いき)たい(?!と思え)|死ぬ気はない")
 
 
+# Character n-grams of a few characters are no evidence: 「特にない」 or 「わからない」 (a typed
+# answer) must never read as ideation.
+MODEL_MIN_CHARS = 12
+
+
 def _model_lift(normalised: str) -> tuple[str, str] | None:
     """The classifier's second opinion where the rules found no P0/P1 (DOMAIN.md §4).
 
     It only ever raises: to P1 when P(P0)+P(P1) passes the `raise` threshold, to P0 when
     P(P0) also passes `p0`; the category is the category head's best within that level.
     """
-    if _MODEL_VETO.search(normalised):
+    if len(normalised) < MODEL_MIN_CHARS or _MODEL_VETO.search(normalised):
         return None
     model = triage_model.load()
     scores = triage_model.score(normalised, model) if model is not None else None
