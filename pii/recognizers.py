@@ -136,7 +136,7 @@ _ACCOUNT_NUM_RE = re.compile(r"(?<![\d\-.,/])\d{1,16}(?:[ \-]\d{1,10}){0,2}(?![\
                              r"(?!\s?(?:円|万|千|歳|才|さい|年|月|日|時|分|秒|人|件|回|か月|ヶ月|階|号|番(?!号)|%|％|cm|kg))")
 _ACCOUNT_WORDS = re.compile(
     r"(?P<neg>(?:受付|整理|管理|会員|注文|申請|予約|問い合わせ)(?:番号|No\.?)?|品番|型番|No\.?|receipt|電話|TEL|携帯|FAX|でんわ|番号札)"
-    r"|(?P<pos>口座|普通|当座|貯蓄|記号|番号|被保険者|保険証|年金|手帳|通帳|振込|カード|account|card)",
+    r"|(?P<pos>口座|普通|当座|貯蓄|記号|番号|被保険者|保険証|年金|手帳|通帳|振込|カード|account|card|insurance|insured)",
     re.I)
 
 
@@ -302,7 +302,7 @@ def find_handles(art: SudachiArtifacts) -> list[Hit]:
 # --------------------------------------------------------------------------------------------
 _KNUM = "0-9十百千"
 _ADDR_ANCHOR = re.compile(
-    rf"[{_KNUM}]+(?:丁目|番地|番|号棟|号室|号|丁|条)(?:[-の]?[{_KNUM}]+(?:丁目|番地|番|号棟|号室|号|丁)?)*(?:-\d+)*"
+    rf"[{_KNUM}]+(?:丁目|番地|地割|番|号棟|号室|号|丁|条)(?:[-の]?[{_KNUM}]+(?:丁目|番地|番|号棟|号室|号|丁)?)*(?:-\d+)*"
     r"|(?<![A-Za-z\-\d])\d+(?:-\d+){1,3}(?![\d])"
 )
 _ADDR_SUFFIX_END = re.compile(r"(?:都|道|府|県|市|区|町|村|郡|字|台|丘|條|条|団地|だんち|ちょう|まち|むら|し|く|ぐん|けん|丁目)$")
@@ -314,7 +314,8 @@ _EN_ADDR = re.compile(
     r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}, ?)?"
     r"\d{1,4}(?:-\d{1,4}){1,3} [A-Z][A-Za-z]+(?:-[a-z]+)?(?:, ?(?!(?:Apt|Apartment|Room|Rm|Unit|Flat|Suite)\b)[A-Z][A-Za-z]+(?:-[a-z]+)?(?![A-Za-z]| city)){0,3}"
     r"(?:,? (?:Apt\.?|Apartment|Room|Rm\.?|Unit|Flat|Suite|#) ?#?\d{1,5}[A-Z]?(?![\d\-]))?"
-    r"|(?:[A-Z][a-z]+ )+Danchi \d+(?:-\d+)?")
+    r"|(?:[A-Z][a-z]+ )+Danchi(?: \d+(?:-\d+)?| (?:Building|Bldg\.?|Block|No\.?) ?\d+)?(?:,? (?:Room|Rm\.?|Apt\.?|#) ?\d+)?"
+    r"|(?<![A-Za-z])[A-Z][a-z]+(?:-[a-z]+)? \d{1,2}-?(?:chome|choume)(?:[ ,-]+\d{1,4}(?:-\d{1,4}){0,2})?(?![A-Za-z\d])")
 _PARTICLES_END = re.compile(r"(?:は|が|を|に|で|と|も|へ|の|や|から|まで|より)$")
 
 
@@ -337,7 +338,8 @@ def _addressy(tok: Tok) -> bool:
     if p[0] in ("名詞", "接尾辞", "接頭辞") or tok.oov:
         return True
     return bool(re.fullmatch(f"[{HIRA}{KATA}{KANJI}ヶケ]+", tok.surface)) and p[0] not in (
-        "助詞", "助動詞", "補助記号", "空白") and not (p[0] in ("動詞", "形容詞") and _HIRA_RE.match(tok.surface))
+        "助詞", "助動詞", "補助記号", "空白") and not (p[0] in ("動詞", "形容詞", "感動詞", "代名詞")
+                                                   and _HIRA_RE.match(tok.surface))
 
 
 def _structured(art: SudachiArtifacts) -> list[Hit]:
@@ -405,6 +407,7 @@ def _left_extend(art: SudachiArtifacts, a_start: int) -> tuple[int, list[Tok]]:
     return start, parts
 
 
+_AZA_NO_NUM = re.compile(rf"(?<=字)[{KANJI}]{{1,4}}の[〇一二三四五六七八九十百千]+(?![{KANJI}])")
 _ADDR_NO_NUM = re.compile(rf"の(?:[0-9]|[〇一二三四五六七八九十百千]+(?![{KANJI}]))")
 _SUBDIVIDED = re.compile(f"^[{KANJI}{KATA}{HIRA}]+?[市区郡][{KANJI}{KATA}{HIRA}]+?[町村][{KANJI}{KATA}{HIRA}]{{2,}}$")
 
@@ -431,6 +434,9 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
         anchors.append((a_start, a_end, dashed))
     for m in _ADDR_NUM_ONLY.finditer(t):
         anchors.append((m.start(), m.end(), True))
+    # 古仁屋字大湊の二三: 字 + name + の + kanji numerals (a lot number without 番地)
+    for m in _AZA_NO_NUM.finditer(t):
+        anchors.append((m.start(), m.end(), False))
     for a_start, a_end, dashed in sorted(set(anchors)):
         if overlaps(a_start, a_end):
             continue
@@ -629,6 +635,9 @@ def _kana_no_facility(art: SudachiArtifacts) -> list[Hit]:
     return out
 
 
+_FACILITY_TYPE_END = re.compile(
+    r"(?:特別養護老人ホーム|介護老人保健施設|有料老人ホーム|グループホーム|デイサービス|デイケア|ケアハウス|ショートステイ"
+    r"|訪問看護ステーション|小規模多機能型居宅介護|障害者支援施設|就労継続支援[AB]型|児童養護施設|保育園|こども園)$")
 _LEGAL_TYPE_RE = re.compile(
     r"(?:社会医療法人|医療法人(?:社団|財団)?|社会福祉法人|学校法人|宗教法人|(?:一般|公益)(?:社団|財団)法人"
     r"|特定非営利活動法人|NPO法人|株式会社|有限会社|合同会社|合資会社|合名会社)")
@@ -673,11 +682,16 @@ def _legal_entity_orgs(art: SudachiArtifacts) -> list[Hit]:
     for m in _LEGAL_TYPE_RE.finditer(t):
         p = m.end() + (1 if t[m.end() : m.end() + 1] == " " else 0)
         end = _name_group(art, p, need_suffix=False)
+        hira = re.match(f"[{HIRA}ー]{{2,12}}", t[p:])
+        if hira:
+            run = re.sub(r"(?:の|が|は|に|で|を|と|へ|も|や)$", "", hira.group())
+            if len(run) >= 2 and run not in _KANA_STOP and not _ADDR_BAD_START.match(run):
+                end = max(end, p + len(run))
         if end <= p or t[p:end] in _ORG_GENERIC or re.fullmatch(r"[0-9]+", t[p:end]):
             continue
         # 医療法人 X会 Y病院: the facility written after the corporation's name
-        while t[end - 1 : end] == "会" and t[end : end + 1] == " ":
-            nxt = _name_group(art, end + 1, need_suffix=True)
+        while t[end : end + 1] == " " and (t[end - 1 : end] == "会" or _FACILITY_TYPE_END.search(t, 0, end)):
+            nxt = _name_group(art, end + 1, need_suffix=t[end - 1 : end] == "会")
             if nxt <= end + 1:
                 break
             end = nxt
@@ -699,6 +713,18 @@ _EN_CARE = re.compile(
     r"|Group Home|Care)(?: [A-Z][a-z]+)?(?![A-Za-z])")
 
 
+_SCHOOL_RE = re.compile(
+    rf"(?:(?:[{KANJI}]{{1,4}}|[{HIRA}]{{2,5}})(?=[都道府県市区町村]立))?(?:都立|道立|府立|県立|市立|区立|町立|村立|私立|国立|公立)"
+    rf"(?P<n>[{HIRA}{KATA}{KANJI}ー]{{1,10}}?)(?:特別支援学校|義務教育学校|高等学校|中等教育学校|小学校|中学校|高校|学校"
+    r"|幼稚園|保育園|保育所|こども園|大学|短大|病院)")
+_ABBR_CORP_RE = re.compile(
+    rf"[(（](?:株|有|合|医|社|財)[)）] ?[{KANJI}{KATA}A-Za-zー・&]{{2,16}}"
+    rf"|(?<![{KANJI}{KATA}A-Za-zー])[{KANJI}{KATA}A-Za-zー・&]{{2,16}} ?[(（](?:株|有|合)[)）]")
+_LENDER_RE = re.compile(
+    rf"(?<![{KATA}])(?P<n>[{KATA}ー]{{2,10}})(?:キャッシュ|キャッシング|ローン|ローンズ|ファイナンス|クレジット|マネー|金融)"
+    rf"(?![{KATA}])")
+_LENDER_GENERIC = frozenset({"カード", "キャッシュ", "リボ", "オート", "マイカー", "フリー", "ビジネス", "ブライダル", "サラ",
+                             "ヤミ", "ショッピング", "スマホ", "ゲーム", "ネット", "クレジット", "ソーシャル", "リース"})
 _EN_CARE_WORDS = frozenset({"Day", "Care", "Daycare", "Service", "Center", "Home", "Nursing", "Group", "Adult", "Senior"})
 
 
@@ -724,6 +750,15 @@ def _extra_orgs(art: SudachiArtifacts) -> list[Hit]:
             out.append(("ORG", ns, ne, 0.8))
     for m in _HIRA_ORG_SPACED.finditer(t):
         out.append(("ORG", m.start(), m.end(), 0.75))
+    for m in _SCHOOL_RE.finditer(t):
+        name = m.group("n")
+        if not re.match(f"[{HIRA}]", name) or (len(name) >= 2 and not _ADDR_BAD_START.match(name)):
+            out.append(("ORG", m.start(), m.end(), 0.8))
+    for m in _ABBR_CORP_RE.finditer(t):
+        out.append(("ORG", m.start(), m.end(), 0.8))
+    for m in _LENDER_RE.finditer(t):
+        if m.group("n") not in _LENDER_GENERIC:
+            out.append(("ORG", m.start(), m.end(), 0.75))
     for m in _EN_CARE.finditer(t):
         s, e = m.start(), m.end()
         words = t[s:e].split(" ")
