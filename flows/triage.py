@@ -36,10 +36,12 @@ from dataclasses import dataclass
 
 from flows import triage_model
 from flows.triage_rules import (
+    DRUG_AMOUNT,
     HYPO_AFTER,
     HYPO_BEFORE,
     KATA_TO_HIRA,
     KEEP,
+    LISTED_AFTER,
     MEDIA,
     MENTION_AFTER,
     NEG_AFTER,
@@ -51,6 +53,7 @@ from flows.triage_rules import (
     RESOLVED,
     RULES,
     SELF,
+    WORK_CONTENT,
     Outcome,
     Rule,
     rx,
@@ -156,6 +159,10 @@ _EN_OTHER = re.compile(
 _EN_SELF = re.compile(r"\bi\b|\bim\b|\bme\b|\bmyself\b")
 _MEDIA = rx(MEDIA)
 _CHARACTER = rx(r"主人公|キャラ|登場人物|俳優|芸能人|有名人|推し")
+_WORK_BEFORE = re.compile(
+    rx(WORK_CONTENT).pattern + r"(?:の中|に|で|は|も|が|って)?[、,]?[^。てた]{0,6}$"
+)
+_LISTED_AFTER = rx(LISTED_AFTER)
 _PAST = rx(PAST_DISTANT)
 _PAST_AFTER = re.compile(PAST_AFTER)
 _PAST_REF = re.compile(PAST_REF)
@@ -264,11 +271,16 @@ def _mentioned(sentence: str, start: int, after: str) -> bool:
     )
 
 
-def _media_excluded(sentence: str, start: int) -> bool:
-    """Quoted drama/news, or a character as the subject: not the writer's own situation."""
+def _media_excluded(sentence: str, start: int, end: int) -> bool:
+    """Quoted drama/news, a character as the subject, or words listed as what a song or
+    story is about (「歌詞、死とか消えたいとかばっかり」): not the writer's own situation."""
     if not _MEDIA.search(sentence):
         return False
-    return _inside_quote(sentence, start) or bool(_CHARACTER.search(sentence[:start]))
+    if _inside_quote(sentence, start) or bool(_CHARACTER.search(sentence[:start])):
+        return True
+    return bool(_WORK_BEFORE.search(sentence[:start])) and bool(
+        _LISTED_AFTER.search(sentence[end:])
+    )
 
 
 def _apply(outcome: Outcome, rule: Rule, suffix: str) -> tuple[str | None, str | None, str]:
@@ -289,7 +301,7 @@ def _judge(rule: Rule, doc: _Text, message: str, m: re.Match[str]) -> _Hit | Non
         return None
     if any(p.search(window) for p in rule.unless):
         return None
-    if rule.lang == "ja" and rule.media_check and _media_excluded(sentence, start):
+    if rule.lang == "ja" and rule.media_check and _media_excluded(sentence, start, m.end() - s_lo):
         return None
 
     level: str | None = rule.level
@@ -349,6 +361,20 @@ def _hits(ja: _Text, en: _Text) -> Iterable[_Hit]:
             yield best
 
 
+def _media_only(doc: _Text) -> bool:
+    """A P0/P1 signal was read and set aside as a song, story or news item: the classifier,
+    which cannot tell a lyric from a confession, must not bring it back."""
+    for rule in RULES:
+        if rule.lang != "ja" or not rule.media_check or rule.level not in ("P0", "P1"):
+            continue
+        for m in rule.pattern.finditer(doc.text):
+            s_lo, s_hi = doc.span(doc.sentence_of(m.start()), 0)
+            sentence = doc.text[s_lo:s_hi]
+            if _media_excluded(sentence, m.start() - s_lo, m.end() - s_lo):
+                return True
+    return False
+
+
 def assess(text: str, *, info: bool = False) -> Assessment:
     """Triage one inbound message. Never raises on odd input; never keeps or logs the text.
 
@@ -375,7 +401,11 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         if h.level in ("P0", "P1", "P2"):
             flags.add(CATEGORY_FLAG[h.category])
             flags.update(h.rule.extra_flags)
-    lifted = _model_lift(ja.text) if top is None or top.level not in ("P0", "P1") else None
+    lifted = (
+        _model_lift(ja.text)
+        if (top is None or top.level not in ("P0", "P1")) and not _media_only(ja)
+        else None
+    )
     if lifted is not None:
         level, category = lifted
         flags.add(CATEGORY_FLAG[category])
@@ -398,6 +428,14 @@ def assess(text: str, *, info: bool = False) -> Assessment:
 _MODEL_VETO = rx(r"(?:死|し)にたく(?:ない|は?ありません)|(?:生き|いき)たい(?!と思え)|死ぬ気はない")
 
 
+# Medicine described as treatment (薬をもらってる, 処方されてる, 飲んでるけど効かない) with no amount:
+# the n-grams of 薬 vote for an overdose the message does not describe.
+_MODEL_TREATMENT = rx(
+    r"(?:薬|くすり)(?:を|は|も)?(?:もらって|貰って|処方され|出してもら|出てる|出ている|飲んで(?:る|いる|ます|います)けど|飲み続け)"
+)
+_MODEL_AMOUNT = rx(DRUG_AMOUNT, r"(?<![a-z])od|オーバードーズ|大量")
+
+
 # Character n-grams of a few characters are no evidence: 「特にない」 or 「わからない」 (a typed
 # answer) must never read as ideation.
 MODEL_MIN_CHARS = 12
@@ -410,6 +448,8 @@ def _model_lift(normalised: str) -> tuple[str, str] | None:
     P(P0) also passes `p0`; the category is the category head's best within that level.
     """
     if len(normalised) < MODEL_MIN_CHARS or _MODEL_VETO.search(normalised):
+        return None
+    if _MODEL_TREATMENT.search(normalised) and not _MODEL_AMOUNT.search(normalised):
         return None
     model = triage_model.load()
     scores = triage_model.score(normalised, model) if model is not None else None
