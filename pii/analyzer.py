@@ -79,13 +79,21 @@ def resolve(spans: list[Span], text: str) -> list[Span]:
         if e > s:
             cleaned.append((etype, s, e, score))
     chosen: list[Span] = []
-    used: list[tuple[int, int]] = []
     for span in sorted(cleaned, key=lambda x: (-x[3], -(x[2] - x[1]), x[1])):
-        _, s, e, _ = span
-        if any(s < ue and us < e for us, ue in used):
+        etype, s, e, _ = span
+        hits = [k for k, (_, cs, ce, _) in enumerate(chosen) if s < ce and cs < e]
+        if not hits:
+            chosen.append(span)
             continue
-        chosen.append(span)
-        used.append((s, e))
+        # a weaker span of the same type that contains one chosen span widens it (今井 トメ over トメさん,
+        # マイケル・オコナー over オコナーさん, 法人 … ホーム over ホーム 松風園)
+        if len(hits) == 1 and etype in ("PERSON", "ORG", "ADDRESS") and chosen[hits[0]][0] == etype:
+            ct, cs, ce, csc = chosen[hits[0]]
+            if not (s <= cs and ce <= e):
+                continue
+            ns, ne = s, e
+            if not any(k != hits[0] and ns < oe and os_ < ne for k, (_, os_, oe, _) in enumerate(chosen)):
+                chosen[hits[0]] = (ct, ns, ne, csc)
     chosen.sort(key=lambda x: x[1])
     merged: list[Span] = []
     for span in chosen:

@@ -752,6 +752,10 @@ def _extra_orgs(art: SudachiArtifacts) -> list[Hit]:
         out.append(("ORG", m.start(), m.end(), 0.75))
     for m in _SCHOOL_RE.finditer(t):
         name = m.group("n")
+        lead = re.match(f"(?:から|まで|より|は|が|を|に|で|も|と|の|へ)(?=[{HIRA}]{{2}}|[{KANJI}])", m.group())
+        if lead:
+            out.append(("ORG", m.start() + lead.end(), m.end(), 0.8))
+            continue
         if not re.match(f"[{HIRA}]", name) or (len(name) >= 2 and not _ADDR_BAD_START.match(name)):
             out.append(("ORG", m.start(), m.end(), 0.8))
     for m in _ABBR_CORP_RE.finditer(t):
@@ -941,6 +945,8 @@ def _chunk(engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool) -> 
                 k].pos[1] != "数詞" and toks[k].start == (toks[k - 1].end):
             k += 1
             p2 += 1
+        if p2 and toks[j + 1].surface.isascii() and not toks[i].surface.isascii():
+            p2 = 0
         if p2:
             if p2 == 0 and toks[j - 1].is_name and toks[j - 1].pos[3] == "姓" and k < n and _KANJI_RE.match(
                     toks[k].surface) and len(toks[k].surface) <= 3 and toks[k].pos[0] == "名詞" and toks[k].start == toks[j].end:
@@ -1029,6 +1035,8 @@ def _relation_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int,
             return
     if first.pos[1] == "数詞" or first.surface in _KIN or first.surface in _NOT_NAME:
         return
+    if form == "no" and first.surface in _PERSON_HAS and not first.is_name and t[first.end : first.end + 1] != " ":
+        return
     span = _chunk(engine, toks, j, lenient=True)
     if not span and label and first.pos[0] == "名詞":
         span = (first.start, first.end)
@@ -1111,8 +1119,10 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
                         toks[i - 2].end == toks[i - 1].start):
                     sur = toks[i - 2]
                     before = t[sur.start - 1 : sur.start] if sur.start else ""
-                    if (_KANJI_RE.match(sur.surface) and len(sur.surface) <= 3 and engine.name_capable(sur.surface)
-                            and sur.surface not in _KIN and sur.surface not in _NOT_NAME and not sur.is_place
+                    if (_KANJI_RE.match(sur.surface) and len(sur.surface) <= 3 and sur.pos[0] == "名詞"
+                            and (engine.name_capable(sur.surface) or sur.pos[1] in ("固有名詞", "普通名詞"))
+                            and sur.pos[1] != "数詞" and sur.surface not in _ADDR_LABELS
+                            and sur.surface not in _KIN and sur.surface not in _NOT_NAME
                             and not _KANJI_RE.match(before or "a")):
                         add(sur.start, sur.end, 0.6)
         # (2) honorific after a name
@@ -1248,9 +1258,94 @@ def find_persons(art: SudachiArtifacts, engine: SudachiNlpEngine) -> list[Hit]:
         if (_NICK_CONTEXT.search(t, max(0, m.start() - 80), m.start()) and name not in _KANA_STOP
                 and name not in _KIN and name not in _NOT_NAME and _kana_ok(name)):
             add(m.start("n"), m.end("n"), 0.8)
+    _context_names(art, engine, add)
     _split_readings(t, out)
     _propagate(t, out)
     return out
+
+
+# family words after which "の + word + particle" names a person (息子の海が), and the closed list of
+# ordinary things a person has that are written the same way (息子の部屋が)
+_FAMILY = ("息子", "娘", "孫", "夫", "妻", "兄", "姉", "弟", "妹", "長男", "次男", "三男", "長女", "次女", "三女", "いとこ",
+           "甥", "姪", "主人", "旦那", "嫁", "婿", "子", "子ども", "こども", "末っ子", "上の子", "下の子", "むすこ", "むすめ")
+_FAMILY_ALT = "|".join(sorted(_FAMILY, key=len, reverse=True))
+_PERSON_HAS = frozenset({
+    "部屋", "将来", "仕事", "体調", "様子", "学校", "病気", "件", "事", "話", "声", "顔", "体", "心", "身", "頭", "目",
+    "耳", "手", "足", "歯", "薬", "服", "車", "家", "方", "分", "為", "前", "後", "時", "頃", "世話", "面倒", "進路",
+    "成績", "勉強", "宿題", "部活", "友人", "友達", "担任", "先生", "学費", "給料", "年金", "収入", "借金", "口座",
+    "通帳", "保険", "手帳", "携帯", "電話", "番号", "名前", "性格", "態度", "行動", "言動", "暴力", "暴言", "生活",
+    "障害", "症状", "状態", "具合", "調子", "気持ち", "機嫌", "食事", "睡眠", "問題", "代わり", "誕生日", "年齢",
+    "学年", "会社", "職場", "彼女", "彼氏", "家族", "荷物", "金", "財布", "貯金", "小遣い", "昼", "夜", "朝", "日",
+    "手当", "塾", "悩み", "不安", "希望", "夢", "趣味", "好物", "癖", "嘘", "髪", "肌", "熱", "咳", "傷", "怪我",
+    "命", "人生", "友", "仲間", "上司", "同僚", "妻", "夫", "子", "嫁", "孫", "親", "母", "父", "兄", "姉", "弟", "妹",
+    "代", "世代", "中", "ほう", "所", "側", "隣", "上", "下", "外", "内", "写真", "動画", "字", "絵", "歌",
+    "机", "靴", "鞄", "鍵", "席", "番", "順番", "年", "月", "歳", "才", "頭痛", "腹痛", "気", "気分", "元気",
+    "住所", "実家", "自宅", "連絡先", "主治医", "担当", "相手", "施設", "職業", "学歴", "身長", "体重", "血圧", "血液",
+    "部屋着", "布団", "食欲", "体力", "視力", "聴力", "記憶", "意識", "意見", "意思", "考え", "言葉", "返事",
+})
+# 弟の病院は / 娘の保険証が: two-kanji words for places and papers are things a person has
+_HAS_SUFFIX = re.compile(f"^[{KANJI}][院所園校先室場局館科費料代金書票証帳表額名号]$")
+_KIN_NO_WORD = re.compile(
+    rf"(?:{_FAMILY_ALT})の(?P<n>[{KANJI}]{{1,2}}(?:\([{HIRA}]{{2,8}}\))?)"
+    r"(?=が|は|も|と|に|って|のこと|ちゃん|くん|君|さん|、|\()")
+_DIALECT_CALLED = re.compile(
+    rf"(?:^|(?<=[\n。、]))(?P<n>[{KANJI}]{{1,3}}|[{KATA}ー]{{2,6}})(?:いうて|いうねん|いうんや|いいます|言います|いうもん)")
+_KANA_CALLED = re.compile(
+    rf"(?:^|(?<=[\n。、の「]))(?P<n>[{HIRA}ー]{{2,6}}|[{KATA}ー]{{2,8}})(?:って|と)(?:いいます|言います|申します|もうします"
+    r"|名乗|なの[っ]|呼ばれ)")
+_NICK_SUFFIX = re.compile(rf"(?:{_KIN_ALT})の(?P<n>[{HIRA}ー]{{2,5}}?)(?:っち|っちゃん|ちゃん|くん|たん)")
+_MAIDEN = re.compile(rf"旧姓[:： ]?(?P<n>[{KANJI}]{{1,4}}|[{HIRA}{KATA}ー]{{2,8}})(?=[)）、。,\n ]|$)")
+_ROLE_NO_INTRO = re.compile(
+    rf"(?:^|(?<=[\n。]))[^\n。、]{{1,30}}?の(?P<n>[{KANJI}]{{1,3}}|[{KATA}ー]{{2,8}})(?=です[。、\n!！]|です$|と申します)")
+
+
+def _context_names(art: SudachiArtifacts, engine: SudachiNlpEngine, add: Callable[[int, int, float], None]) -> None:
+    """Names given away by their context rather than by the dictionary (息子の海が, 誠いうてな, あおいっていいます)."""
+    t, toks = art.text, art.toks
+
+    def tok_at(pos: int, end: int) -> list[Tok]:
+        return [tk for tk in toks if tk.start >= pos and tk.end <= end]
+
+    for m in _KIN_NO_WORD.finditer(t):
+        ns, ne = m.span("n")
+        inner = tok_at(ns, ne)
+        if len(inner) != 1 or inner[0].start != ns or inner[0].end != ne:
+            continue
+        tk = inner[0]
+        word = tk.surface.split("(")[0]
+        if "(" not in tk.surface and (word in _PERSON_HAS or word in _KIN or word in _NOT_NAME or _HAS_SUFFIX.match(word)
+                                      or tk.pos[0] != "名詞" or tk.pos[1] == "数詞"
+                                      or tk.pos[2] in ("サ変可能", "副詞可能", "助数詞可能")
+                                      or (len(word) > 1 and not (tk.is_name or tk.oov or engine.name_capable(word)))):
+            continue
+        add(ns, ne, 0.75)
+    for rx in (_DIALECT_CALLED, _KANA_CALLED):
+        for m in rx.finditer(t):
+            ns, ne = m.span("n")
+            name = m.group("n")
+            if name in _KIN or name in _NOT_NAME or name in _KANA_STOP or not _kana_ok(name):
+                continue
+            inner = tok_at(ns, ne)
+            if rx is _DIALECT_CALLED and not (len(inner) == 1 and (inner[0].is_name or engine.name_capable(name))):
+                continue
+            if rx is _KANA_CALLED and _KATA_RE.match(name) and engine.known_common(name) and not engine.name_capable(name):
+                continue
+            add(ns, ne, 0.75)
+    for m in _NICK_SUFFIX.finditer(t):
+        if _kana_ok(m.group("n")):
+            add(m.start("n"), m.end("n"), 0.75)
+    for m in _MAIDEN.finditer(t):
+        add(m.start("n"), m.end("n"), 0.8)
+    for m in _ROLE_NO_INTRO.finditer(t):
+        ns, ne = m.span("n")
+        inner = tok_at(ns, ne)
+        if len(inner) != 1 or inner[0].start != ns or inner[0].end != ne:
+            continue
+        tk = inner[0]
+        if tk.surface in _KIN or tk.surface in _NOT_NAME or tk.surface in _PERSON_HAS or tk.pos[0] != "名詞":
+            continue
+        if tk.is_name or engine.name_capable(tk.surface) or tk.oov:
+            add(ns, ne, 0.7)
 
 
 _KANA_READING = f"[{HIRA}{KATA}]{{1,8}}(?: [{HIRA}{KATA}]{{1,8}})?"
@@ -1280,7 +1375,7 @@ def _split_readings(t: str, out: list[Hit]) -> None:
 _PLACE_AFTER = re.compile(r" ?(?:支店|出張所|営業所|支所|駅|銀行|信金|店(?!長|員))")
 _NAME_TAIL = re.compile(r" ?(?:です|さん|くん|君|ちゃん|様|さま|先生|せんせい)$")
 _AGAIN_AFTER = re.compile(r"(?:さん|くん|君|ちゃん|様|先生|が|は|も|を|に|の|と|へ|で|や|って|、|。|,|!|！|\?|？|（|\(|）|\)|\s|$)")
-_AGAIN_AFTER_1 = re.compile(r"(?:さん|くん|君|ちゃん|様|先生|は|が|も|って|、|（|\()")
+_AGAIN_AFTER_1 = re.compile(r"(?:さん|くん|君|ちゃん|様|先生|は|が|も|って|、|（|\(|の(?:母|父|兄|姉|弟|妹|妻|夫|子))")
 
 
 def _script(ch: str) -> str:
