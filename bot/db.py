@@ -101,6 +101,7 @@ async def checkpointer(url: str) -> AsyncIterator[Any]:
         conn = await aiosqlite.connect(path, timeout=10)
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA busy_timeout=5000")
+        await conn.execute("PRAGMA synchronous=NORMAL")
         saver = AsyncSqliteSaver(conn)
         await saver.setup()
         try:
@@ -126,23 +127,30 @@ async def checkpointer(url: str) -> AsyncIterator[Any]:
         yield pg_saver
 
 
-async def prune_thread(saver: Any, thread_id: str) -> None:
-    """Keep only the newest checkpoint of a thread so storage stays bounded as turns grow."""
+# Keep only the newest checkpoint of a SQLite thread (the saver's tables live in the same file).
+SQLITE_PRUNE = tuple(
+    f"DELETE FROM {table} WHERE thread_id = :thread AND checkpoint_id NOT IN "
+    "(SELECT checkpoint_id FROM checkpoints WHERE thread_id = :thread "
+    "ORDER BY checkpoint_id DESC LIMIT 1)"
+    for table in ("writes", "checkpoints")
+)
+
+
+def is_sqlite_saver(saver: Any) -> bool:
     conn = getattr(saver, "conn", None)
-    if conn is not None and conn.__class__.__module__.startswith("aiosqlite"):
+    return conn is not None and conn.__class__.__module__.startswith("aiosqlite")
+
+
+async def prune_thread(saver: Any, thread_id: str) -> None:
+    """Keep only the newest checkpoint of a thread so storage stays bounded as turns grow.
+
+    (A resident's turn on SQLite prunes inside the transaction that stores the turn instead, on
+    the SQL engine's connection: see ``ConversationService._store_turns``.)"""
+    if is_sqlite_saver(saver):
+        conn = saver.conn
         async with saver.lock:
-            await conn.execute(
-                "DELETE FROM writes WHERE thread_id = ? AND checkpoint_id NOT IN "
-                "(SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? "
-                "ORDER BY checkpoint_id DESC LIMIT 1)",
-                (thread_id, thread_id),
-            )
-            await conn.execute(
-                "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_id NOT IN "
-                "(SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? "
-                "ORDER BY checkpoint_id DESC LIMIT 1)",
-                (thread_id, thread_id),
-            )
+            for sql in SQLITE_PRUNE:
+                await conn.execute(sql.replace(":thread", "?"), (thread_id, thread_id))
             await conn.commit()
         return
     await saver.aprune([thread_id], strategy="keep_latest")

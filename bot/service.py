@@ -7,19 +7,22 @@ The raw text exists only inside ``handle`` for one turn; nothing below it stores
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime as dt
 import logging
 import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from prometheus_client import Counter, Histogram
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert, text, update
 from sqlmodel import col, select
 
 from bot.crypto import Keys
-from bot.db import Database, prune_thread
+from bot.db import SQLITE_PRUNE, Database, is_sqlite_saver, prune_thread
 from bot.locks import Locks
 from bot.messages import Inbound, Option, Reply
 from bot.models import Conversation, Turn, utcnow
@@ -49,6 +52,9 @@ LEVEL_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 # a handoff the agency still holds (after "return to bot" too); closed ones are the agency's record
 ACTIVE_STATES = (*HandoffState.OPEN_STATES, HandoffState.RETURNED)
 AFTER_CONSENT = ("contact", "contact_phone", "contact_time", "handed_over")
+MAX_VIEWS = 10_000  # conversations whose graph position is remembered between turns
+_TURNS = Turn.__table__  # type: ignore[attr-defined]
+_CONVERSATIONS = Conversation.__table__  # type: ignore[attr-defined]
 
 Sender = Callable[[str, list[str], list[Option]], Awaitable[None]]
 
@@ -79,6 +85,15 @@ class ConversationService:
         self.locks = locks
         self.live = live
         self.senders: dict[str, Sender] = {}
+        # Where each conversation's graph stands after its last turn (status, open question), so
+        # a turn need not read the checkpoint back before resuming it. Only with the SQLite saver
+        # in one process: it is then the only writer of the checkpoints, and every change to a
+        # thread goes through this object (a resume updates the entry; anything else drops it).
+        self._views: OrderedDict[str, tuple[dict[str, Any], dict[str, Any] | None]] = OrderedDict()
+        self._remember_views = type(saver).__name__ == "AsyncSqliteSaver" and settings.workers == 1
+        # On SQLite the checkpoint tables share the file: a turn prunes its thread in the
+        # transaction that stores it, not in a second one on the saver's (single, locked) connection.
+        self._prune_in_store = is_sqlite_saver(saver)
 
     # ------------------------------------------------------------------ entry point
 
@@ -117,9 +132,20 @@ class ConversationService:
         truncated = inbound.text is not None and len(inbound.text) > MAX_TEXT
         code = inbound.code
         async with self.db.session() as s:
-            conv = (
-                await s.exec(select(Conversation).where(Conversation.key_hash == key_hash))
+            found = (
+                await s.exec(
+                    select(Conversation, Handoff)
+                    .outerjoin(
+                        Handoff,
+                        (col(Handoff.conversation_id) == col(Conversation.id))
+                        & col(Handoff.state).in_(ACTIVE_STATES),
+                    )
+                    .where(Conversation.key_hash == key_hash)
+                    .order_by(col(Handoff.created_at).desc())
+                    .limit(1)
+                )
             ).first()
+            conv, handoff = found if found is not None else (None, None)
             is_new = conv is None
             if conv is None:
                 conv = Conversation(
@@ -133,7 +159,6 @@ class ConversationService:
             gap = not is_new and _aware(now) - _aware(conv.last_active_at) > dt.timedelta(
                 hours=self.settings.resume_after_hours
             )
-            handoff = await self._open_handoff(s, conv.id)
 
         if raw and code is None:
             code = command_words().get(_fold(raw))
@@ -185,16 +210,19 @@ class ConversationService:
             )
             return reply
 
-        snapshot = await self.graph.aget_state(config)
-        pending = _pending_payload(snapshot)
-        was_consented = (snapshot.values or {}).get("status") == "consented"
+        view = self._views.pop(conv.id, None)  # dropped until the resume below succeeds
+        if view is None:
+            snapshot = await self.graph.aget_state(config)
+            view = (snapshot.values or {}, _pending_payload(snapshot))
+        values, pending = view
+        was_consented = values.get("status") == "consented"
         # consented, but the agency no longer holds the handoff: a caseworker closed it
         pending_q = pending.get("q") if pending else None
         closed_by_staff = was_consented and handoff is None and pending_q in AFTER_CONSENT
         contact_enc = None
         if pending_q == "contact_phone" and raw and code is None:
             contact_enc = self.keys.encrypt(raw[:200])
-        if pending is None and (is_new or not snapshot.values):
+        if pending is None and (is_new or not values):
             opening = (
                 stored_text
                 if (stored_text and inbound.event == "message" and code is None)
@@ -225,6 +253,11 @@ class ConversationService:
             return Reply(messages=[t(locale, "delete.done")], conversation_id=conv.id)
 
         payload = _interrupt_of(result)
+        if self._remember_views:
+            status = {"status": state.get("status")} if state else {}
+            self._views[conv.id] = (status, copy.deepcopy(payload))
+            if len(self._views) > MAX_VIEWS:
+                self._views.popitem(last=False)
         locale = state.get("locale", locale)
         ctx = self.context(now)
         messages, options = render(payload, locale, ctx) if payload else ([], [])
@@ -247,8 +280,10 @@ class ConversationService:
             now,
             [("resident", stored_text, code, entity_types), ("bot", "\n".join(messages), None, "")],
             locale=locale,
+            prune=self._prune_in_store,
         )
-        await prune_thread(self.saver, conv.id)
+        if not self._prune_in_store:
+            await prune_thread(self.saver, conv.id)
         return Reply(
             messages=messages,
             options=[Option(c, lbl) for c, lbl in options],
@@ -396,6 +431,7 @@ class ConversationService:
                 await self.live.publish(
                     "queue", {"type": "handoff_withdrawn", "handoff_id": handoff.id}
                 )
+                self._views.pop(conv.id, None)
                 result = await self.graph.ainvoke(
                     _Resume({"code": "sys:withdrawn", "at": now.isoformat()}),
                     config,
@@ -503,30 +539,50 @@ class ConversationService:
         now: dt.datetime,
         turns: list[tuple[str, str | None, str | None, str]],
         locale: str | None = None,
+        prune: bool = False,
     ) -> None:
-        async with self.db.session() as s:
-            row = await s.get(Conversation, conv.id)
-            if row is None:
-                return
-            for role, text, code, types in turns:
-                if text is None and code is None:
-                    continue
-                row.turn_count += 1
-                s.add(
-                    Turn(
-                        conversation_id=row.id,
-                        seq=row.turn_count,
-                        role=role,
-                        text=text,
-                        code=code,
-                        entity_types=types,
-                        at=now,
-                    )
+        """Append turns and count them on the conversation: one UPDATE … RETURNING and one
+        INSERT in one transaction (the turn_count bump locks the row, so seq stays dense).
+        ``prune``: also drop the thread's older checkpoints (SQLite, where they share the file)."""
+        kept = [x for x in turns if not (x[1] is None and x[2] is None)]
+        values: dict[str, Any] = {"last_active_at": now}
+        if kept:
+            values["turn_count"] = _CONVERSATIONS.c.turn_count + len(kept)
+        if locale:
+            values["locale"] = locale
+        # SQLite: one writer at a time. Taking the saver's lock keeps this transaction and the
+        # checkpointer's writes from meeting at the file lock, where SQLite's busy handler sleeps.
+        serial = self.saver.lock if self._prune_in_store else contextlib.nullcontext()
+        async with serial, self.db.engine.begin() as c:
+            count = (
+                await c.execute(
+                    update(_CONVERSATIONS)
+                    .where(_CONVERSATIONS.c.id == conv.id)
+                    .values(**values)
+                    .returning(_CONVERSATIONS.c.turn_count)
                 )
-            row.last_active_at = now
-            if locale:
-                row.locale = locale
-            s.add(row)
+            ).scalar_one_or_none()
+            if prune:
+                for sql in SQLITE_PRUNE:
+                    await c.execute(text(sql), {"thread": conv.id})
+            if count is None or not kept:
+                return
+            first = count - len(kept) + 1
+            await c.execute(
+                insert(_TURNS),
+                [
+                    {
+                        "conversation_id": conv.id,
+                        "seq": first + i,
+                        "role": role,
+                        "text": text,
+                        "code": code,
+                        "entity_types": types,
+                        "at": now,
+                    }
+                    for i, (role, text, code, types) in enumerate(kept)
+                ],
+            )
 
     async def _unsupported(self, key_hash: str, kind: str) -> Reply:
         async with self.db.session() as s:
@@ -574,6 +630,7 @@ class ConversationService:
         if conv is None:
             return False
         async with self.locks.hold(conv.key_hash):
+            self._views.pop(conversation_id, None)
             result = await self.graph.ainvoke(
                 _Resume({"code": "sys:returned", "at": now.isoformat()}), config, durability="exit"
             )
@@ -632,6 +689,7 @@ class ConversationService:
                 await s.exec(statement)  # type: ignore[call-overload]
             for hid in handoff_ids:
                 s.add(AuditLog(actor="resident", action="deleted", handoff_id=hid, detail=reason))
+        self._views.pop(conversation_id, None)
         await self.saver.adelete_thread(conversation_id)
         for hid in handoff_ids:
             await self.live.publish("queue", {"type": "handoff_deleted", "handoff_id": hid})
