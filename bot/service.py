@@ -163,8 +163,18 @@ class ConversationService:
                 hours=self.settings.resume_after_hours
             )
 
+        config = {"configurable": {"thread_id": conv.id}}
+        locale = conv.locale
+        view = self._views.get(conv.id)
+        if view is None:
+            snapshot = await self.graph.aget_state(config)
+            view = (snapshot.values or {}, _pending_payload(snapshot))
+        values, pending = view
         if raw and code is None:
             code = command_words().get(_fold(raw))
+        if raw and code is None and pending and pending.get("options"):
+            # typing a button's label is pressing the button: not free text, not triaged
+            code = _label_match(raw, pending["options"], locale)
         assessment = triage.assess(raw) if raw and code is None else None
         if code == "c:danger":
             assessment = triage.Assessment(
@@ -173,8 +183,6 @@ class ConversationService:
         redacted = redact(raw) if raw else None
         stored_text = redacted.text[:MAX_STORED] if redacted else None
         entity_types = ",".join(redacted.types) if redacted else ""
-        config = {"configurable": {"thread_id": conv.id}}
-        locale = conv.locale
 
         if assessment is not None and assessment.level is not None:
             CRISIS.labels(assessment.level).inc()
@@ -213,11 +221,7 @@ class ConversationService:
             )
             return reply
 
-        view = self._views.pop(conv.id, None)  # dropped until the resume below succeeds
-        if view is None:
-            snapshot = await self.graph.aget_state(config)
-            view = (snapshot.values or {}, _pending_payload(snapshot))
-        values, pending = view
+        self._views.pop(conv.id, None)  # dropped until the resume below succeeds
         was_consented = values.get("status") == "consented"
         # consented, but the agency no longer holds the handoff: a caseworker closed it
         pending_q = pending.get("q") if pending else None
@@ -237,8 +241,6 @@ class ConversationService:
         elif pending is None:  # the graph ended (deleted): start again
             result = await self.graph.ainvoke(initial_state(locale), config, durability="exit")
         else:
-            if code is None and raw and pending.get("options"):
-                code = _label_match(raw, pending["options"], locale)
             resume = {
                 "code": code,
                 "text": stored_text if code is None else None,

@@ -120,3 +120,10 @@ async def test_despair_is_acknowledged_and_the_conversation_goes_on(sqlite_app: 
     assert reply.level == "P2"
     assert "つらい気持ちを書いてくださって" in resident.text and "119" not in resident.text
     assert resident.question == "concerns"
+
+
+async def test_typing_a_buttons_label_is_pressing_it_not_an_alarm(sqlite_app: Any) -> None:
+    resident = await _at_question(sqlite_app.state.service, "immediate", "label")
+    reply = await resident.say("電気・ガス・水道が止まる")  # the label of a button on this question
+    assert reply.level is None and "119" not in resident.text
+    assert "「電気・ガス・水道が止まる」を入れました" in resident.text
