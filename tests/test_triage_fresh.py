@@ -1,9 +1,5 @@
-"""Crisis triage on the blind fresh set (tests/data/triage_fresh.jsonl), rules + classifier.
-
-The fresh set was written by someone who never saw the rules. The classifier was trained and
-its thresholds chosen without it; its first reading (rules + model) was recorded before any
-rule was fixed from it. The floors below are the figures reached at the end minus a margin.
-"""
+"""Triage checks that came with the classifier: its file matches its training data, figurative
+language stays calm, a long message is assessed (the figures are in tests/test_triage_sets.py)."""
 
 from __future__ import annotations
 
@@ -21,20 +17,6 @@ RAISED = ("P0", "P1")
 def _records() -> list[dict[str, object]]:
     with DATA.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
-
-
-def test_fresh_targets() -> None:
-    results = [(r, assess(str(r["text"]))) for r in _records()]
-    p0 = [a for r, a in results if r["level"] == "P0"]
-    p01 = [a for r, a in results if r["level"] in RAISED]
-    calm = [(r, a) for r, a in results if r["level"] in ("P2", "NONE")]
-    p0_recall = sum(a.level == "P0" for a in p0) / len(p0)
-    p01_recall = sum(a.level in RAISED for a in p01) / len(p01)
-    raised = [str(r["id"]) for r, a in calm if a.level in RAISED]
-    report = f"P0 {p0_recall:.3f}, P0-or-P1 {p01_recall:.3f}, raised {raised}"
-    assert p0_recall >= 0.90 - 0.04, report  # reached 0.906 (29/32)
-    assert p01_recall >= 0.95 - 0.03, report  # reached 0.950 (76/80)
-    assert len(raised) <= 1, report  # reached 0 of 80
 
 
 def test_model_matches_its_training_data() -> None:

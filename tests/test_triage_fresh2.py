@@ -1,16 +1,5 @@
-"""Crisis triage on the second blind set (tests/data/triage_fresh2.jsonl), rules + classifier.
-
-The set (g001-g160) was written by someone who never saw the rules, and the classifier is not
-trained on it. First reading, recorded before any rule was fixed from it (the honest unseen
-estimate): P0 recall 0.8125 (26/32), P0-or-P1 recall 0.8375 (67/80), 2 of 80 NONE/P2 raised
-(g019 song lyrics, g135 prescribed medicine not working).
-
-The misses were then fixed as vocabulary families (OTC drug names and empty packages, 意識が
-ない in a room, a rope with a deadline, "not seeing tomorrow's sunrise", farewell plus
-おしまい, violence heard right now, confinement and restraint, 出てけ, Tohoku/Kyushu forms,
-English roof/bridge and self-burning, words listed as a song's content). Final figures:
-P0 1.000 (32/32), P0-or-P1 1.000 (80/80), 0 of 80 raised. The floors are those minus a margin.
-"""
+"""Triage probes from the second blind round: short typed answers and everyday sentences stay calm,
+and the vocabulary families fixed from it stay caught (figures in tests/test_triage_sets.py)."""
 
 from __future__ import annotations
 
@@ -28,20 +17,6 @@ RAISED = ("P0", "P1")
 def _records() -> list[dict[str, object]]:
     with DATA.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
-
-
-def test_fresh2_targets() -> None:
-    results = [(r, assess(str(r["text"]))) for r in _records()]
-    p0 = [a for r, a in results if r["level"] == "P0"]
-    p01 = [a for r, a in results if r["level"] in RAISED]
-    calm = [(r, a) for r, a in results if r["level"] in ("P2", "NONE")]
-    p0_recall = sum(a.level == "P0" for a in p0) / len(p0)
-    p01_recall = sum(a.level in RAISED for a in p01) / len(p01)
-    raised = [str(r["id"]) for r, a in calm if a.level in RAISED]
-    report = f"P0 {p0_recall:.3f}, P0-or-P1 {p01_recall:.3f}, raised {raised}"
-    assert p0_recall >= 1.0 - 0.04, report  # reached 1.000 (32/32)
-    assert p01_recall >= 1.0 - 0.03, report  # reached 1.000 (80/80)
-    assert len(raised) <= 1, report  # reached 0 of 80
 
 
 @pytest.mark.parametrize(
