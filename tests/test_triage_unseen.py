@@ -12,16 +12,12 @@ import json
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data/triage_unseen.jsonl"
-RAISED = ("P0", "P1")
+RAISED = ("P0", "P1")  # figures: tests/test_triage_sets.py
 
 
 def _records() -> list[dict[str, object]]:
     with DATA.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
-
-
-def _miss(r: dict[str, object], level: str | None, rule_id: str | None) -> str:
-    return f"{r['id']} gold={r['level']}/{r['category']} got={level} [{rule_id}] {r['text']!r}"
 
 
 def test_unseen_set_is_well_formed() -> None:
