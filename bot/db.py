@@ -145,7 +145,7 @@ async def prune_thread(saver: Any, thread_id: str) -> None:
     """Keep only the newest checkpoint of a thread so storage stays bounded as turns grow.
 
     (A resident's turn on SQLite prunes inside the transaction that stores the turn instead, on
-    the SQL engine's connection: see ``ConversationService._store_turns``.)"""
+    the saver's own connection: see ``ConversationService._store_turns_sqlite``.)"""
     if is_sqlite_saver(saver):
         conn = saver.conn
         async with saver.lock:
@@ -158,8 +158,8 @@ async def prune_thread(saver: Any, thread_id: str) -> None:
 
 async def checkpoint_bytes(saver: Any, thread_id: str) -> int:
     """Bytes the checkpointer keeps for one conversation (what pruning keeps bounded)."""
-    conn = getattr(saver, "conn", None)
-    if conn is not None and conn.__class__.__module__.startswith("aiosqlite"):
+    if is_sqlite_saver(saver):
+        conn = saver.conn
         total = 0
         async with saver.lock:
             for sql in (
