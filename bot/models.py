@@ -6,17 +6,10 @@ exists only as a keyed hash (`Conversation.key_hash`) plus an encrypted copy for
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
+from handoff.models import new_id, utcnow
 
 
 class Conversation(SQLModel, table=True):

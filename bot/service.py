@@ -11,7 +11,6 @@ import copy
 import datetime as dt
 import logging
 import time
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -27,10 +26,9 @@ from bot.messages import Inbound, Option, Reply
 from bot.models import Conversation, Turn, utcnow
 from bot.settings import Settings
 from flows import triage
-from flows.intake import initial_state
+from flows.intake import command_for, fold, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
-from flows.questions import command_words
 from flows.render import Context, label, render, staffing
 from handoff.live import LiveHub
 from handoff.models import AuditLog, Consent, Handoff, HandoffState
@@ -56,10 +54,6 @@ _TURNS = Turn.__table__  # type: ignore[attr-defined]
 _CONVERSATIONS = Conversation.__table__  # type: ignore[attr-defined]
 
 Sender = Callable[[str, list[str], list[Option]], Awaitable[None]]
-
-
-def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 class ConversationService:
@@ -171,7 +165,7 @@ class ConversationService:
             view = (snapshot.values or {}, _pending_payload(snapshot))
         values, pending = view
         if raw and code is None:
-            code = command_words().get(_fold(raw))
+            code = command_for(raw)
         if raw and code is None and pending and pending.get("options"):
             # typing a button's label is pressing the button: not free text, not triaged
             code = _label_match(raw, pending["options"], locale)
@@ -794,9 +788,9 @@ def _pending_payload(snapshot: Any) -> dict[str, Any] | None:
 
 def _label_match(raw: str, options: list[str], locale: str) -> str | None:
     """Typed text that is exactly an offered button's label counts as pressing it."""
-    folded = _fold(raw).strip("。.!！")
+    folded = fold(raw).strip("。.!！")
     for code in options:
-        if _fold(label(locale, code)) == folded:
+        if fold(label(locale, code)) == folded:
             return code
     return None
 

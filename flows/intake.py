@@ -114,16 +114,17 @@ def next_question(state: IntakeState, after: str) -> str:
 # ---------------------------------------------------------------------------- reading input
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Text as compared with command words and button labels (NFKC, lower case, no spaces)."""
     return "".join(unicodedata.normalize("NFKC", text).lower().split()).strip("。.!！?？")
 
 
-_COMMAND_WORDS = {_fold(word): code for code, words in COMMANDS.items() for word in words}
+_COMMAND_WORDS = {fold(word): code for code, words in COMMANDS.items() for word in words}
 
 
 def command_for(text: str) -> str | None:
     """A typed command word (戻る, 削除, あとで, English…) recognised anywhere."""
-    return _COMMAND_WORDS.get(_fold(text))
+    return _COMMAND_WORDS.get(fold(text))
 
 
 def options_for(q: Question, state: IntakeState) -> list[str]:

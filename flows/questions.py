@@ -234,7 +234,16 @@ COMMANDS = {
         "talk to staff",
         "talk to a person",
     ),
-    "c:danger": ("いま危ない", "今危ない", "いまあぶない", "i am in danger", "i'm in danger", "im in danger", "あぶない", "たすけて"),
+    "c:danger": (
+        "いま危ない",
+        "今危ない",
+        "いまあぶない",
+        "i am in danger",
+        "i'm in danger",
+        "im in danger",
+        "あぶない",
+        "たすけて",
+    ),
     "c:withdraw": ("取り消す", "とりけす", "同意を取り消す", "withdraw"),
     "c:lang:ja": ("日本語", "にほんご"),
     "c:lang:ja-easy": ("やさしい日本語", "やさしいにほんご", "easy japanese"),
@@ -246,10 +255,3 @@ COMMANDS = {
     "u:unknown": ("わからない", "分からない", "don't know", "dont know"),
 }
 LANGUAGES = ("ja", "ja-easy", "en")
-
-
-def command_words() -> dict[str, str]:
-    """Folded command words → codes (see ``flows.intake.command_for``)."""
-    from flows.intake import _COMMAND_WORDS
-
-    return _COMMAND_WORDS

@@ -764,13 +764,9 @@ def _extra_orgs(art: SudachiArtifacts) -> list[Hit]:
         if m.group("n") not in _LENDER_GENERIC:
             out.append(("ORG", m.start(), m.end(), 0.75))
     for m in _EN_CARE.finditer(t):
-        s, e = m.start(), m.end()
-        words = t[s:e].split(" ")
-        while words and words[0] in _EN_ORG_STOP:
-            s += len(words[0]) + 1
-            words = words[1:]
+        s, words = _drop_leading_stopwords(t, m.start(), m.end())
         if len(words) >= 2 and any(w not in _EN_CARE_WORDS for w in words):
-            out.append(("ORG", s, e, 0.8))
+            out.append(("ORG", s, m.end(), 0.8))
     return out
 
 
@@ -838,13 +834,9 @@ def find_orgs(art: SudachiArtifacts) -> list[Hit]:
     out.extend(_kana_no_facility(art))
     out.extend(_extra_orgs(art))
     for m in _EN_ORG.finditer(t):
-        s, e = m.start(), m.end()
-        words = t[s:e].split(" ")
-        while words and words[0] in _EN_ORG_STOP:
-            s += len(words[0]) + 1
-            words = words[1:]
+        s, words = _drop_leading_stopwords(t, m.start(), m.end())
         if len(words) >= 2:
-            out.append(("ORG", s, e, 0.8))
+            out.append(("ORG", s, m.end(), 0.8))
     return out
 
 
@@ -1507,3 +1499,12 @@ def build_recognizers(engine: SudachiNlpEngine) -> list[EntityRecognizer]:
         _make("JaOrgRecognizer", ("ORG",), find_orgs),
         _make("JaPersonRecognizer", ("PERSON",), lambda art: find_persons(art, engine)),
     ]
+
+
+def _drop_leading_stopwords(t: str, s: int, e: int) -> tuple[int, list[str]]:
+    """An English name match without its leading article/preposition words: (new start, words)."""
+    words = t[s:e].split(" ")
+    while words and words[0] in _EN_ORG_STOP:
+        s += len(words[0]) + 1
+        words = words[1:]
+    return s, words
