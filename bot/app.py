@@ -65,7 +65,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.live = live
             app.state.service = service
             await line_channel.startup(app)
-            await console.startup(app)
+            await console.startup(
+                app,
+                console.Services(
+                    db=db,
+                    live=live,
+                    link=service,
+                    keys=keys,
+                    secret=settings.secret_key.get_secret_value().encode(),
+                    agencies={a.id: a.name for a in city.agencies},
+                    default_agency=city.default_agency.id,
+                ),
+            )
             app.state.ready = True
             retention = asyncio.create_task(_retention_loop(service))
             try:

@@ -30,8 +30,10 @@ from flows.intake import command_for, fold, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
 from flows.render import Context, label, render, staffing
+from handoff import events, lifecycle
 from handoff.live import LiveHub
-from handoff.models import AuditLog, Consent, Handoff, HandoffState
+from handoff.models import ACTIVE_STATES, Handoff, HandoffState
+from handoff.ports import TranscriptTurn
 from handoff.summary import Summary, build_summary
 from pii import redact
 
@@ -45,9 +47,6 @@ TURN_SECONDS = Histogram("tobira_turn_seconds", "Time to handle one turn", ["cha
 
 MAX_TEXT = 10_000  # characters looked at per message; LINE itself caps text at 5,000
 MAX_STORED = 2_000  # redacted characters kept per turn
-LEVEL_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
-# a handoff the agency still holds (after "return to bot" too); closed ones are the agency's record
-ACTIVE_STATES = (*HandoffState.OPEN_STATES, HandoffState.RETURNED)
 AFTER_CONSENT = ("contact", "contact_phone", "contact_time", "handed_over")
 MAX_VIEWS = 10_000  # conversations whose graph position is remembered between turns
 _TURNS = Turn.__table__  # type: ignore[attr-defined]
@@ -189,14 +188,7 @@ class ConversationService:
         if handoff is not None and handoff.state == HandoffState.LIVE and code != "c:danger":
             await self._store_turns(conv, now, [("resident", stored_text, code, entity_types)])
             await self.live.publish(
-                f"handoff:{handoff.id}",
-                {
-                    "type": "message",
-                    "role": "resident",
-                    "text": stored_text,
-                    "code": code,
-                    "at": now.isoformat(),
-                },
+                events.handoff_topic(handoff.id), events.resident_message(stored_text, code, now)
             )
             return Reply(messages=[], conversation_id=conv.id, silent=True)
 
@@ -302,16 +294,6 @@ class ConversationService:
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
         )
 
-    async def _open_handoff(self, s: Any, conversation_id: str) -> Handoff | None:
-        return (
-            await s.exec(
-                select(Handoff)
-                .where(Handoff.conversation_id == conversation_id)
-                .where(col(Handoff.state).in_(ACTIVE_STATES))
-                .order_by(col(Handoff.created_at).desc())
-            )
-        ).first()
-
     async def _record_crisis(
         self,
         conv: Conversation,
@@ -323,7 +305,7 @@ class ConversationService:
             row = await s.get(Conversation, conv.id)
             assert row is not None
             level = assessment.level or "P3"
-            if row.crisis_level is None or LEVEL_RANK[level] < LEVEL_RANK[row.crisis_level]:
+            if triage.level_rank(level) < triage.level_rank(row.crisis_level):
                 row.crisis_level = level
             flags = {f for f in row.crisis_flags.split(",") if f}
             if assessment.category:
@@ -333,16 +315,8 @@ class ConversationService:
             row.crisis_flags = ",".join(sorted(flags))[:200]
             row.crisis_first_at = row.crisis_first_at or now
             s.add(row)
-            if handoff is not None and LEVEL_RANK[level] < LEVEL_RANK.get(handoff.level, 3):
-                live = await s.get(Handoff, handoff.id)
-                if live is not None:
-                    live.level = level
-                    live.updated_at = utcnow()
-                    s.add(live)
-        if handoff is not None and level in ("P0", "P1"):
-            await self.live.publish(
-                "queue", {"type": "handoff_level", "handoff_id": handoff.id, "level": level}
-            )
+        if handoff is not None:
+            await lifecycle.escalate(self.db, self.live, handoff.id, level)
         return row
 
     async def _crisis_reply(
@@ -404,41 +378,18 @@ class ConversationService:
         options: list[tuple[str, str]] = []
         if handoff is None:
             messages = [t(locale, "withdraw.nothing")]
+        elif not await lifecycle.withdraw(self.db, self.live, handoff.id, now):
+            messages = [t(locale, "withdraw.too_late")]
         else:
-            async with self.db.session() as s:
-                # conditional, as the console sets opened_at conditionally: no race between them
-                gone = await s.exec(  # type: ignore[call-overload]
-                    delete(Handoff)
-                    .where(col(Handoff.id) == handoff.id)
-                    .where(col(Handoff.opened_at).is_(None))
-                )
-                if gone.rowcount:
-                    consent = (
-                        await s.exec(select(Consent).where(Consent.handoff_id == handoff.id))
-                    ).first()
-                    if consent is not None:
-                        consent.withdrawn_at = now
-                        s.add(consent)
-                    s.add(
-                        AuditLog(
-                            actor="resident", action="consent_withdrawn", handoff_id=handoff.id
-                        )
-                    )
-            if not gone.rowcount:
-                messages = [t(locale, "withdraw.too_late")]
-            else:
-                await self.live.publish(
-                    "queue", {"type": "handoff_withdrawn", "handoff_id": handoff.id}
-                )
-                self._views.pop(conv.id, None)
-                result = await self.graph.ainvoke(
-                    _Resume({"code": "sys:withdrawn", "at": now.isoformat()}),
-                    config,
-                    durability="exit",
-                )
-                payload = _interrupt_of(result)
-                if payload:
-                    messages, options = render(payload, locale, self.context(now))
+            self._views.pop(conv.id, None)
+            result = await self.graph.ainvoke(
+                _Resume({"code": "sys:withdrawn", "at": now.isoformat()}),
+                config,
+                durability="exit",
+            )
+            payload = _interrupt_of(result)
+            if payload:
+                messages, options = render(payload, locale, self.context(now))
         await self._store_turns(
             conv, now, [("resident", stored_text, code, ""), ("bot", "\n".join(messages), None, "")]
         )
@@ -468,68 +419,29 @@ class ConversationService:
         *,
         consent_turn: bool,
     ) -> Handoff | None:
-        """On the turn the person consents, create the handoff (or, approved again after a
-        correction, replace its summary) with a consent record pinning the approved hash. Other
-        turns only add what came after approval: contact wishes and the urgency."""
-        async with self.db.session() as s:
-            existing = await self._open_handoff(s, conv.id)
-            if existing is None and not consent_turn:
-                return None
-            handoff = existing or Handoff(
-                conversation_id=conv.id,
-                agency_id=self.city.default_agency.id,
-                channel=conv.channel,
-                summary_json="{}",
-                summary_hash="",
-                created_at=now,
-                after_hours=not self.city.staffed_at(now),
-            )
-            if contact_enc is not None:
-                handoff.contact_enc = contact_enc
-            summary = self._summary(conv, state, handoff.id, handoff.created_at)
-            approved_again = consent_turn and summary.digest() != handoff.summary_hash
-            if not approved_again:
-                summary = Summary.model_validate_json(handoff.summary_json).model_copy(
-                    update={"preferences": summary.preferences, "urgency": summary.urgency}
-                )
-            summary.consent.contact_shared = handoff.contact_enc is not None
-            handoff.summary_json = summary.model_dump_json()
-            handoff.level = summary.urgency.level
-            handoff.updated_at = utcnow()
-            s.add(handoff)
-            if not approved_again:
-                return handoff
-            handoff.summary_hash = summary.digest()
-            consent = state.get("consent") or {}
-            s.add(
-                Consent(
-                    handoff_id=handoff.id,
-                    conversation_id=conv.id,
-                    text_version=str(consent.get("version", "")),
-                    summary_hash=handoff.summary_hash,
-                    channel=conv.channel,
-                    at=now,
-                )
-            )
-            s.add(AuditLog(actor="resident", action="consent_given", handoff_id=handoff.id))
-        if existing is not None:
-            return handoff
-        HANDOFFS.labels(conv.channel).inc()
-        log.info(
-            "handoff created conv=%s handoff=%s level=%s",
-            conv.id[:8],
-            handoff.id[:8],
-            handoff.level,
+        """Open the handoff on the consent turn; later turns add contact wishes and urgency."""
+        consent = state.get("consent") or {}
+        handoff, created = await lifecycle.open_on_consent(
+            self.db,
+            self.live,
+            conversation_id=conv.id,
+            channel=conv.channel,
+            agency_id=self.city.default_agency.id,
+            after_hours=not self.city.staffed_at(now),
+            now=now,
+            contact_enc=contact_enc,
+            consent_turn=consent_turn,
+            consent_version=str(consent.get("version", "")),
+            make_summary=lambda hid, created_at: self._summary(conv, state, hid, created_at),
         )
-        await self.live.publish(
-            "queue",
-            {
-                "type": "handoff_new",
-                "handoff_id": handoff.id,
-                "level": handoff.level,
-                "after_hours": handoff.after_hours,
-            },
-        )
+        if handoff is not None and created:
+            HANDOFFS.labels(conv.channel).inc()
+            log.info(
+                "handoff created conv=%s handoff=%s level=%s",
+                conv.id[:8],
+                handoff.id[:8],
+                handoff.level,
+            )
         return handoff
 
     async def _store_turns(
@@ -659,7 +571,7 @@ class ConversationService:
         sender = self.senders.get(conv.channel)
         if sender is None or address is None:
             await self.live.publish(
-                f"resident:{conversation_id}", {"type": "staff", "messages": messages}
+                events.resident_topic(conversation_id), events.to_resident("staff", messages)
             )
             return conv.channel == "web"
         await sender(address, messages, [])
@@ -690,11 +602,11 @@ class ConversationService:
             await sender(address, messages, [Option(c, lbl) for c, lbl in options])
         else:
             await self.live.publish(
-                f"resident:{conversation_id}", {"type": "bot", "messages": messages}
+                events.resident_topic(conversation_id), events.to_resident("bot", messages)
             )
         return True
 
-    async def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
+    async def transcript(self, conversation_id: str) -> list[TranscriptTurn]:
         async with self.db.session() as s:
             turns = (
                 await s.exec(
@@ -703,7 +615,7 @@ class ConversationService:
                     .order_by(col(Turn.seq))
                 )
             ).all()
-        return [{"role": x.role, "text": x.text, "code": x.code, "at": x.at} for x in turns]
+        return [TranscriptTurn(role=x.role, text=x.text, code=x.code, at=x.at) for x in turns]
 
     async def forget(self, channel: str, address: str) -> bool:
         """Delete everything kept about a person at once (LINE unfollow)."""
@@ -721,22 +633,12 @@ class ConversationService:
 
     async def _delete_conversation(self, conversation_id: str, reason: str) -> None:
         async with self.db.session() as s:
-            handoff_ids = (
-                await s.exec(select(Handoff.id).where(Handoff.conversation_id == conversation_id))
-            ).all()
-            for statement in (
-                delete(Turn).where(col(Turn.conversation_id) == conversation_id),
-                delete(Consent).where(col(Consent.conversation_id) == conversation_id),
-                delete(Handoff).where(col(Handoff.conversation_id) == conversation_id),
-                delete(Conversation).where(col(Conversation.id) == conversation_id),
-            ):
-                await s.exec(statement)  # type: ignore[call-overload]
-            for hid in handoff_ids:
-                s.add(AuditLog(actor="resident", action="deleted", handoff_id=hid, detail=reason))
+            await s.exec(delete(Turn).where(col(Turn.conversation_id) == conversation_id))  # type: ignore[call-overload]
+            handoff_ids = await lifecycle.erase(s, conversation_id, reason)
+            await s.exec(delete(Conversation).where(col(Conversation.id) == conversation_id))  # type: ignore[call-overload]
         self._views.pop(conversation_id, None)
         await self.saver.adelete_thread(conversation_id)
-        for hid in handoff_ids:
-            await self.live.publish("queue", {"type": "handoff_deleted", "handoff_id": hid})
+        await lifecycle.announce_erased(self.live, handoff_ids)
         log.info("conversation deleted conv=%s reason=%s", conversation_id[:8], reason)
 
     async def purge_expired(self, now: dt.datetime) -> int:

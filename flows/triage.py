@@ -79,13 +79,14 @@ CATEGORY_FLAG: dict[str, str] = {
 }
 
 
-def _rank(level: str | None) -> int:
+def level_rank(level: str | None) -> int:
+    """0 for P0 … 3 for P3; anything else (None, an unknown code) ranks after them."""
     return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
 
 
 def max_level(a: str | None, b: str | None) -> str | None:
     """The more severe of two levels (P0 > P1 > P2 > P3 > None)."""
-    return a if _rank(a) <= _rank(b) else b
+    return a if level_rank(a) <= level_rank(b) else b
 
 
 @dataclass(frozen=True)
@@ -353,7 +354,7 @@ def _hits(ja: _Text, en: _Text) -> Iterable[_Hit]:
         best: _Hit | None = None
         for m in rule.pattern.finditer(doc.text):
             hit = _judge(rule, doc, doc.text, m)
-            if hit is not None and (best is None or _rank(hit.level) < _rank(best.level)):
+            if hit is not None and (best is None or level_rank(hit.level) < level_rank(best.level)):
                 best = hit
                 if hit.level == rule.level:
                     break
@@ -391,11 +392,11 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         # and keep the joined reading only where it is more severe.
         joined = _Text.split(normalise_ja(text.replace("\n", "")), "。")
         extra = [h for h in _hits(joined, en) if h.rule.lang == "ja"]
-        best_split = min((_rank(h.level) for h in hits), default=len(LEVEL_ORDER))
-        hits += [h for h in extra if _rank(h.level) < best_split]
+        best_split = min((level_rank(h.level) for h in hits), default=len(LEVEL_ORDER))
+        hits += [h for h in extra if level_rank(h.level) < best_split]
     if not info:
         hits = [h for h in hits if h.level != "P3"]
-    top = min(hits, key=lambda h: _rank(h.level)) if hits else None  # earlier rules win ties
+    top = min(hits, key=lambda h: level_rank(h.level)) if hits else None  # earlier rules win ties
     flags: set[str] = set()
     for h in hits:
         if h.level in ("P0", "P1", "P2"):

@@ -198,9 +198,6 @@ def summary_hash(summary: Summary) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-_LEVEL_ORDER = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
-
-
 def build_summary(
     state: dict[str, Any],
     *,

@@ -6,7 +6,9 @@ system, and ``to_json`` as the §8 JSON itself."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -164,7 +166,7 @@ def _labels(mapping: dict[Any, str], values: list[Any]) -> str:
     return "、".join(_label(mapping, v) for v in values) if values else NONE
 
 
-def _when(value: dt.datetime | None) -> str:
+def when(value: dt.datetime | None) -> str:
     if value is None:
         return NONE
     if value.tzinfo is None:
@@ -181,7 +183,7 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
     family = s.consent.on_behalf_of_family
     header = [
         Row("ID", s.handoff_id),
-        Row("受付日", _when(s.created_at)),
+        Row("受付日", when(s.created_at)),
         Row("受付者", received_by or "（未担当）"),
         Row("相談経路", f"{s.route.相談経路}（{s.route.media}）"),
         Row("媒体", CHANNELS.get(s.channel, s.channel)),
@@ -202,7 +204,7 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
     urgency = [
         Row("緊急度", LEVELS.get(s.urgency.level, s.urgency.level)),
         Row("検知したサイン", _labels({k: f"{k} {v}" for k, v in FLAGS.items()}, s.urgency.flags)),
-        Row("初回検知", _when(s.urgency.first_detected_at)),
+        Row("初回検知", when(s.urgency.first_detected_at)),
         Row("案内した窓口", "、".join(s.urgency.resources_shown) or NONE),
     ]
     basic = [
@@ -293,7 +295,7 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
         Row("わからない", _labels(FIELDS, s.meta.unknown)),
     ]
     consent = [
-        Row("同意日時", _when(s.consent.at)),
+        Row("同意日時", when(s.consent.at)),
         Row(
             "範囲",
             "まとめのみ（会話全文は含まない）"
@@ -361,6 +363,22 @@ def environment() -> Environment:
     )
 
 
+# The export page's only style, allowed by its hash in EXPORT_CSP (no inline script, nothing fetched).
+EXPORT_STYLE = """
+body{font-family:sans-serif;margin:2em;color:#111}
+table{border-collapse:collapse;margin:.5em 0 1.2em}
+th,td{border:1px solid #888;padding:.25em .6em;text-align:left;vertical-align:top}
+th{background:#eee;font-weight:normal;white-space:nowrap}
+.mark{width:2em;text-align:center}
+"""
+EXPORT_CSP = (
+    "default-src 'none'; style-src 'sha256-"
+    + base64.b64encode(hashlib.sha256(EXPORT_STYLE.encode()).digest()).decode()
+    + "'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
 def to_html_document(sheet: Sheet) -> str:
-    """A standalone HTML page of the sheet (export / print); resident text is escaped."""
-    return environment().get_template("sheet_export.html").render(sheet=sheet)
+    """A standalone HTML page of the sheet (export / print); resident text is escaped.
+    Serve it with ``EXPORT_CSP``."""
+    return environment().get_template("sheet_export.html").render(sheet=sheet, style=EXPORT_STYLE)
