@@ -25,6 +25,7 @@ from bot.logs import install_log_privacy
 from bot.service import ConversationService
 from bot.settings import Settings, get_settings
 from flows.intake import build_graph
+from flows.municipality import Municipality
 from handoff import console
 from handoff.live import LiveHub
 
@@ -65,18 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.live = live
             app.state.service = service
             await line_channel.startup(app)
-            await console.startup(
-                app,
-                console.Services(
-                    db=db,
-                    live=live,
-                    link=service,
-                    keys=keys,
-                    secret=settings.secret_key.get_secret_value().encode(),
-                    agencies={a.id: a.name for a in city.agencies},
-                    default_agency=city.default_agency.id,
-                ),
-            )
+            await console.startup(app, _console_services(settings, city, keys, service))
             app.state.ready = True
             retention = asyncio.create_task(_retention_loop(service))
             try:
@@ -104,21 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz() -> Response:
-        checks: dict[str, str] = {}
-        try:
-            async with app.state.db.session() as s:
-                await s.exec(text("SELECT 1"))  # type: ignore[call-overload]
-            checks["database"] = "ok"
-        except Exception as exc:
-            checks["database"] = type(exc).__name__
-        if app.state.redis is not None:
-            try:
-                await app.state.redis.ping()
-                checks["redis"] = "ok"
-            except Exception as exc:
-                checks["redis"] = type(exc).__name__
-        ok = app.state.ready and all(v == "ok" for v in checks.values())
-        return JSONResponse({"ready": ok, **checks}, status_code=200 if ok else 503)
+        return await _readiness(app)
 
     @app.get("/metrics")
     async def metrics() -> Response:
@@ -128,6 +104,40 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_channel.router)
     app.include_router(console.router)
     return app
+
+
+def _console_services(
+    settings: Settings, city: Municipality, keys: Keys, service: ConversationService
+) -> console.Services:
+    """What the console needs of the app, typed: it reaches the conversation through the service
+    (its ``ResidentLink``) and never imports ``bot``."""
+    return console.Services(
+        db=service.db,
+        live=service.live,
+        link=service,
+        keys=keys,
+        secret=settings.secret_key.get_secret_value().encode(),
+        agencies={a.id: a.name for a in city.agencies},
+        default_agency=city.default_agency.id,
+    )
+
+
+async def _readiness(app: FastAPI) -> Response:
+    checks: dict[str, str] = {}
+    try:
+        async with app.state.db.session() as s:
+            await s.exec(text("SELECT 1"))  # type: ignore[call-overload]
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = type(exc).__name__
+    if app.state.redis is not None:
+        try:
+            await app.state.redis.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = type(exc).__name__
+    ok = app.state.ready and all(v == "ok" for v in checks.values())
+    return JSONResponse({"ready": ok, **checks}, status_code=200 if ok else 503)
 
 
 async def _retention_loop(service: ConversationService, every: float = 3600.0) -> None:
