@@ -419,7 +419,8 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         if h.level in ("P0", "P1", "P2"):
             flags.add(CATEGORY_FLAG[h.category])
             flags.update(h.rule.extra_flags)
-    verdict = _model_verdict(text, ja)
+    # a P0 from the rules cannot be raised further: the model is not needed
+    verdict = _model_verdict(text, ja) if top is None or top.level != "P0" else None
     if verdict is not None and _rank(verdict.level) < _rank(top.level if top else None):
         flags.add(CATEGORY_FLAG[verdict.category])
         return Assessment(
@@ -430,11 +431,7 @@ def assess(text: str, *, info: bool = False) -> Assessment:
             tuple(f for f in FLAG_ORDER if f in flags),
             span=verdict.span,
         )
-    ask = (
-        verdict is not None
-        and verdict.ask
-        and (top is None or top.level not in ("P0", "P1"))
-    )
+    ask = verdict is not None and verdict.ask and (top is None or top.level not in ("P0", "P1"))
     span = verdict.span if verdict is not None else None
     if top is None:
         return Assessment(ask=ask, span=span if ask else None)
@@ -469,14 +466,14 @@ def _model_verdict(text: str, ja: _Text) -> _Verdict | None:
     `ask` when it passes only `ask`. A signal the rules set aside as a song or a story is left
     to them: the model cannot tell a lyric from a confession.
     """
-    if len(ja.text) < MODEL_MIN_CHARS or _media_only(ja):
+    if len(ja.text) < MODEL_MIN_CHARS:
         return None
     model = triage_model.load()
     scores = triage_model.score(text, model) if model is not None else None
     if model is None or scores is None:
         return None
     th = model.thresholds
-    if scores.p01 < th["ask"]:
+    if scores.p01 < th["ask"] or _media_only(ja):
         return None
     if scores.p0 >= th["p0"] and scores.p01 >= th["raise"]:
         return _Verdict("P0", scores.best_category(triage_model.P0_CATEGORIES), False, scores.span)

@@ -36,10 +36,11 @@ from flows.triage_model import (
     MODEL_PATH,
     P0_CATEGORIES,
     P1_CATEGORIES,
+    Doc,
     load,
     unit_tokens,
 )
-from flows.triage_units import Unit, sentences, units
+from flows.triage_units import Unit, units
 
 REPO = Path(__file__).resolve().parents[1]
 TRAINING_FILES: dict[str, Path] = {
@@ -95,17 +96,16 @@ def prepare(records: list[dict[str, Any]]) -> list[Message]:
     out = []
     for r in records:
         text = str(r["text"])
-        spans = sentences(text)
+        doc = Doc.read(text)
         us = units(text)
-        whole = Unit(0, len(text), 0)
         out.append(
             Message(
                 level=str(r["level"]) if r["level"] in ("P0", "P1") else "other",
                 category=str(r["category"]),
                 hard=bool(r.get("hard_negative")),
                 units=us,
-                tokens=[unit_tokens(text, spans, u) for u in us],
-                whole=unit_tokens(text, [(0, len(text))], whole),
+                tokens=[unit_tokens(doc, u) for u in us],
+                whole=unit_tokens(Doc.read(text, whole=True), Unit(0, len(text), 0)),
             )
         )
     return out

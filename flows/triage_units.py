@@ -3,7 +3,7 @@
 A 600-character letter must be as sensitive as its most dangerous sentence alone, so each
 sentence is assessed on its own, with its neighbours as context. Sentences end at 。！？!? and
 line breaks, but never inside a quotation (「…」, 『…』, "…"): 息子が「もう死にたい。迷惑かけたくない」
-と言った is one sentence, spoken by someone else. A sentence longer than `WINDOW` characters
+と言った is one sentence, spoken by someone else. A sentence longer than `LONG` characters
 (elderly kana writing often has no full stops) is also read in overlapping windows.
 
 Offsets are on the original text, so the deciding unit can be reported as a span, never as text.
@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WINDOW = 60
-STRIDE = 30
+WINDOW = 80
+STRIDE = 40
+LONG = 120  # a sentence longer than this is also read in windows
 MAX_QUOTE = 200  # an unclosed 「 must not swallow the rest of a long letter
 _ENDS = frozenset("。．！？!?\n")
 _OPEN = {"「": "」", "『": "』", "“": "”", "（": "）", "(": ")"}
@@ -63,11 +64,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def units(text: str) -> list[Unit]:
-    """Every sentence, plus overlapping windows over sentences longer than `WINDOW`."""
+    """Every sentence, plus overlapping windows over sentences longer than `LONG`."""
     out: list[Unit] = []
     for index, (s, e) in enumerate(sentences(text)):
         out.append(Unit(s, e, index))
-        if e - s > WINDOW:
+        if e - s > LONG:
             pos = s
             while pos + WINDOW < e:
                 out.append(Unit(pos, pos + WINDOW, index, True))
