@@ -419,8 +419,8 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         if h.level in ("P0", "P1", "P2"):
             flags.add(CATEGORY_FLAG[h.category])
             flags.update(h.rule.extra_flags)
-    # a P0 from the rules cannot be raised further: the model is not needed
-    verdict = _model_verdict(text, ja) if top is None or top.level != "P0" else None
+    scores = _model_scores(text, ja)
+    verdict = _model_verdict(scores, ja)
     if verdict is not None and _rank(verdict.level) < _rank(top.level if top else None):
         flags.add(CATEGORY_FLAG[verdict.category])
         return Assessment(
@@ -429,10 +429,22 @@ def assess(text: str, *, info: bool = False) -> Assessment:
             "model",
             False,
             tuple(f for f in FLAG_ORDER if f in flags),
+            ask=verdict.ask,
             span=verdict.span,
         )
-    ask = verdict is not None and verdict.ask and (top is None or top.level not in ("P0", "P1"))
-    span = verdict.span if verdict is not None else None
+    span = scores.span if scores is not None else None
+    if top is not None and scores is not None and _doubted(top.level, scores):
+        # the rules fired but the model, reading every sentence in context, disagrees
+        # (news of a jump, violence long resolved, 「心中するほどではない」): unsure, so ask
+        return Assessment(
+            "P2", "despair", top.rule_id + ":doubted", top.third_party, ask=True, span=span
+        )
+    ask = (
+        verdict is not None and verdict.ask and (top is None or top.level not in ("P0", "P1"))
+    ) or (
+        # a P1 that may be a P0 (P(P0) of its most dangerous sentence is not small): ask
+        top is not None and top.level == "P1" and scores is not None and scores.p0 >= ASK_P0
+    )
     if top is None:
         return Assessment(ask=ask, span=span if ask else None)
     return Assessment(
@@ -444,6 +456,18 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         ask=ask,
         span=span,
     )
+
+
+# Below these P(P0)+P(P1) of the most dangerous sentence, a rule hit of that level is doubted
+# (chosen on the blind dev split: no P0 lost when asking is counted, look-alikes asked instead
+# of alarmed).
+DOUBT = {"P0": 0.5, "P1": 0.1}
+ASK_P0 = 0.3
+
+
+def _doubted(level: str | None, scores: triage_model.Scores) -> bool:
+    limit = DOUBT.get(level or "")
+    return limit is not None and scores.p01 < limit
 
 
 # Character n-grams of a few characters are no evidence: 「特にない」 or 「わからない」 (a typed
@@ -459,18 +483,22 @@ class _Verdict:
     span: tuple[int, int]
 
 
-def _model_verdict(text: str, ja: _Text) -> _Verdict | None:
+def _model_scores(text: str, ja: _Text) -> triage_model.Scores | None:
+    if len(ja.text) < MODEL_MIN_CHARS:
+        return None
+    model = triage_model.load()
+    return triage_model.score(text, model) if model is not None else None
+
+
+def _model_verdict(scores: triage_model.Scores | None, ja: _Text) -> _Verdict | None:
     """The trained model's reading of every sentence (DOMAIN.md §4: keywords + classifier).
 
     P0 when the most dangerous unit's P(P0) passes `p0`; P1 when P(P0)+P(P1) passes `raise`;
     `ask` when it passes only `ask`. A signal the rules set aside as a song or a story is left
     to them: the model cannot tell a lyric from a confession.
     """
-    if len(ja.text) < MODEL_MIN_CHARS:
-        return None
     model = triage_model.load()
-    scores = triage_model.score(text, model) if model is not None else None
-    if model is None or scores is None:
+    if scores is None or model is None:
         return None
     th = model.thresholds
     if scores.p01 < th["ask"] or _media_only(ja):
@@ -478,5 +506,6 @@ def _model_verdict(text: str, ja: _Text) -> _Verdict | None:
     if scores.p0 >= th["p0"] and scores.p01 >= th["raise"]:
         return _Verdict("P0", scores.best_category(triage_model.P0_CATEGORIES), False, scores.span)
     if scores.p01 >= th["raise"]:
-        return _Verdict("P1", scores.best_category(triage_model.P1_CATEGORIES), False, scores.span)
+        ask = scores.p0 >= ASK_P0
+        return _Verdict("P1", scores.best_category(triage_model.P1_CATEGORIES), ask, scores.span)
     return _Verdict(None, scores.best_category(triage_model.P1_CATEGORIES), True, scores.span)
