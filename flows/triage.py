@@ -420,7 +420,8 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         if h.level in ("P0", "P1", "P2"):
             flags.add(CATEGORY_FLAG[h.category])
             flags.update(h.rule.extra_flags)
-    scores = _model_scores(text, ja)
+    # a P0 from the rules is neither raised nor doubted: the model is not needed
+    scores = _model_scores(text, ja) if top is None or top.level != "P0" else None
     verdict = _model_verdict(scores, ja)
     if verdict is not None and level_rank(verdict.level) < level_rank(top.level if top else None):
         flags.add(CATEGORY_FLAG[verdict.category])
@@ -434,7 +435,7 @@ def assess(text: str, *, info: bool = False) -> Assessment:
             span=verdict.span,
         )
     span = scores.span if scores is not None else None
-    if top is not None and scores is not None and _doubted(top.level, scores):
+    if top is not None and scores is not None and _doubted(top, scores, ja):
         # the rules fired but the model, reading every sentence in context, disagrees
         # (news of a jump, violence long resolved, 「心中するほどではない」): unsure, so ask
         return Assessment(
@@ -462,13 +463,18 @@ def assess(text: str, *, info: bool = False) -> Assessment:
 # Below these P(P0)+P(P1) of the most dangerous sentence, a rule hit of that level is doubted
 # (chosen on the blind dev split: no P0 lost when asking is counted, look-alikes asked instead
 # of alarmed).
-DOUBT = {"P0": 0.5, "P1": 0.1}
+DOUBT = {"P1": 0.1}
 ASK_P0 = 0.3
 
 
-def _doubted(level: str | None, scores: triage_model.Scores) -> bool:
-    limit = DOUBT.get(level or "")
-    return limit is not None and scores.p01 < limit
+DOUBT_MIN_SENTENCES = 2  # a short message has no context to doubt a sure rule by
+
+
+def _doubted(top: _Hit, scores: triage_model.Scores, ja: _Text) -> bool:
+    limit = DOUBT.get(top.level)
+    if limit is None or top.category == "medical_emergency":
+        return False  # the model has least to say about collapse and unconsciousness
+    return len(ja.starts) >= DOUBT_MIN_SENTENCES and scores.p01 < limit
 
 
 # Character n-grams of a few characters are no evidence: 「特にない」 or 「わからない」 (a typed
@@ -495,7 +501,7 @@ def _model_verdict(scores: triage_model.Scores | None, ja: _Text) -> _Verdict | 
     """The trained model's reading of every sentence (DOMAIN.md §4: keywords + classifier).
 
     P0 when the most dangerous unit's P(P0) passes `p0`; P1 when P(P0)+P(P1) passes `raise`;
-    `ask` when it passes only `ask`. A signal the rules set aside as a song or a story is left
+    `ask` when it passes `ask` (P1 from the model alone is asked about, never alarmed). A signal the rules set aside as a song or a story is left
     to them: the model cannot tell a lyric from a confession.
     """
     model = triage_model.load()
@@ -506,7 +512,6 @@ def _model_verdict(scores: triage_model.Scores | None, ja: _Text) -> _Verdict | 
         return None
     if scores.p0 >= th["p0"] and scores.p01 >= th["raise"]:
         return _Verdict("P0", scores.best_category(triage_model.P0_CATEGORIES), False, scores.span)
-    if scores.p01 >= th["raise"]:
-        ask = scores.p0 >= ASK_P0
-        return _Verdict("P1", scores.best_category(triage_model.P1_CATEGORIES), ask, scores.span)
+    # alone, the model never raises to P1: what it alone finds (a hint of ideation, of neglect)
+    # is asked about, not alarmed about — 「息子が部屋から出てこない」 must not read as neglect
     return _Verdict(None, scores.best_category(triage_model.P1_CATEGORIES), True, scores.span)
