@@ -225,7 +225,18 @@ def advance(q: Question, state: IntakeState, given: dict[str, Any]) -> Command[s
     ):
         return _stay(q, say=[say("resume.continue")])
 
-    # commands recognised at every node
+    command = _command(q, state, code)
+    if command is not None:
+        return command
+    handler = _SPECIAL.get(q.id)
+    if handler is not None:
+        return handler(q, state, code, text, answers)
+    return _answer(q, state, code, text, answers)
+
+
+def _command(q: Question, state: IntakeState, code: str | None) -> Command[str] | None:
+    """The commands recognised at every node (戻る, 最初から, 削除, language, …), and the
+    caseworker's side passed in by the service; None when ``code`` is none of them."""
     if code == "c:back":
         history = list(state.get("history", []))
         if not history:
@@ -266,11 +277,13 @@ def advance(q: Question, state: IntakeState, given: dict[str, Any]) -> Command[s
         return _moved(
             state, q.id, "closed", status="stopped", stopped_at=q.id, say=[say("stop.ack")]
         )
+    return None
 
-    handler = _SPECIAL.get(q.id)
-    if handler is not None:
-        return handler(q, state, code, text, answers)
 
+def _answer(
+    q: Question, state: IntakeState, code: str | None, text: str | None, answers: dict[str, Any]
+) -> Command[str]:
+    """An ordinary question's answer: an option, 答えたくない / わからない, more / done, or text."""
     if code in (SKIP, UNKNOWN):
         bucket = "declined" if code == SKIP else "unknown"
         other = "unknown" if code == SKIP else "declined"
