@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
 from sqlalchemy import text
 
+from bot.alerts import AlertOutbox
 from bot.channels import line as line_channel
 from bot.channels import web as web_channel
 from bot.city import load_municipality
@@ -46,6 +47,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         locks: Locks = RedisLocks(redis) if redis is not None else LocalLocks()
         live = LiveHub(redis)
         async with checkpointer(settings.database_url) as saver:
+            alerts = AlertOutbox(
+                db,
+                city,
+                public_url=settings.public_url,
+                smtp_url=settings.smtp_url,
+                smtp_from=settings.smtp_from,
+            )
             service = ConversationService(
                 settings=settings,
                 city=city,
@@ -55,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 keys=keys,
                 locks=locks,
                 live=live,
+                alerts=alerts,
             )
             await asyncio.to_thread(service.warm_up)
             # start-up leaves ~300k long-lived objects (dictionaries, rules, the graph); keep the
@@ -65,17 +74,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.redis = redis
             app.state.live = live
             app.state.service = service
+            app.state.alerts = alerts
             await line_channel.startup(app)
             await console.startup(app, _console_services(settings, city, keys, service))
             app.state.ready = True
-            retention = asyncio.create_task(_retention_loop(service))
+            background = [
+                asyncio.create_task(_retention_loop(service)),
+                asyncio.create_task(alerts.run()),
+            ]
             try:
                 yield
             finally:
                 app.state.ready = False
-                retention.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await retention
+                for task in background:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
                 await console.shutdown(app)
                 await line_channel.shutdown(app)
                 await db.dispose()
@@ -137,7 +151,12 @@ async def _readiness(app: FastAPI) -> Response:
         except Exception as exc:
             checks["redis"] = type(exc).__name__
     ok = app.state.ready and all(v == "ok" for v in checks.values())
-    return JSONResponse({"ready": ok, **checks}, status_code=200 if ok else 503)
+    # undelivered on-call alerts degrade readiness without taking the worker out of service
+    alerts = await app.state.alerts.health() if ok else "unknown"
+    body: dict[str, object] = {"ready": ok, **checks, "alerts": alerts}
+    if alerts != "ok":
+        body["degraded"] = True
+    return JSONResponse(body, status_code=200 if ok else 503)
 
 
 async def _retention_loop(service: ConversationService, every: float = 3600.0) -> None:

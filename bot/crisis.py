@@ -17,6 +17,11 @@ from handoff.live import LiveHub
 from handoff.models import Handoff
 
 # the danger button (いま危ない) says nothing of what is happening: treat it as the worst case
+SAFETY_OPTIONS = ("safety:yes", "safety:no", "safety:unsure")
+"""The buttons of the safety question asked when triage is unsure (`Assessment.ask`)."""
+DANGER_ANSWERS = frozenset({"safety:yes", "safety:unsure"})  # はい / わからない: P0 handling
+SAFE = "safety:no"
+
 DANGER_BUTTON = triage.Assessment(
     level="P0", category="self_report", rule_id="button", third_party=False, flags=()
 )

@@ -24,6 +24,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot import crisis, erasure
+from bot.alerts import AlertOutbox
 from bot.crypto import Keys
 from bot.db import Database, prune_thread
 from bot.locks import Locks
@@ -46,6 +47,7 @@ from pii import redact
 log = logging.getLogger("tobira.service")
 
 TURNS = Counter("tobira_turns_total", "Inbound turns handled", ["channel", "kind"])
+RAISED = ("P0", "P1")
 CRISIS = Counter("tobira_crisis_total", "Turns assessed at a crisis level", ["level"])
 HANDOFFS = Counter("tobira_handoffs_total", "Consented handoffs created", ["channel"])
 ERRORS = Counter("tobira_turn_errors_total", "Turns that failed inside the service", ["channel"])
@@ -115,6 +117,7 @@ class ConversationService:
         keys: Keys,
         locks: Locks,
         live: LiveHub,
+        alerts: AlertOutbox | None = None,
     ) -> None:
         self.settings = settings
         self.city = city
@@ -124,6 +127,7 @@ class ConversationService:
         self.keys = keys
         self.locks = locks
         self.live = live
+        self.alerts = alerts
         self.turns = TurnStore(db, saver)
         self.senders: dict[str, Sender] = {}
         # Where each conversation's graph stands after its last turn (status, open question), so
@@ -179,6 +183,7 @@ class ConversationService:
                 heard.assessment.rule_id,
             )
             conv = await crisis.record(self.db, self.live, conv, heard.assessment, now, handoff)
+            await self._alert(conv, heard.assessment, now)
 
         # a caseworker has the chat: the bot stays silent and relays
         if handoff is not None and handoff.state == HandoffState.LIVE and heard.code != "c:danger":
@@ -190,6 +195,18 @@ class ConversationService:
             return Reply(messages=[], conversation_id=conv.id, silent=True)
         if heard.code == "c:withdraw":
             return await self._withdraw(conv, handoff, now, heard)
+        if heard.code == crisis.SAFE and pending is not None:
+            # "no danger now": thank them and show the open question again
+            messages, options = render(pending, conv.locale, self.context(now))
+            messages.insert(0, t(conv.locale, "safety.no"))
+            await self.turns.append(
+                conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")]
+            )
+            return Reply(
+                messages=messages,
+                options=[Option(c, lbl) for c, lbl in options],
+                conversation_id=conv.id,
+            )
         if heard.assessment is not None and heard.level in ("P0", "P1"):
             reply = crisis.reply(
                 self.city,
@@ -213,6 +230,11 @@ class ConversationService:
         self._remember(conv.id, state, payload)
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
+        if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
+            # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
+            # to the open question is kept, and the question comes back after 「いいえ」
+            messages = [t(locale, "safety.ask")]
+            options = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
         if state.get("status") == "consented":
             await self._ensure_handoff(
                 conv, state, now, heard.contact_enc, consent_turn=heard.code == "a:consent:agree"
@@ -230,6 +252,21 @@ class ConversationService:
         )
 
     # ------------------------------------------------------------------ pieces of a turn
+
+    async def _alert(
+        self, conv: Conversation, assessment: triage.Assessment, now: dt.datetime
+    ) -> None:
+        """Someone is told of every P0, and of every P1 outside office hours (bot.alerts)."""
+        level = assessment.level
+        if self.alerts is None or level is None or not self.alerts.should_alert(level, now):
+            return
+        await self.alerts.record(
+            conversation_id=conv.id,
+            level=level,
+            category=assessment.category or "",
+            channel=conv.channel,
+            at=now,
+        )
 
     async def _open(self, inbound: Inbound, key_hash: str) -> Opened:
         """The person's conversation (created on the first turn) and the handoff it holds."""
@@ -289,7 +326,7 @@ class ConversationService:
             # typing a button's label is pressing the button: not free text, not triaged
             code = _label_match(raw, pending["options"], locale)
         assessment = triage.assess(raw) if raw and code is None else None
-        if code == "c:danger":
+        if code == "c:danger" or code in crisis.DANGER_ANSWERS:
             assessment = crisis.DANGER_BUTTON
         contact_enc = None
         if pending and pending.get("q") == "contact_phone" and raw and code is None:

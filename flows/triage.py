@@ -512,6 +512,11 @@ def _model_verdict(scores: triage_model.Scores | None, ja: _Text) -> _Verdict | 
         return None
     if scores.p0 >= th["p0"] and scores.p01 >= th["raise"]:
         return _Verdict("P0", scores.best_category(triage_model.P0_CATEGORIES), False, scores.span)
-    # alone, the model never raises to P1: what it alone finds (a hint of ideation, of neglect)
-    # is asked about, not alarmed about — 「息子が部屋から出てこない」 must not read as neglect
-    return _Verdict(None, scores.best_category(triage_model.P1_CATEGORIES), True, scores.span)
+    # alone, the model never raises to P1: what it alone finds (a hint of ideation) is asked
+    # about, not alarmed about. Withdrawal itself (部屋から出てこない) is what every family here
+    # writes and is not neglect (CRISIS.md): a neglect reading is asked about only when sure.
+    category = scores.best_category(triage_model.P1_CATEGORIES)
+    reading = scores.best_category(triage_model.P0_CATEGORIES + triage_model.P1_CATEGORIES)
+    if reading == "neglect" and scores.p0 < ASK_P0:
+        return None
+    return _Verdict(None, category, True, scores.span)

@@ -59,9 +59,7 @@ class Sink:
     def __init__(self) -> None:
         self.messages: list[str] = []
 
-    async def handle_DATA(
-        self, server: Any, session: Any, envelope: Any
-    ) -> str:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(envelope.content.decode("utf-8", "replace"))
         return "250 OK"
 
