@@ -21,8 +21,19 @@ import unicodedata
 from dataclasses import dataclass
 
 DASHES = frozenset("ー－‐‑‒–—―−ｰ─━-")
-KANJI_DIGITS = {"〇": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-                "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "零": "0"}
+KANJI_DIGITS = {
+    "〇": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+    "零": "0",
+}
 _VOICE_MARKS = frozenset("\u3099\u309a")
 _DIGITS = frozenset("0123456789") | frozenset(KANJI_DIGITS)
 
