@@ -17,6 +17,22 @@ _PHONE_RE = re.compile(
     r"|0\d{9,10}"
     r")(?![\d])(?!-\d)"
 )
+# the same digits with any separators a writer (or a filter-dodger) puts between them:
+# 090.1234.5678, 0 9 0 1 2 3 4 5 6 7 8, 090・1234・5678, (090) 1234 5678
+_SEP = r"[ .\-・_()]{0,3}"
+_SEPARATED_RE = re.compile(
+    rf"(?<![\d\-+.])(?:\+ ?8 ?1{_SEP}(?:\(0\))?|0)(?:{_SEP}\d){{9,10}}(?!\d)(?![ .\-・]\d)"
+)
+_MOBILE = ("050", "060", "070", "080", "090", "0120", "0800", "0570")
+
+
+def _plausible(digits: str) -> bool:
+    """A Japanese number: 0 + 9 digits, or 0 + 10 digits for mobile/IP/free-dial prefixes."""
+    if digits.startswith("81"):
+        digits = "0" + digits[2:].lstrip("0")
+    if digits.startswith("00"):
+        return False
+    return len(digits) == 10 or (len(digits) == 11 and digits.startswith(_MOBILE))
 
 
 def find_phones(art: SudachiArtifacts) -> list[Hit]:
@@ -38,6 +54,14 @@ def find_phones(art: SudachiArtifacts) -> list[Hit]:
         if ref_context(d, m.start()):
             continue
         out.append(("PHONE", m.start(), m.end(), 0.9))
+    for m in _SEPARATED_RE.finditer(d):
+        if any(m.start() < he and hs < m.end() for _, hs, he, _ in out):
+            continue
+        end = m.end()
+        while d[end - 1] in " .-・_(":
+            end -= 1
+        if _plausible(re.sub(r"\D", "", d[m.start() : end])) and not ref_context(d, m.start()):
+            out.append(("PHONE", m.start(), end, 0.85))
     return out
 
 

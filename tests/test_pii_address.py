@@ -1,0 +1,54 @@
+"""ADDRESS: from the town down to building and room, in any script and order; bare cities stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from pii import redact
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(e.type, text[e.start : e.end]) for e in redact(text).entities]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "川崎市川崎区大島4-17-2 グリーンハイツ大島305号室 です",
+            "川崎市川崎区大島4-17-2 グリーンハイツ大島305号室",
+        ),
+        (
+            "横浜市旭区二俣川2丁目50番地 県営二俣川団地7-402",
+            "横浜市旭区二俣川2丁目50番地 県営二俣川団地7-402",
+        ),
+        ("佐渡市両津湊二百十五番地", "佐渡市両津湊二百十五番地"),
+        ("青森市浪岡大字浪岡字稲村101-8 です", "青森市浪岡大字浪岡字稲村101-8"),
+        ("ひばりが丘団地12号棟に住んでいる", "ひばりが丘団地12号棟"),
+        ("若葉台2丁目の内田さん", "若葉台2丁目"),
+        (
+            "かわぐちし さかえちょう 2-8-5 ハイツさくら 102",
+            "かわぐちし さかえちょう 2-8-5 ハイツさくら 102",
+        ),
+        (
+            "Room 203, 1-4-6 Tsunashima-higashi, Kohoku-ku, Yokohama",
+            "Room 203, 1-4-6 Tsunashima-higashi, Kohoku-ku, Yokohama",
+        ),
+    ],
+)
+def test_address_is_found(text: str, value: str) -> None:
+    assert ("ADDRESS", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "東京都に住んでいます",
+        "相模大野駅の近く",
+        "3号館の2階",
+        "隣町に引っ越した",
+        "Sagamihara in Kanagawa",
+    ],
+)
+def test_address_lookalikes_stay(text: str) -> None:
+    assert [v for t, v in found(text) if t == "ADDRESS"] == []
