@@ -46,14 +46,17 @@ _DIGITS = frozenset("0123456789") | frozenset(KANJI_DIGITS)
 _OBF_HINT = re.compile(r"at|dot|@|アット|あっと|ドット|どっと", re.I)
 # an obfuscated @: "(at)" / "[at]" anywhere between address characters; a spaced "@" or the words
 # アットマーク/at only when a domain with a dot follows
-_DOMAIN_AHEAD = r"(?= ?[A-Za-z0-9\-]+ ?(?:\.|[(\[{<] ?(?:dot|ドット|どっと) ?[)\]}>]| dot ) ?[A-Za-z])"
+_DOMAIN_AHEAD = (
+    r"(?= ?[A-Za-z0-9\-]+ ?(?:\.|[(\[{<] ?(?:dot|ドット|どっと) ?[)\]}>]| dot ) ?[A-Za-z])"
+)
 _OBF_AT = re.compile(
     r"(?<=[A-Za-z0-9._%+\-]) ?[(\[{<] ?(?:at|アット|あっと) ?[)\]}>] ?(?=[A-Za-z0-9])"
     r"|(?<=[A-Za-z0-9._%+\-])(?: @ | ?(?:アットマーク|あっとまーく) ?| at )" + _DOMAIN_AHEAD,
     re.I,
 )
 _OBF_DOT = re.compile(
-    r"(?<=[A-Za-z0-9]) ?(?:[(\[{<] ?(?:dot|ドット|どっと) ?[)\]}>]|ドット|どっと| dot ) ?(?=[A-Za-z0-9])", re.I
+    r"(?<=[A-Za-z0-9]) ?(?:[(\[{<] ?(?:dot|ドット|どっと) ?[)\]}>]|ドット|どっと| dot ) ?(?=[A-Za-z0-9])",
+    re.I,
 )
 
 

@@ -25,6 +25,8 @@ def test_line_id_is_found(text: str, value: str) -> None:
     assert ("LINE_ID", value) in found(text)
 
 
-@pytest.mark.parametrize("text", ["品番 TK-4589-02", "書類の番号は「FK-2023-08」でした", "8050問題"])
+@pytest.mark.parametrize(
+    "text", ["品番 TK-4589-02", "書類の番号は「FK-2023-08」でした", "8050問題"]
+)
 def test_line_id_lookalikes_stay(text: str) -> None:
     assert [v for t, v in found(text) if t == "LINE_ID"] == []
