@@ -7,6 +7,7 @@ space become one span.
 
 from __future__ import annotations
 
+from pii.model import NameModel
 from pii.nlp import SudachiNlpEngine
 from pii.normalize import normalize
 from pii.recognizers import REGISTRY
@@ -21,6 +22,7 @@ class JapaneseAnalyzer:
         self.nlp_engine = SudachiNlpEngine()
         self.nlp_engine.load()
         self.recognizers = REGISTRY
+        self.model = NameModel.load()
 
     def analyze(self, text: str) -> list[Span]:
         if not text or not text.strip():
@@ -30,6 +32,8 @@ class JapaneseAnalyzer:
         hits: list[Span] = []
         for rec in self.recognizers:
             hits.extend(rec.analyze(art))
+        if self.model is not None:
+            hits.extend(self.model.tag(art))
         spans = resolve(hits, norm.text)
         out: list[Span] = []
         for etype, s, e, score in spans:
