@@ -52,3 +52,33 @@ def test_address_is_found(text: str, value: str) -> None:
 )
 def test_address_lookalikes_stay(text: str) -> None:
     assert [v for t, v in found(text) if t == "ADDRESS"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "うちは おおさかし きたく てんじんばし 2ちょうめ 4ばん 7ごう",
+            "おおさかし きたく てんじんばし 2ちょうめ 4ばん 7ごう",
+        ),
+        ("ｻｶｴﾁｮｳ2-8-5 ﾊｲﾂｻｸﾗ102", "ｻｶｴﾁｮｳ2-8-5 ﾊｲﾂｻｸﾗ102"),
+        (
+            "住所は 3-5-2 Higashi-Urawa, Midori-ku, Saitama です",
+            "3-5-2 Higashi-Urawa, Midori-ku, Saitama",
+        ),
+        ("2-chome 5-3 Sakae-cho, Kawaguchi", "2-chome 5-3 Sakae-cho, Kawaguchi"),
+        ("西区さかえ町二丁目", "さかえ町二丁目"),
+        (
+            "住所は さいたま市 みどり区 ひがしうらわ 3-5-2 です",
+            "さいたま市 みどり区 ひがしうらわ 3-5-2",
+        ),
+    ],
+)
+def test_address_grammar_covers_the_town_in_any_script(text: str, value: str) -> None:
+    spans = [v for t, v in found(text) if t == "ADDRESS"]
+    assert any(value in v for v in spans), spans
+
+
+@pytest.mark.parametrize("text", ["いちばん好き", "2ばんめの子が", "1ばん線のホームで待つ"])
+def test_kana_counters_alone_are_not_addresses(text: str) -> None:
+    assert found(text) == []

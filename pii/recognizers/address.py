@@ -15,8 +15,11 @@ from pii.recognizers.postal_code import find_postal
 from pii.recognizers.url import find_urls
 
 _KNUM = "0-9十百千"
+# the lot-number grammar: digits (ASCII or kanji) + a unit, in kanji or kana (2丁目5番地の3, 2ちょうめ 4ばん
+# 7ごう, 第8地割), units joined by -/の or a space, or a bare run of dashed digits (4-17-2)
+_UNIT = "丁目|ちょうめ|チョウメ|番地|ばんち|地割|号棟|号室|ごうしつ|番|ばん|号|ごう|丁|条"
 _ADDR_ANCHOR = re.compile(
-    rf"[{_KNUM}]+(?:丁目|番地|地割|番|号棟|号室|号|丁|条)(?:[-の]?[{_KNUM}]+(?:丁目|番地|番|号棟|号室|号|丁)?)*(?:-\d+)*"
+    rf"[{_KNUM}]+(?:{_UNIT})(?:[-の]?[{_KNUM}]+(?:{_UNIT})?| [{_KNUM}]+(?:{_UNIT}))*(?:-\d+)*"
     r"|(?<![A-Za-z\-\d])\d+(?:-\d+){1,3}(?![\d])"
 )
 _ADDR_SUFFIX_END = re.compile(
@@ -27,7 +30,8 @@ _BUILDING_RE = re.compile(
 )
 _EN_ADDR = re.compile(
     r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}, ?)?"
-    r"\d{1,4}(?:-\d{1,4}){1,3} [A-Z][A-Za-z]+(?:-[a-z]+)?(?:, ?(?!(?:Apt|Apartment|Room|Rm|Unit|Flat|Suite)\b)[A-Z][A-Za-z]+(?:-[a-z]+)?(?![A-Za-z]| city)){0,3}"
+    r"(?:\d{1,2}-?(?:chome|choume),? )?"
+    r"\d{1,4}(?:-\d{1,4}){1,3},? [A-Z][A-Za-z]+(?:-[A-Za-z]+)?(?:, ?(?!(?:Apt|Apartment|Room|Rm|Unit|Flat|Suite)\b)[A-Z][A-Za-z]+(?:-[A-Za-z]+)?(?![A-Za-z]| city)){0,3}"
     r"(?:,? (?:Apt\.?|Apartment|Room|Rm\.?|Unit|Flat|Suite|#) ?#?\d{1,5}[A-Z]?(?![\d\-]))?"
     r"|(?:[A-Z][a-z]+ )+Danchi(?: \d+(?:-\d+)?| (?:Building|Bldg\.?|Block|No\.?) ?\d+)?(?:,? (?:Room|Rm\.?|Apt\.?|#) ?\d+)?"
     r"|(?<![A-Za-z])[A-Z][a-z]+(?:-[a-z]+)? \d{1,2}-?(?:chome|choume)(?:[ ,-]+\d{1,4}(?:-\d{1,4}){0,2})?(?![A-Za-z\d])"
@@ -64,11 +68,12 @@ def _structured(art: SudachiArtifacts) -> list[Hit]:
 
 
 _PLACEY = re.compile(
-    r"都|道|府|県|市|区|町|村|郡|字|台|丘|団地|だんち|ちょう|まち|むら|ぐん|けん|条|丁目|[ぁ-ゖ]し$|[ぁ-ゖ]し |[ぁ-ゖ]く "
+    r"都|道|府|県|市|区|町|村|郡|字|台|丘|団地|だんち|ちょう|まち|むら|ぐん|けん|条|丁目"
+    r"|チョウ|マチ|ムラ|ダンチ|[ぁ-ゖ]し$|[ぁ-ゖ]し |[ぁ-ゖ]く |[ァ-ヺ]シ |[ァ-ヺ]ク "
 )
 _KANA_WORD_BEFORE = re.compile(f"([{HIRA}{KATA}{KANJI}]{{2,12}}) $")
 _KANA_ADDR_END = re.compile(
-    r"(?:し|く|ちょう|まち|むら|ぐん|けん|と|ふ|どう|だんち|ちょうめ|[都道府県市区町村郡])$"
+    r"(?:し|く|ちょう|まち|むら|ぐん|けん|と|ふ|どう|だんち|ちょうめ|シ|ク|チョウ|マチ|ムラ|[都道府県市区町村郡])$"
 )
 ADDR_BAD_START = re.compile(r"^(?:の|に|で|は|が|を|へ|と|から|まで|も|や|です|ます)")
 _ADDR_NUM_ONLY = re.compile(
@@ -99,6 +104,17 @@ def _left_extend(art: SudachiArtifacts, a_start: int) -> tuple[int, list[Tok]]:
                 tok.surface in ("が", "ヶ", "ケ", "ノ", "の")
                 and parts
                 and parts[-1].surface[:1] in "丘谷崎原関浜島尾森岡"
+            ):
+                parts.append(tok)
+                start = tok.start
+                i -= 1
+                continue
+            # さかえ町 / ひばり台: a kana town name before 町・村・台… whatever Sudachi took it for
+            if (
+                parts
+                and parts[-1].surface[:1] in "町村台丘条"
+                and re.fullmatch(f"[{HIRA}{KATA}]{{2,8}}", tok.surface)
+                and tok.pos[0] not in ("助詞", "助動詞")
             ):
                 parts.append(tok)
                 start = tok.start
