@@ -1,8 +1,9 @@
 """Train the name/organisation tagger: ``python -m pii.train [FILE.jsonl ...] [--out PATH]``.
 
 Without arguments it reads the labelled corpora this repository is allowed to learn from:
-../shared/corpus/pii_dev.jsonl, tests/data/pii_*.jsonl and, once they exist, the blind-written
-train split (/work/splits/pii/train.jsonl).  Dev and test splits are never read here.  Gold
+../shared/corpus/pii_dev.jsonl, tests/data/pii_*.jsonl and the blind-written train split
+(tests/data/pii_blind/train.jsonl).  The blind dev split (tests/data/pii_blind/dev.jsonl) and the
+frozen test split are never read here.  Gold
 PERSON/ORG character spans are projected onto Sudachi tokens of the normalised text (a token
 touching a span takes its label), and an averaged perceptron is trained over
 :func:`pii.model.token_features`.  The result is written with the data's SHA-256.
@@ -35,9 +36,7 @@ PRECISION = 0.8
 def default_files() -> list[Path]:
     files = [REPO.parent / "shared" / "corpus" / "pii_dev.jsonl"]
     files += sorted((REPO / "tests" / "data").glob("pii_*.jsonl"))
-    blind = Path("/work/splits/pii/train.jsonl")
-    if blind.exists():
-        files.append(blind)
+    files.append(REPO / "tests" / "data" / "pii_blind" / "train.jsonl")
     return [f for f in files if f.exists()]
 
 
