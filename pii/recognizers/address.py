@@ -25,8 +25,10 @@ _ADDR_ANCHOR = re.compile(
 _ADDR_SUFFIX_END = re.compile(
     r"(?:都|道|府|県|市|区|町|村|郡|字|台|丘|條|条|団地|だんち|ちょう|まち|むら|し|く|ぐん|けん|丁目)$"
 )
+# a room: 302, A-104, 2-B; after a block or floor another room may follow (5号棟 207, 5階 501)
+_ROOM = r"(?:[A-Z]-?)?\d{1,5}(?:-(?:\d{1,5}|[A-Z](?![A-Za-z])))?"
 _BUILDING_RE = re.compile(
-    rf"(?:の\d+)?(?: ?(?P<b>[{KATA}{KANJI}{HIRA}A-Za-z・]{{1,20}}?)? ?(?P<r>\d{{1,5}}(?:-\d{{1,5}})?(?:(?:号棟|号館)\d{{1,5}}(?:号室|号)?|号室|ごうしつ|号|F|階)?)(?![\d\-人歳才年月日時回件個万円名]))?"
+    rf"(?:の\d+)?(?: ?(?P<b>[{KATA}{KANJI}{HIRA}A-Za-z・]{{1,20}}?)? ?(?P<r>{_ROOM}(?:(?:号棟|号館|棟|階|F) ?{_ROOM}(?:号室|号)?|号室|ごうしつ|号|F|階)?)(?![\d\-人歳才年月日時回件個万円名]))?"
 )
 _EN_ADDR = re.compile(
     r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}, ?)?"
@@ -161,6 +163,10 @@ _SUBDIVIDED = re.compile(
     f"^[{KANJI}{KATA}{HIRA}]+?[市区郡][{KANJI}{KATA}{HIRA}]+?[町村][{KANJI}{KATA}{HIRA}]{{2,}}$"
 )
 
+# a municipality with a town after it in one Sudachi place token (柏市豊四季, 北区赤羽台); a ward after
+# a city (川崎市中原区) is not a town
+_CITY_TOWN = re.compile(f"^[{KANJI}{KATA}{HIRA}]+?[市区][{KANJI}{KATA}{HIRA}]{{2,}}(?<![市区郡])$")
+
 
 def find_addresses(art: SudachiArtifacts) -> list[Hit]:
     t, d, toks = art.text, art.digits, art.toks
@@ -223,7 +229,11 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
         if (
             tok.is_place
             and len(tok.surface) >= 3
-            and (tok.surface.endswith("町") or _SUBDIVIDED.match(tok.surface))
+            and (
+                tok.surface.endswith("町")
+                or _SUBDIVIDED.match(tok.surface)
+                or _CITY_TOWN.match(tok.surface)
+            )
             and not overlaps(tok.start, tok.end)
         ):
             nxt = t[tok.end : tok.end + 2]
