@@ -34,6 +34,10 @@ def found(text: str) -> list[tuple[str, str]]:
             "Room 203, 1-4-6 Tsunashima-higashi, Kohoku-ku, Yokohama",
             "Room 203, 1-4-6 Tsunashima-higashi, Kohoku-ku, Yokohama",
         ),
+        ("柏市豊四季に住んでいます", "柏市豊四季"),
+        ("北区赤羽台です", "北区赤羽台"),
+        ("成田市加良部3-7-2 サンハイツ加良部 A-104", "成田市加良部3-7-2 サンハイツ加良部 A-104"),
+        ("霞町1丁目10-1 霞ハイツ 5階 501 です", "霞町1丁目10-1 霞ハイツ 5階 501"),
     ],
 )
 def test_address_is_found(text: str, value: str) -> None:
@@ -48,6 +52,8 @@ def test_address_is_found(text: str, value: str) -> None:
         "3号館の2階",
         "隣町に引っ越した",
         "Sagamihara in Kanagawa",
+        "川崎市中原区に住んでいます",
+        "横浜市在住です",
     ],
 )
 def test_address_lookalikes_stay(text: str) -> None:

@@ -21,6 +21,10 @@ def found(text: str) -> list[tuple[str, str]]:
         ("横浜市立矢上川小学校に通う", "横浜市立矢上川小学校"),
         ("Kinoshita Foods Co., Ltd. で", "Kinoshita Foods Co., Ltd."),
         ("就労継続支援B型のわかば作業所に", "わかば作業所"),
+        ("訪問介護事業所 ほほえみ の人が", "訪問介護事業所 ほほえみ"),
+        ("地域活動支援センター ひだまりに通う", "地域活動支援センター ひだまり"),
+        ("作業所ぽけっとで働く", "作業所ぽけっと"),
+        ("理容タチバナに行った", "理容タチバナ"),
     ],
 )
 def test_org_is_found(text: str, value: str) -> None:
@@ -36,6 +40,9 @@ def test_org_is_found(text: str, value: str) -> None:
         "法テラスに相談",
         "家族会に参加",
         "専門学校に通う",
+        "ホテル暮らしが続く",
+        "デイサービス 利用中",
+        "ホームページで見た",
     ],
 )
 def test_org_lookalikes_stay(text: str) -> None:

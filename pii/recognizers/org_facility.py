@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pii.nlp import SudachiArtifacts
+from pii.nlp import SudachiArtifacts, Tok
 from pii.recognizers._base import HIRA, KANA_RE, KANJI, KATA, Hit, tok_index_at
 from pii.recognizers.address import ADDR_BAD_START
 from pii.recognizers.lexicon import (
@@ -61,7 +61,83 @@ def typed_facility_names(art: SudachiArtifacts) -> list[Hit]:
             continue
         if any(tk.pos[0] == "助詞" and tk.surface not in ("の", "が") for tk in inner):
             continue
+        if inner[0].pos[2] in ("サ変可能", "副詞可能"):
+            continue
         out.append(("ORG", m.start(), ne, 0.8))
+    return out
+
+
+# a facility or shop type (a compound ending in one of these heads) followed by its own name:
+# 訪問介護事業所 ほほえみ, 地域活動支援センター ひだまり, 作業所ぽけっと, 喫茶こはる, 理容タチバナ
+_TYPE_HEAD = (
+    "事業所|作業所|宅老所|支援センター|センター|ステーション|施設|ホーム|教室|学童|スクール|サービス"
+    "|団体|塾|喫茶|居酒屋|ホテル|カフェ|食堂|料理|麺屋|どんぶり屋|理容|美容室|薬局|ドラッグストア|ショップ"
+    "|こども園|ようちえん"
+)
+_TYPED_NAME = re.compile(
+    rf"(?P<t>[{KANJI}{KATA}]{{0,12}}(?:{_TYPE_HEAD}))(?P<sp> ?)(?=[{HIRA}{KATA}{KANJI}])"
+)
+_NAME_STOP = ("助詞", "助動詞", "補助記号", "空白", "接尾辞")
+_SCRIPT = (HIRA, KATA, KANJI)
+_PLACE_SUFFIX = tuple("寮舎軒園苑荘亭堂")
+
+
+def _in_name(tok: Tok, inside: bool) -> bool:
+    """A token that can continue a facility's name (a suffix only after its first token: 福来|軒)."""
+    if tok.pos[0] == "接尾辞":
+        return inside and not tok.surface.startswith(HONORIFICS)
+    return tok.pos[0] not in _NAME_STOP
+
+
+def _script(ch: str) -> int:
+    return next((k for k, cls in enumerate(_SCRIPT) if re.match(f"[{cls}]", ch)), -1)
+
+
+def typed_names(art: SudachiArtifacts) -> list[Hit]:
+    """<facility/shop type> (space) <name>: the name is kana, a proper noun, or ends in 寮/軒/園…."""
+    t, toks = art.text, art.toks
+    out: list[Hit] = []
+    for m in _TYPED_NAME.finditer(t):
+        ts, ns = m.start("t"), m.end()
+        k = tok_index_at(toks, ns)
+        if k >= len(toks) or toks[k].start != ns:
+            continue
+        j = k
+        while j < len(toks) and j - k < 4 and _in_name(toks[j], j > k):
+            j += 1
+        if j == k or (j < len(toks) and _in_name(toks[j], True)):
+            continue
+        ne = toks[j - 1].end
+        name = t[ns:ne]
+        if name in ORG_GENERIC or name in KANA_STOP or name in NOT_NAME or BANKISH.search(name):
+            continue
+        # without a space, the name must change script at the boundary (作業所|ぽけっと, not ホテル暮らし)
+        if len(name) < 2 or (not m.group("sp") and _script(t[ns - 1]) == _script(t[ns])):
+            continue
+        inner = toks[k:j]
+        # a kana name may be a verb's noun form (ほほえみ), not a finite verb or an adjective
+        if any(
+            tk.pos[0] in ("形容詞", "副詞", "連体詞", "感動詞", "代名詞")
+            or (
+                tk.pos[0] == "動詞" and not (KANA_RE.match(name) and tk.pos[5].startswith("連用形"))
+            )
+            for tk in inner
+        ):
+            continue
+        if any(
+            tk.pos[2] in ("サ変可能", "副詞可能", "助数詞可能") or tk.pos[1] == "数詞"
+            for tk in inner
+        ):
+            continue
+        if re.search(f"[{KANJI}]", name) and not (
+            any(tk.pos[1] == "固有名詞" or tk.oov for tk in inner) or name.endswith(_PLACE_SUFFIX)
+        ):
+            continue
+        # the type starts at a token boundary
+        h = tok_index_at(toks, ts)
+        if h < len(toks) and toks[h].start != ts:
+            ts = toks[h].end if toks[h].end <= m.end("t") else ts
+        out.append(("ORG", ts, ne, 0.75))
     return out
 
 
