@@ -40,3 +40,24 @@ def test_person_is_found(text: str, value: str) -> None:
 )
 def test_person_lookalikes_stay(text: str) -> None:
     assert [v for t, v in found(text) if t == "PERSON"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("息子ゆうまは小5です", "ゆうま"),
+        ("母和子が「どこ」と言う", "和子"),
+        ("夫ケンは単身赴任", "ケン"),
+        ("長女こはるは小学5年生", "こはる"),
+    ],
+)
+def test_family_word_then_name_without_particle(text: str, value: str) -> None:
+    assert ("PERSON", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["息子はまだ寝ている", "母ひとりで育てた", "母パートで働く", "父親が倒れた", "娘しかいない"],
+)
+def test_family_word_then_ordinary_word_is_not_a_name(text: str) -> None:
+    assert not [v for k, v in found(text) if k == "PERSON"]

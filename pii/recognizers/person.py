@@ -37,7 +37,7 @@ from pii.recognizers.person_context import (
 )
 from pii.recognizers.person_english import english_names
 from pii.recognizers.person_intro import intro_names
-from pii.recognizers.person_relation import NAME_LABEL_RE, relation_name
+from pii.recognizers.person_relation import NAME_LABEL_RE, direct_name, relation_name
 from pii.recognizers.person_tokens import BOUNDARY_AFTER, chunk, name_like
 
 
@@ -166,6 +166,9 @@ def find_persons(art: SudachiArtifacts) -> list[Hit]:
         # (3) relation / label + name
         if s in KIN or re.fullmatch(r"(?:小|中|高)\d", s):
             relation_name(art, engine, i, add)
+            direct = direct_name(art, engine, i)
+            if direct:
+                add(direct[0], direct[1], 0.75)
     intro_names(art, add)
     # 名前は X / なまえ： X / ハンドルネーム X
     for m in NAME_LABEL_RE.finditer(t):

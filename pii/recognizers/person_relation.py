@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 
 from pii.nlp import SudachiArtifacts, SudachiNlpEngine
-from pii.recognizers._base import HIRA, HIRA_RE, KANA_RE, KATA_RE, ROMAJI_RE
-from pii.recognizers.lexicon import KIN, NOT_NAME, PERSON_HAS, kana_ok
+from pii.recognizers._base import HIRA, HIRA_RE, KANA_RE, KANJI, KATA, KATA_RE, ROMAJI_RE
+from pii.recognizers.lexicon import HONORIFICS, KIN, NOT_NAME, PERSON_HAS, kana_ok, words
 from pii.recognizers.person_tokens import chunk, strong_name
 
 SELF_INTRO_RE = re.compile(
@@ -47,6 +47,50 @@ NAME_LABEL_RE = re.compile(
 _HIRA_RUN = re.compile(
     f"[{HIRA}ー]{{2,5}}(?=が|は|を|に|も|の|と|で[、, ]|です|、|。|\\(|\\)|（|）|ちゃん|くん|君|って|\n|$)"
 )
+
+
+# family words after which a name may follow with no particle: 息子ゆうまは, 母和子が, 祖母ウメが
+_FAMILY_DIRECT = words(
+    """
+    母 父 母親 父親 息子 娘 兄 姉 弟 妹 夫 妻 主人 長男 次男 三男 長女 次女 三女 孫 祖母 祖父 義母
+    義父 叔母 叔父 伯母 伯父 甥 姪
+    """
+)
+_DIRECT_RUN = re.compile(
+    f"(?:[{KATA}]{{2,6}}|[{HIRA}]{{2,5}}|[{KANJI}]{{1,2}})"
+    r"(?=は|が|も|と|の|に|を|、|。|\(|（|ちゃん|くん|君| ?\d{1,2}歳|\n)"
+)
+_PARTICLE_START = tuple("はがもをにとでへのやしか")
+
+
+def direct_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int) -> tuple[int, int] | None:
+    """A family word followed directly by a name, no particle: 息子ゆうまは / 母和子が / 祖母ウメが."""
+    t, toks = art.text, art.toks
+    tok = toks[i]
+    if tok.surface not in _FAMILY_DIRECT or i + 1 >= len(toks) or toks[i + 1].start != tok.end:
+        return None
+    m = _DIRECT_RUN.match(t, tok.end)
+    if not m:
+        return None
+    run = m.group()
+    inner = [tk for tk in toks[i + 1 :] if tk.start < m.end()]
+    if inner[-1].end != m.end() or run in NOT_NAME or run in KIN or run in PERSON_HAS:
+        return None
+    common = engine.known_common(run) and not engine.name_capable(run)
+    if HIRA_RE.match(run):
+        if run.startswith(_PARTICLE_START) or run.startswith(HONORIFICS) or not kana_ok(run):
+            return None
+        if common:
+            return None
+    elif KATA_RE.match(run):
+        if common:
+            return None
+    else:  # kanji: one dictionary token that can be a name (母和子が, 兄光は)
+        if len(inner) != 1 or not (inner[0].is_name or engine.name_capable(run)):
+            return None
+        if inner[0].pos[2] in ("サ変可能", "副詞可能", "助数詞可能") or inner[0].pos[0] != "名詞":
+            return None
+    return m.start(), m.end()
 
 
 def relation_name(
