@@ -10,7 +10,7 @@ from pii.recognizers._base import Hit, Recognizer, before
 _CARD_RE = re.compile(r"(?<![\d\-])\d{4}([ \-]?)\d{4}\1\d{4}\1\d{2,4}(?!\d)")
 _ACCOUNT_NUM_RE = re.compile(
     r"(?<![\d\-.,/])\d{1,16}(?:[ \-]\d{1,10}){0,2}(?![\d,./:])"
-    r"(?!\s?(?:円|万|千|歳|才|さい|年|月|日|時|分|秒|人|件|回|か月|ヶ月|階|号|番(?!号)|%|％|cm|kg))"
+    r"(?![ 　]?(?:円|万|千|歳|才|さい|年|月|日|時|分|秒|人|件|回|か月|ヶ月|階|号|番(?!号)|%|％|cm|kg))"
 )
 _ACCOUNT_WORDS = re.compile(
     r"(?P<neg>(?:受付|整理|管理|会員|注文|申請|予約|問い合わせ)(?:番号|No\.?)?|品番|型番|No\.?|receipt|電話|TEL|携帯|FAX|でんわ|番号札)"
@@ -29,7 +29,10 @@ def find_accounts(art: SudachiArtifacts) -> list[Hit]:
         s = m.group().rstrip(" -")
         n = sum(c.isdigit() for c in s)
         if not (
-            6 <= n <= 16 or (n == 5 and re.search(r"記号[ :：は]{0,3}$", before(d, m.start(), 8)))
+            6 <= n <= 16
+            or (n == 5 and re.search(r"記号[ :：は]{0,3}$", before(d, m.start(), 8)))
+            # the 番号 of an insurance card after its 記号: 記号 34-0812 番号 1157
+            or (n >= 3 and re.search(r"記号.{1,16}番号[ :：は]{0,3}$", before(d, m.start(), 24)))
         ):
             continue
         window = before(d, m.start(), 28)

@@ -13,6 +13,10 @@ _SNS_CONTEXT = re.compile(
     r"(?<![A-Za-z])(?:LINE|Line|ID|Id|X|DM|SNS)(?![A-Za-z])|ライン|らいん|インスタ|ティックトック|"
     r"ツイッター|アカウント|(?i:instagram|insta|tiktok|twitter|account|handle)"
 )
+# a cue glued to the id: LINEritsu_usami26, IDkouta22 (the id starts in lower case or a digit)
+_GLUED = re.compile(
+    r"(?<![A-Za-z])(?:LINE|Line|ID)(?:ID|Id)?[:：]?(?P<h>[a-z0-9][A-Za-z0-9._\-]{2,29})"
+)
 _HANDLE_STOP = re.compile(
     r"^(?:[A-Z]{1,4}\d{0,2}|\d+[A-Za-z]{0,2}|p\.m|a\.m|e\.g|i\.e|No\.?\d*|Co|Ltd|TEL|FAX)$", re.I
 )
@@ -24,6 +28,10 @@ def find_handles(art: SudachiArtifacts) -> list[Hit]:
     for m in _HANDLE_AT.finditer(t):
         s = m.group().rstrip(".-")
         out.append(("LINE_ID", m.start(), m.start() + len(s), 0.85))
+    for m in _GLUED.finditer(t):
+        h = m.group("h").rstrip(".-_")
+        if len(h) >= 3 and re.search(r"[\d_.]", h):
+            out.append(("LINE_ID", m.start("h"), m.start("h") + len(h), 0.8))
     for m in _HANDLE.finditer(t):
         s = m.group().rstrip(".-_")
         if len(s) < 3 or _HANDLE_STOP.match(s) or s.isdigit():
