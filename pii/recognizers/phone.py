@@ -18,8 +18,9 @@ _PHONE_RE = re.compile(
     r")(?![\d])(?!-\d)"
 )
 # the same digits with any separators a writer (or a filter-dodger) puts between them:
-# 090.1234.5678, 0 9 0 1 2 3 4 5 6 7 8, 090・1234・5678, (090) 1234 5678
-_SEP = r"[ .\-・_()]{0,3}"
+# 090.1234.5678, 0 9 0 1 2 3 4 5 6 7 8, 090・1234・5678, (090) 1234 5678, and a number broken
+# over two lines (080-55⏎21-4439, 06-⏎6942-3318)
+_SEP = r"[ .\-・_()ー\n]{0,3}"
 _SEPARATED_RE = re.compile(
     rf"(?<![\d\-+.])(?:\+ ?8 ?1{_SEP}(?:\(0\))?|0)(?:{_SEP}\d){{9,10}}(?!\d)(?![ .\-・]\d)"
 )
@@ -47,8 +48,10 @@ def find_phones(art: SudachiArtifacts) -> list[Hit]:
                 continue
         elif not 10 <= len(digits) <= 11 or digits.startswith("00"):
             continue
-        if "の" in s and not any(
-            c in "〇一二三四五六七八九" for c in art.text[m.start() : m.end()]
+        if (
+            "の" in s
+            and not any(c in "〇一二三四五六七八九" for c in art.text[m.start() : m.end()])
+            and not re.match(r"0[5-9]0の", s)
         ):
             continue
         if ref_context(d, m.start()):
@@ -58,8 +61,10 @@ def find_phones(art: SudachiArtifacts) -> list[Hit]:
         if any(m.start() < he and hs < m.end() for _, hs, he, _ in out):
             continue
         end = m.end()
-        while d[end - 1] in " .-・_(":
+        while d[end - 1] in " .-・_(ー\n":
             end -= 1
+        if d.count("\n", m.start(), end) > 2:
+            continue
         if _plausible(re.sub(r"\D", "", d[m.start() : end])) and not ref_context(d, m.start()):
             out.append(("PHONE", m.start(), end, 0.85))
     return out
