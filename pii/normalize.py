@@ -43,19 +43,20 @@ KANJI_DIGITS = {
 }
 _VOICE_MARKS = frozenset("\u3099\u309a")
 _DIGITS = frozenset("0123456789") | frozenset(KANJI_DIGITS)
-_OBF_HINT = re.compile(r"at|dot|@|アット|あっと|ドット|どっと", re.I)
+_OBF_HINT = re.compile(r"at|dot|@|\(a\)|アット|あっと|ドット|どっと", re.I)
 # an obfuscated @: "(at)" / "[at]" anywhere between address characters; a spaced "@" or the words
 # アットマーク/at only when a domain with a dot follows
 _DOMAIN_AHEAD = (
     r"(?= ?[A-Za-z0-9\-]+ ?(?:\.|[(\[{<] ?(?:dot|ドット|どっと) ?[)\]}>]| dot ) ?[A-Za-z])"
 )
 _OBF_AT = re.compile(
-    r"(?<=[A-Za-z0-9._%+\-]) ?[(\[{<] ?(?:at|アット|あっと) ?[)\]}>] ?(?=[A-Za-z0-9])"
-    r"|(?<=[A-Za-z0-9._%+\-])(?: @ | ?(?:アットマーク|あっとまーく) ?| at )" + _DOMAIN_AHEAD,
+    r"(?<=[A-Za-z0-9._%+\-]) ?[(\[{<] ?(?:at|a|アット|あっと) ?[)\]}>] ?(?=[A-Za-z0-9])"
+    r"|(?<=[A-Za-z0-9._%+\-])(?: @ | ?@ ?マーク ?| ?(?:アットマーク|あっとまーく) ?| at | ?at ?mark )"
+    + _DOMAIN_AHEAD,
     re.I,
 )
 _OBF_DOT = re.compile(
-    r"(?<=[A-Za-z0-9]) ?(?:[(\[{<] ?(?:dot|ドット|どっと) ?[)\]}>]|ドット|どっと| dot ) ?(?=[A-Za-z0-9])",
+    r"(?<=[A-Za-z0-9]) ?(?:[(\[{<] ?(?:dot|ドット|どっと) ?[)\]}>]|ドット|どっと| dot | \. ) ?(?=[A-Za-z0-9])",
     re.I,
 )
 

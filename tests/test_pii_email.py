@@ -15,6 +15,10 @@ def found(text: str) -> list[tuple[str, str]]:
     ("text", "value"),
     [
         ("mayu@example.jp まで", "mayu@example.jp"),
+        ("メールは tomo . aki @ example . org です", "tomo . aki @ example . org"),
+        ("nagi_0707＠マークexample.com まで", "nagi_0707＠マークexample.com"),
+        ("hana.m(a)example.com へ", "hana.m(a)example.com"),
+        ("KOUJI.SHIBA atmark EXAMPLE.JP", "KOUJI.SHIBA atmark EXAMPLE.JP"),
         (
             "ｔａｋａｙｕｋｉ．ｕｅｎｏ＠ｅｘａｍｐｌｅ．ｊｐ",
             "ｔａｋａｙｕｋｉ．ｕｅｎｏ＠ｅｘａｍｐｌｅ．ｊｐ",
@@ -31,7 +35,7 @@ def test_email_is_found(text: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["I live at Tokyo.", "メールで相談したい", "午後2時 at the office"]
+    "text", ["I live at Tokyo.", "メールで相談したい", "午後2時 at the office", "3 . 5 と 4(a)です"]
 )
 def test_email_lookalikes_stay(text: str) -> None:
     assert [v for t, v in found(text) if t == "EMAIL"] == []
