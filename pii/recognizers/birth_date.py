@@ -39,6 +39,13 @@ _DATE_PATTERNS = [
         r"(?<![\d\-./])(?P<y>(?:19|20)\d{2})[./\-](?P<m>\d{1,2})[./\-](?P<d>\d{1,2})(?![\d])(?!-\d)"
     ),
     re.compile(r"(?<![\d\-])(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?![\d\-])"),
+    # an era letter with 年月日 (H2年3月3日); a western year with the era in brackets (1948（昭和23）年…)
+    re.compile(
+        r"(?<![A-Za-z])(?P<era>[MTSHR]) ?(?P<y>\d{1,2}) ?年 ?(?P<m>\d{1,2}) ?月 ?(?P<d>\d{1,2}) ?日"
+    ),
+    re.compile(
+        r"(?<!\d)(?P<y>(?:19|20)\d{2}) ?[(（][^)）\n]{2,8}[)）] ?年 ?(?P<m>\d{1,2}) ?月 ?(?P<d>\d{1,2}) ?日"
+    ),
 ]
 _MONTHS = {
     m: i

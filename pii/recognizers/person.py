@@ -59,6 +59,8 @@ def find_persons(art: SudachiArtifacts) -> list[Hit]:
                 or name in KIN
                 or name in KANA_STOP
                 or PLACE_AFTER.match(t, e)
+                # a Latin letter glued to a number is an era or a code (S14/11/22, A-104)
+                or (len(name) == 1 and name.isascii() and t[e : e + 1].isdigit())
             ):
                 return
             out.append(("PERSON", s, e, score))
