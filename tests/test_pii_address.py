@@ -36,6 +36,11 @@ def found(text: str) -> list[tuple[str, str]]:
         ),
         ("柏市豊四季に住んでいます", "柏市豊四季"),
         ("北区赤羽台です", "北区赤羽台"),
+        (
+            "I live at 5-chome-8-14 Nishikasai, Edogawa City, Tokyo.",
+            "5-chome-8-14 Nishikasai, Edogawa City, Tokyo",
+        ),
+        ("Kamiikedai 4-chome 12-banchi 7-go, Ota-ku", "Kamiikedai 4-chome 12-banchi 7-go, Ota-ku"),
         ("成田市加良部3-7-2 サンハイツ加良部 A-104", "成田市加良部3-7-2 サンハイツ加良部 A-104"),
         ("霞町1丁目10-1 霞ハイツ 5階 501 です", "霞町1丁目10-1 霞ハイツ 5階 501"),
     ],
@@ -54,6 +59,8 @@ def test_address_is_found(text: str, value: str) -> None:
         "Sagamihara in Kanagawa",
         "川崎市中原区に住んでいます",
         "横浜市在住です",
+        "Meeting on Monday 2024-05-12 at Kawasaki",
+        "I have 3-4 kids, Tokyo is big",
     ],
 )
 def test_address_lookalikes_stay(text: str) -> None:

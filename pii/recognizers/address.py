@@ -8,7 +8,7 @@ from pii.nlp import SudachiArtifacts, Tok
 from pii.recognizers._base import HIRA, HIRA_RE, KANJI, KATA, Hit, Recognizer, tok_index_at
 from pii.recognizers.account import find_accounts
 from pii.recognizers.email import find_emails
-from pii.recognizers.lexicon import ADDR_LABELS
+from pii.recognizers.lexicon import ADDR_LABELS, EN_WORDS
 from pii.recognizers.my_number import find_my_numbers
 from pii.recognizers.phone import find_phones
 from pii.recognizers.postal_code import find_postal
@@ -167,6 +167,39 @@ _SUBDIVIDED = re.compile(
 # a city (川崎市中原区) is not a town
 _CITY_TOWN = re.compile(f"^[{KANJI}{KATA}{HIRA}]+?[市区][{KANJI}{KATA}{HIRA}]{{2,}}(?<![市区郡])$")
 
+# romaji addresses in any order: a run of place words, lot numbers (5-chome-8-14, 12-banchi 7-go),
+# building names and rooms joined by spaces/commas; kept when it has a lot number and a place word
+_EN_EL = (
+    r"(?:(?:Room|Apt\.?|Apartment|Unit|Flat|Suite|#) ?#?[A-Z]?\d{1,5}[A-Z]?(?![\d-])"
+    r"|\d{1,5}(?:-\d{1,5}){0,3}(?:-?(?:chome|choume|banchi|go)\b)?"
+    r"|[A-Z][a-z]+(?:-[A-Za-z]+)*|[A-Z]{2,}(?:-[A-Za-z]+)*)"
+)
+_EN_RUN = re.compile(rf"(?<![A-Za-z0-9\-]){_EN_EL}(?:(?:,? |-){_EN_EL})*")
+_EN_LOT = re.compile(r"\d-\d|\d-?(?:chome|choume|banchi)")
+_EN_PLACE = re.compile(
+    r"-(?:shi|ku|cho|machi|mura|gun|dori|dai|higashi|nishi|minami|kita)\b|\b(?:City|Ward)\b", re.I
+)
+_EN_DATE = re.compile(r"\b(?:19|20)\d{2}-\d{1,2}-\d{1,2}\b")
+
+
+def _romaji_runs(t: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _EN_RUN.finditer(t):
+        s, run = m.start(), m.group()
+        # a leading English word (I, My, The, Address…) is not part of the address
+        while (
+            (w := re.match(r"([A-Za-z']+)(?:,? )", run))
+            and w.group(1) in EN_WORDS
+            and w.group(1) not in ("Room", "City")
+        ):
+            s += w.end()
+            run = run[w.end() :]
+        if not _EN_LOT.search(run) or _EN_DATE.search(run) or not re.search("[a-z]", run):
+            continue
+        if _EN_PLACE.search(run) or re.search(r"[A-Z][a-z]+,? \d|\d,? [A-Z][a-z]+", run):
+            out.append((s, s + len(run.rstrip(", -"))))
+    return out
+
 
 def find_addresses(art: SudachiArtifacts) -> list[Hit]:
     t, d, toks = art.text, art.digits, art.toks
@@ -243,6 +276,9 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
     for m in _EN_ADDR.finditer(t):
         if not overlaps(m.start(), m.end()):
             out.append(("ADDRESS", m.start(), m.end(), 0.8))
+    for s, e in _romaji_runs(t):
+        if not overlaps(s, e):
+            out.append(("ADDRESS", s, e, 0.82))
     return out
 
 
