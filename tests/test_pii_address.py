@@ -36,6 +36,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ),
         ("柏市豊四季に住んでいます", "柏市豊四季"),
         ("北区赤羽台です", "北区赤羽台"),
+        ("くすのき団地に住んでいます", "くすのき団地"),
+        ("しらとりだいだんちに すんで います", "しらとりだいだんち"),
         (
             "I live at 5-chome-8-14 Nishikasai, Edogawa City, Tokyo.",
             "5-chome-8-14 Nishikasai, Edogawa City, Tokyo",
@@ -59,6 +61,8 @@ def test_address_is_found(text: str, value: str) -> None:
         "Sagamihara in Kanagawa",
         "川崎市中原区に住んでいます",
         "横浜市在住です",
+        "うちの団地は古い",
+        "ふるい団地で",
         "Meeting on Monday 2024-05-12 at Kawasaki",
         "I have 3-4 kids, Tokyo is big",
     ],

@@ -181,6 +181,12 @@ _EN_PLACE = re.compile(
 )
 _EN_DATE = re.compile(r"\b(?:19|20)\d{2}-\d{1,2}-\d{1,2}\b")
 
+# a kana neighbourhood name before 団地/台/が丘 (くすのき団地, みたけ台, しらとりだいだんち)
+_KANA_ESTATE = re.compile(
+    f"(?<![{HIRA}{KATA}])(?P<n>[{HIRA}{KATA}]{{3,8}}?)(?:団地|だんち|台|ヶ丘|が丘|ケ丘|ニュータウン)"
+    r"(?=[はがをにでともへのや、。\s]|$|\d)"
+)
+
 
 def _romaji_runs(t: str) -> list[tuple[int, int]]:
     out = []
@@ -276,6 +282,14 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
     for m in _EN_ADDR.finditer(t):
         if not overlaps(m.start(), m.end()):
             out.append(("ADDRESS", m.start(), m.end(), 0.8))
+    for m in _KANA_ESTATE.finditer(t):
+        name = m.group("n")
+        if name.endswith(("の", "な", "た", "る")) or (
+            name.endswith("い") and not name.endswith("だい")
+        ):
+            continue
+        if not overlaps(m.start(), m.end()):
+            out.append(("ADDRESS", m.start(), m.end(), 0.6))
     for s, e in _romaji_runs(t):
         if not overlaps(s, e):
             out.append(("ADDRESS", s, e, 0.82))
