@@ -1,42 +1,18 @@
-"""Presidio ``AnalyzerEngine`` for Japanese with Sudachi and the recognizers of :mod:`pii.recognizers`.
+"""The analyzer: normalise, tokenise once with Sudachi, run every registered recognizer, resolve.
 
-The engine is stock Presidio (recognizer registry, ``RecognizerResult``, duplicate removal); only the
-NLP engine is replaced (:class:`pii.nlp.SudachiNlpEngine`, no spaCy model is loaded) and the lemma
-context enhancer is switched off because the Japanese recognizers apply their own context rules
-(a lemma enhancer would need spaCy lemmas and costs time on every message).
+Offsets found on the normalised text are mapped back to the original with :mod:`pii.normalize`.
+Overlaps are resolved here (best score, then longest), and a surname and a given name split by a
+space become one span.
 """
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")  # never fetch anything at runtime
-
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
-from presidio_analyzer.nlp_engine import NlpArtifacts
-
+from pii.model import NameModel
 from pii.nlp import SudachiNlpEngine
 from pii.normalize import normalize
-from pii.recognizers import build_recognizers
-
-ENTITY_TYPES = ("PERSON", "PHONE", "EMAIL", "LINE_ID", "ADDRESS", "POSTAL_CODE", "MY_NUMBER",
-                "BIRTH_DATE", "ORG", "ACCOUNT", "URL")
+from pii.recognizers import REGISTRY
 
 Span = tuple[str, int, int, float]
-
-
-class _NoContextEnhancer(ContextAwareEnhancer):
-    """The recognizers score with their own Japanese context rules; nothing to add here."""
-
-    def __init__(self) -> None:
-        super().__init__(context_similarity_factor=0, min_score_with_context_similarity=0,
-                         context_prefix_count=0, context_suffix_count=0)
-
-    def enhance_using_context(self, text: str, raw_results: list[RecognizerResult],
-                              nlp_artifacts: NlpArtifacts, recognizers: list, context: list[str] | None = None
-                              ) -> list[RecognizerResult]:
-        return raw_results
 
 
 class JapaneseAnalyzer:
@@ -45,21 +21,20 @@ class JapaneseAnalyzer:
     def __init__(self) -> None:
         self.nlp_engine = SudachiNlpEngine()
         self.nlp_engine.load()
-        registry = RecognizerRegistry(supported_languages=["ja"])
-        for rec in build_recognizers(self.nlp_engine):
-            registry.add_recognizer(rec)
-        self.engine = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine,
-                                     supported_languages=["ja"],
-                                     context_aware_enhancer=_NoContextEnhancer())
+        self.recognizers = REGISTRY
+        self.model = NameModel.load()
 
     def analyze(self, text: str) -> list[Span]:
         if not text or not text.strip():
             return []
         norm = normalize(text)
-        artifacts = self.nlp_engine.artifacts(norm.text, norm.digits)
-        results = self.engine.analyze(norm.text, language="ja", nlp_artifacts=artifacts,
-                                      entities=list(ENTITY_TYPES))
-        spans = resolve([(r.entity_type, r.start, r.end, r.score) for r in results], norm.text)
+        art = self.nlp_engine.artifacts(norm.text, norm.digits)
+        hits: list[Span] = []
+        for rec in self.recognizers:
+            hits.extend(rec.analyze(art))
+        if self.model is not None:
+            hits.extend(self.model.tag(art))
+        spans = resolve(hits, norm.text)
         out: list[Span] = []
         for etype, s, e, score in spans:
             os_, oe = norm.to_original(s, e)
@@ -92,7 +67,9 @@ def resolve(spans: list[Span], text: str) -> list[Span]:
             if not (s <= cs and ce <= e):
                 continue
             ns, ne = s, e
-            if not any(k != hits[0] and ns < oe and os_ < ne for k, (_, os_, oe, _) in enumerate(chosen)):
+            if not any(
+                k != hits[0] and ns < oe and os_ < ne for k, (_, os_, oe, _) in enumerate(chosen)
+            ):
                 chosen[hits[0]] = (ct, ns, ne, csc)
     chosen.sort(key=lambda x: x[1])
     merged: list[Span] = []
@@ -100,7 +77,11 @@ def resolve(spans: list[Span], text: str) -> list[Span]:
         if merged:
             pt, ps, pe, psc = merged[-1]
             gap = text[pe : span[1]]
-            if pt == span[0] and pt in ("PERSON", "ADDRESS", "ORG") and (gap == "" or (gap == " " and pt != "ORG")):
+            if (
+                pt == span[0]
+                and pt in ("PERSON", "ADDRESS", "ORG")
+                and (gap == "" or (gap == " " and pt != "ORG"))
+            ):
                 merged[-1] = (pt, ps, span[2], max(psc, span[3]))
                 continue
         merged.append(span)

@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from pii.analyzer import ENTITY_TYPES
+from pii.recognizers import ENTITY_TYPES
 from pii.redactor import Redactor
 
 
@@ -49,8 +49,12 @@ def evaluate(records: list[dict[str, Any]], redactor: Redactor) -> dict[str, Any
             survived = "".join(text[i] for i in range(g["start"], g["end"]) if not covered[i])
             if survived.strip():
                 leaked[g["type"]] += 1
-                leaks.append({"id": rec["id"], "type": g["type"], "value": g["value"], "survived": survived})
-            elif all(ptype[i] == g["type"] for i in range(g["start"], g["end"]) if not text[i].isspace()):
+                leaks.append(
+                    {"id": rec["id"], "type": g["type"], "value": g["value"], "survived": survived}
+                )
+            elif all(
+                ptype[i] == g["type"] for i in range(g["start"], g["end"]) if not text[i].isspace()
+            ):
                 typed[g["type"]] += 1
         for p in preds:
             n = sum(1 for i in range(p.start, p.end) if not text[i].isspace())
@@ -58,8 +62,16 @@ def evaluate(records: list[dict[str, Any]], redactor: Redactor) -> dict[str, Any
             redacted_chars += n
             redacted_gold_chars += ng
             if ng < n:
-                over.append({"id": rec["id"], "type": p.type, "value": text[p.start : p.end],
-                             "extra": "".join(text[i] for i in range(p.start, p.end) if not gold[i]).strip()})
+                over.append(
+                    {
+                        "id": rec["id"],
+                        "type": p.type,
+                        "value": text[p.start : p.end],
+                        "extra": "".join(
+                            text[i] for i in range(p.start, p.end) if not gold[i]
+                        ).strip(),
+                    }
+                )
         if not rec["entities"]:
             for p in preds:
                 no_pii.append({"id": rec["id"], "type": p.type, "value": text[p.start : p.end]})
@@ -89,15 +101,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--over", action="store_true", help="also list over-redacted spans")
     args = ap.parse_args(argv)
-    records = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [
+        json.loads(line)
+        for line in args.corpus.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     res = evaluate(records, Redactor())
     print(f"messages {res['messages']}  gold spans {res['spans']}  leaked {res['leaked']}")
     print(f"{'type':<12}{'spans':>6}{'recall':>8}{'typed':>8}{'leak':>8}")
     for t, rate in res["leak_rate_by_type"].items():
-        print(f"{t:<12}{res['spans_by_type'][t]:>6}{res['recall_by_type'][t]:>8.3f}"
-              f"{res['typed_recall_by_type'][t]:>8.3f}{rate:>8.3f}")
-    print(f"overall leak rate {res['leak_rate']:.4f}   character precision {res['char_precision']:.4f}")
-    print(f"redactions in the {res['no_pii_messages']} messages without PII: {res['no_pii_redactions']}")
+        print(
+            f"{t:<12}{res['spans_by_type'][t]:>6}{res['recall_by_type'][t]:>8.3f}"
+            f"{res['typed_recall_by_type'][t]:>8.3f}{rate:>8.3f}"
+        )
+    print(
+        f"overall leak rate {res['leak_rate']:.4f}   character precision {res['char_precision']:.4f}"
+    )
+    print(
+        f"redactions in the {res['no_pii_messages']} messages without PII: {res['no_pii_redactions']}"
+    )
     for r in res["_no_pii"]:
         print(f"  {r['id']} {r['type']} {r['value']!r}")
     print(f"leaks ({len(res['_leaks'])}):")

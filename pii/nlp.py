@@ -1,9 +1,14 @@
-"""A lightweight Presidio ``NlpEngine`` backed by SudachiPy (no spaCy model, no download).
+"""Sudachi tokenisation for the recognizers (no spaCy model, no download, no Presidio import).
 
 Sudachi (mode C, core dictionary) tokenises a 50-character message in about 0.03 ms and tags
 personal names (``名詞,固有名詞,人名,姓|名``) and places (``名詞,固有名詞,地名``) directly, which is
 what the Japanese recognizers need.  GiNZA was measured at ~30 ms and ~450 MB per process for the
 same job (see benchmarks/pii/README.md), so it is not used.
+
+Presidio's ``AnalyzerEngine`` was dropped: importing ``presidio_analyzer`` alone pulls in spaCy,
+thinc and numpy (~75 MB private memory per process) for a registry loop and a result class; the
+recognizers keep Presidio's shape (one entity per recognizer, patterns, context, validator) and
+:mod:`pii.recognizers` is the registry.
 
 Thread safety: a Sudachi ``Tokenizer`` must not be shared between threads, so each thread gets
 its own (created lazily from one shared ``Dictionary``); dictionary look-ups are cached and
@@ -13,11 +18,10 @@ guarded by a lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 from sudachipy import Dictionary, SplitMode
 
 # Sudachi refuses inputs above ~49 KB; lines are tokenised one by one and long lines in pieces.
@@ -44,15 +48,14 @@ class Tok(NamedTuple):
         return self.pos[0] in ("助詞", "助動詞")
 
 
-class SudachiArtifacts(NlpArtifacts):
-    """NlpArtifacts carrying the Sudachi tokens and the normalised digit view."""
+class SudachiArtifacts:
+    """One message as the recognizers read it: normalised text, digit view, Sudachi tokens."""
 
-    def __init__(self, text: str, digits: str, toks: list[Tok], engine: NlpEngine) -> None:
-        super().__init__(entities=[], tokens=None, tokens_indices=[], lemmas=[],  # type: ignore[arg-type]
-                         nlp_engine=engine, language="ja")
+    def __init__(self, text: str, digits: str, toks: list[Tok], nlp: SudachiNlpEngine) -> None:
         self.text = text
         self.digits = digits
         self.toks = toks
+        self.nlp = nlp
         self.cache: dict[str, Any] = {}
 
 
@@ -71,15 +74,14 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
         pos += len(line) + 1
 
 
-class SudachiNlpEngine(NlpEngine):
-    """Presidio NlpEngine producing :class:`SudachiArtifacts` for Japanese (and mixed) text."""
+class SudachiNlpEngine:
+    """Sudachi tokenizer producing :class:`SudachiArtifacts` for Japanese (and mixed) text."""
 
     def __init__(self) -> None:
         self._dictionary: Any = None
         self._local = threading.local()
         self._lookup_lock = threading.Lock()
 
-    # -- NlpEngine interface -------------------------------------------------------------
     def load(self) -> None:
         if self._dictionary is None:
             self._dictionary = Dictionary(dict="core")
@@ -88,27 +90,6 @@ class SudachiNlpEngine(NlpEngine):
     def is_loaded(self) -> bool:
         return self._dictionary is not None
 
-    def process_text(self, text: str, language: str) -> NlpArtifacts:
-        return self.artifacts(text, text)
-
-    def process_batch(self, texts: Iterable[str], language: str, batch_size: int = 1,
-                      n_process: int = 1, **kwargs: Any) -> Iterator[tuple[str, NlpArtifacts]]:
-        for text in texts:
-            yield text, self.process_text(text, language)
-
-    def is_stopword(self, word: str, language: str) -> bool:
-        return False
-
-    def is_punct(self, word: str, language: str) -> bool:
-        return False
-
-    def get_supported_entities(self) -> list[str]:
-        return []
-
-    def get_supported_languages(self) -> list[str]:
-        return ["ja"]
-
-    # -- Sudachi -------------------------------------------------------------------------
     def _tokenizer(self) -> Any:
         tok = getattr(self._local, "tokenizer", None)
         if tok is None:
@@ -124,8 +105,15 @@ class SudachiNlpEngine(NlpEngine):
             if not piece.strip():
                 continue
             for m in tokenizer.tokenize(piece):
-                out.append(Tok(m.surface(), offset + m.begin(), offset + m.end(),
-                               tuple(m.part_of_speech()), m.is_oov()))
+                out.append(
+                    Tok(
+                        m.surface(),
+                        offset + m.begin(),
+                        offset + m.end(),
+                        tuple(m.part_of_speech()),
+                        m.is_oov(),
+                    )
+                )
         return out
 
     def artifacts(self, text: str, digits: str) -> SudachiArtifacts:

@@ -10,6 +10,12 @@
   digits (one character for one character), so that ``〇九〇の八二三一の四四五七`` and
   ``昭和九年五月五日`` reach the number recognizers as digits.
 
+No side doors: format characters (zero-width space/joiners, soft hyphen, BOM, bidi marks: Unicode
+category Cf) are dropped, so ``090\u200b1234`` reads as ``0901234``; obfuscated e-mail
+addresses (``name(at)example.jp``, ``name [at] example [dot] jp``, ``name アットマーク example.jp``,
+``＠`` via NFKC) are rewritten to ``@`` and ``.``.  Dots, spaces and ``・`` between digits are
+kept and read as separators by the number recognizers (``090.1234.5678``, ``0 9 0 1 2 3 4 …``).
+
 NFKC can turn one character into several (``㈱`` → ``(株)``) and half-width voiced kana into one
 (``ﾊﾞ`` → ``バ``): ``starts``/``ends`` give, for every normalised character, the original span it
 came from, and :meth:`Normalized.to_original` maps a normalised ``[start, end)`` back.
@@ -17,14 +23,42 @@ came from, and :meth:`Normalized.to_original` maps a normalised ``[start, end)``
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 DASHES = frozenset("ー－‐‑‒–—―−ｰ─━-")
-KANJI_DIGITS = {"〇": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-                "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "零": "0"}
+KANJI_DIGITS = {
+    "〇": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+    "零": "0",
+}
 _VOICE_MARKS = frozenset("\u3099\u309a")
 _DIGITS = frozenset("0123456789") | frozenset(KANJI_DIGITS)
+_OBF_HINT = re.compile(r"at|dot|@|\(a\)|アット|あっと|ドット|どっと", re.I)
+# an obfuscated @: "(at)" / "[at]" anywhere between address characters; a spaced "@" or the words
+# アットマーク/at only when a domain with a dot follows
+_DOMAIN_AHEAD = (
+    r"(?= ?[A-Za-z0-9\-]+ ?(?:\.|[(\[{<] ?(?:dot|ドット|どっと) ?[)\]}>]| dot ) ?[A-Za-z])"
+)
+_OBF_AT = re.compile(
+    r"(?<=[A-Za-z0-9._%+\-]) ?[(\[{<] ?(?:at|a|アット|あっと) ?[)\]}>] ?(?=[A-Za-z0-9])"
+    r"|(?<=[A-Za-z0-9._%+\-])(?: @ | ?@ ?マーク ?| ?(?:アットマーク|あっとまーく) ?| at | ?at ?mark )"
+    + _DOMAIN_AHEAD,
+    re.I,
+)
+_OBF_DOT = re.compile(
+    r"(?<=[A-Za-z0-9]) ?(?:[(\[{<] ?(?:dot|ドット|どっと) ?[)\]}>]|ドット|どっと| dot | \. ) ?(?=[A-Za-z0-9])",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +84,8 @@ def normalize(text: str) -> Normalized:
     for i, ch in enumerate(text):
         if ch.isascii():
             out = ch
+        elif unicodedata.category(ch) == "Cf":
+            continue
         else:
             out = unicodedata.normalize("NFKC", ch)
             if ch == "\u3000":
@@ -72,5 +108,36 @@ def normalize(text: str) -> Normalized:
         if chars[j] in DASHES and chars[j - 1] in _DIGITS and chars[j + 1] in _DIGITS:
             chars[j] = "-"
     norm = "".join(chars)
+    if _OBF_HINT.search(norm):
+        norm, starts, ends = _substitute(norm, starts, ends, _OBF_AT, "@")
+        if "@" in norm:
+            norm, starts, ends = _substitute(norm, starts, ends, _OBF_DOT, ".", need="@")
+        chars = list(norm)
     digits = "".join(KANJI_DIGITS.get(c, c) for c in chars)
     return Normalized(text, norm, digits, tuple(starts), tuple(ends))
+
+
+def _substitute(
+    text: str, starts: list[int], ends: list[int], rx: re.Pattern[str], repl: str, need: str = ""
+) -> tuple[str, list[int], list[int]]:
+    """Replace each match of ``rx`` by one character that maps back to the whole match."""
+    out: list[str] = []
+    out_s: list[int] = []
+    out_e: list[int] = []
+    pos = 0
+    for m in rx.finditer(text):
+        if need and need not in text[max(0, m.start() - 40) : m.end() + 40]:
+            continue
+        out.append(text[pos : m.start()])
+        out_s.extend(starts[pos : m.start()])
+        out_e.extend(ends[pos : m.start()])
+        out.append(repl)
+        out_s.append(starts[m.start()])
+        out_e.append(ends[m.end() - 1])
+        pos = m.end()
+    if pos == 0:
+        return text, starts, ends
+    out.append(text[pos:])
+    out_s.extend(starts[pos:])
+    out_e.extend(ends[pos:])
+    return "".join(out), out_s, out_e

@@ -61,7 +61,9 @@ def test_redacted_text_never_contains_values(r: Redactor) -> None:
 def test_offsets_are_on_original_text_with_full_width(r: Redactor) -> None:
     text = "でんわ ０９０ー７７２１ー３３０８ ㈱です"
     ents = r.analyze(text)
-    assert [(e.type, text[e.start : e.end]) for e in ents] == [("PHONE", "０９０ー７７２１ー３３０８")]
+    assert [(e.type, text[e.start : e.end]) for e in ents] == [
+        ("PHONE", "０９０ー７７２１ー３３０８")
+    ]
 
 
 def test_empty_and_whitespace(r: Redactor) -> None:
@@ -101,11 +103,23 @@ def test_hard_negatives_are_kept(r: Redactor) -> None:
 
 
 # -- recognizers --------------------------------------------------------------------------------
-@pytest.mark.parametrize("phone", [
-    "090-1234-5678", "03(3428)5617", "(0283)62-5518", "+81 90 3456 7812", "+81-90-4471-8820",
-    "09051873306", "０９０ー７７２１ー３３０８", "090-1３４2-8７71", "〇九〇の八二三一の四四五七",
-    "〇八〇‐六二一一‐四九〇三", "0120-556-781", "090ｰ2285ｰ6640",
-])
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "090-1234-5678",
+        "03(3428)5617",
+        "(0283)62-5518",
+        "+81 90 3456 7812",
+        "+81-90-4471-8820",
+        "09051873306",
+        "０９０ー７７２１ー３３０８",
+        "090-1３４2-8７71",
+        "〇九〇の八二三一の四四五七",
+        "〇八〇‐六二一一‐四九〇三",
+        "0120-556-781",
+        "090ｰ2285ｰ6640",
+    ],
+)
 def test_phone_formats(r: Redactor, phone: str) -> None:
     assert spans(r, f"連絡先 {phone} まで") == [("PHONE", phone)]
 
@@ -122,16 +136,32 @@ def test_my_number_check_digit_and_context(r: Redactor) -> None:
 
 def test_postal_code_and_address(r: Redactor) -> None:
     text = "住所：〒210-0834 川崎市川崎区大島4-17-2 グリーンハイツ大島305号室"
-    assert spans(r, text) == [("POSTAL_CODE", "210-0834"),
-                              ("ADDRESS", "川崎市川崎区大島4-17-2 グリーンハイツ大島305号室")]
-    assert spans(r, "札幌市中央区北3条西4丁目1-2 です") == [("ADDRESS", "札幌市中央区北3条西4丁目1-2")]
+    assert spans(r, text) == [
+        ("POSTAL_CODE", "210-0834"),
+        ("ADDRESS", "川崎市川崎区大島4-17-2 グリーンハイツ大島305号室"),
+    ]
+    assert spans(r, "札幌市中央区北3条西4丁目1-2 です") == [
+        ("ADDRESS", "札幌市中央区北3条西4丁目1-2")
+    ]
     assert spans(r, "実家は船橋市習志野台8丁目です。") == [("ADDRESS", "船橋市習志野台8丁目")]
     assert spans(r, "じゅうしょ 332-0017 かわぐちし さかえちょう 2-8-5") == [
-        ("POSTAL_CODE", "332-0017"), ("ADDRESS", "かわぐちし さかえちょう 2-8-5")]
+        ("POSTAL_CODE", "332-0017"),
+        ("ADDRESS", "かわぐちし さかえちょう 2-8-5"),
+    ]
 
 
-@pytest.mark.parametrize("value", ["S45/3/2", "昭和45年3月2日", "H25.9.12", "1985.2.27", "平成元年12月1日",
-                                   "昭和九年五月五日", "2010/4/15"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "S45/3/2",
+        "昭和45年3月2日",
+        "H25.9.12",
+        "1985.2.27",
+        "平成元年12月1日",
+        "昭和九年五月五日",
+        "2010/4/15",
+    ],
+)
 def test_birth_dates(r: Redactor, value: str) -> None:
     assert spans(r, f"息子（{value}生まれ）のことです") == [("BIRTH_DATE", value)]
 
@@ -142,8 +172,11 @@ def test_year_only_is_not_a_birth_date(r: Redactor) -> None:
 
 def test_email_url_handles(r: Redactor) -> None:
     text = "メール ｔａｒｏ．ｙａｍａ＠ｅｘａｍｐｌｅ．ｊｐ\nインスタ @taro_yama_01\nブログ https://blog.example.jp/taro/"
-    assert spans(r, text) == [("EMAIL", "ｔａｒｏ．ｙａｍａ＠ｅｘａｍｐｌｅ．ｊｐ"), ("LINE_ID", "@taro_yama_01"),
-                              ("URL", "https://blog.example.jp/taro/")]
+    assert spans(r, text) == [
+        ("EMAIL", "ｔａｒｏ．ｙａｍａ＠ｅｘａｍｐｌｅ．ｊｐ"),
+        ("LINE_ID", "@taro_yama_01"),
+        ("URL", "https://blog.example.jp/taro/"),
+    ]
     assert spans(r, "LINEのID hana-chan0620 です") == [("LINE_ID", "hana-chan0620")]
 
 
@@ -155,7 +188,9 @@ def test_accounts(r: Redactor) -> None:
 
 def test_orgs(r: Redactor) -> None:
     assert spans(r, "妻はみなと中央病院の精神科に行きました") == [("ORG", "みなと中央病院")]
-    assert spans(r, "母が特別養護老人ホーム 清風苑に入所しました") == [("ORG", "特別養護老人ホーム 清風苑")]
+    assert spans(r, "母が特別養護老人ホーム 清風苑に入所しました") == [
+        ("ORG", "特別養護老人ホーム 清風苑")
+    ]
     assert spans(r, "就労継続支援B型のわかば作業所を見学したい") == [("ORG", "わかば作業所")]
     assert spans(r, "私は株式会社ミツハシ精機で働いています") == [("ORG", "株式会社ミツハシ精機")]
 
@@ -163,8 +198,12 @@ def test_orgs(r: Redactor) -> None:
 def test_unseen_style_messages(r: Redactor) -> None:
     """Messages written for this test (not from the dev corpus)."""
     text = "はじめまして。山口と申します。娘の美咲（高2）のことで。\n山口 恵美子\n090-7777-1234"
-    assert spans(r, text) == [("PERSON", "山口"), ("PERSON", "美咲"), ("PERSON", "山口 恵美子"),
-                              ("PHONE", "090-7777-1234")]
+    assert spans(r, text) == [
+        ("PERSON", "山口"),
+        ("PERSON", "美咲"),
+        ("PERSON", "山口 恵美子"),
+        ("PHONE", "090-7777-1234"),
+    ]
     assert spans(r, "息子の部屋から音がします。母の年金で暮らしています。") == []
 
 
@@ -196,7 +235,9 @@ def test_thread_safety(r: Redactor) -> None:
 # -- logging filter -----------------------------------------------------------------------------
 def test_logging_filter_scrubs_text() -> None:
     f = NoTextFilter()
-    rec = logging.LogRecord("x", logging.INFO, __file__, 1, "turn %s from %s: %s", ("abc", 42, "息子の拓也が"), None)
+    rec = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "turn %s from %s: %s", ("abc", 42, "息子の拓也が"), None
+    )
     assert f.filter(rec) is True
     msg = rec.getMessage()
     assert "拓也" not in msg and "42" in msg and "abc" in msg
@@ -216,8 +257,14 @@ def test_logging_filter_scrubs_text() -> None:
 # -- evaluation figures -------------------------------------------------------------------------
 def test_evaluate_command_reaches_the_figures() -> None:
     assert CORPUS.exists(), f"the dev corpus belongs beside the repo: {CORPUS}"
-    proc = subprocess.run([sys.executable, "-m", "pii.evaluate", str(CORPUS)], cwd=REPO,
-                          capture_output=True, text=True, timeout=300, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pii.evaluate", str(CORPUS)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     assert summary["leak_rate"] <= 0.02
     for t in ("PHONE", "EMAIL", "MY_NUMBER", "POSTAL_CODE", "ACCOUNT"):
@@ -229,14 +276,23 @@ def test_evaluate_command_reaches_the_figures() -> None:
 def test_generalised_rules(r: Redactor) -> None:
     """Rules added after measuring on tests/data/pii_unseen.jsonl (values here are made up for the test)."""
     # a name found once is redacted at its other occurrences, but not inside ordinary words
-    assert spans(r, "長男の健二（50）がいます。私が死んだら健二はどうなるのか") == [("PERSON", "健二"), ("PERSON", "健二")]
+    assert spans(r, "長男の健二（50）がいます。私が死んだら健二はどうなるのか") == [
+        ("PERSON", "健二"),
+        ("PERSON", "健二"),
+    ]
     assert spans(r, "娘の名前は桜です。桜の季節に生まれました") == [("PERSON", "桜")]
     # a 10-digit insurance number starting with 00 is not a phone number; ゆうちょ 記号 has 5 digits
     assert spans(r, "被保険者番号 0020481173") == [("ACCOUNT", "0020481173")]
-    assert spans(r, "ゆうちょ 記号 17250 番号 61840392") == [("ACCOUNT", "17250"), ("ACCOUNT", "61840392")]
+    assert spans(r, "ゆうちょ 記号 17250 番号 61840392") == [
+        ("ACCOUNT", "17250"),
+        ("ACCOUNT", "61840392"),
+    ]
     # facility type + proper name; descriptors and ordinary phrases are not names
-    assert spans(r, "父はグループホーム はなみずきの丘に入りました") == [("ORG", "グループホーム はなみずきの丘")]
+    assert spans(r, "父はグループホーム はなみずきの丘に入りました") == [
+        ("ORG", "グループホーム はなみずきの丘")
+    ]
     assert spans(r, "特養に入れたいと思っています。いつものクリニックで薬をもらいます") == []
     # room after a 号棟, hiragana ごうしつ
     assert spans(r, "住所は 北区赤羽台3丁目 赤羽台団地9号棟311号室 です") == [
-        ("ADDRESS", "北区赤羽台3丁目 赤羽台団地9号棟311号室")]
+        ("ADDRESS", "北区赤羽台3丁目 赤羽台団地9号棟311号室")
+    ]

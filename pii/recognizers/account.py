@@ -1,0 +1,48 @@
+"""ACCOUNT: bank accounts, ゆうちょ 記号-番号, insurance-card and pension numbers, card numbers (by cue words)."""
+
+from __future__ import annotations
+
+import re
+
+from pii.nlp import SudachiArtifacts
+from pii.recognizers._base import Hit, Recognizer, before
+
+_CARD_RE = re.compile(r"(?<![\d\-])\d{4}([ \-]?)\d{4}\1\d{4}\1\d{2,4}(?!\d)")
+_ACCOUNT_NUM_RE = re.compile(
+    r"(?<![\d\-.,/])\d{1,16}(?:[ \-]\d{1,10}){0,2}(?![\d,./:])"
+    r"(?![ 　]?(?:円|万|千|歳|才|さい|年|月|日|時|分|秒|人|件|回|か月|ヶ月|階|号|番(?!号)|%|％|cm|kg))"
+)
+_ACCOUNT_WORDS = re.compile(
+    r"(?P<neg>(?:受付|整理|管理|会員|注文|申請|予約|問い合わせ)(?:番号|No\.?)?|品番|型番|No\.?|receipt|電話|TEL|携帯|FAX|でんわ|番号札)"
+    r"|(?P<pos>口座|普通|当座|貯蓄|記号|番号|被保険者|保険証|年金|手帳|通帳|振込|カード|account|card|insurance|insured)",
+    re.I,
+)
+
+
+def find_accounts(art: SudachiArtifacts) -> list[Hit]:
+    d = art.digits
+    out: list[Hit] = []
+    for m in _CARD_RE.finditer(d):
+        if sum(c.isdigit() for c in m.group()) >= 14:
+            out.append(("ACCOUNT", m.start(), m.end(), 0.92))
+    for m in _ACCOUNT_NUM_RE.finditer(d):
+        s = m.group().rstrip(" -")
+        n = sum(c.isdigit() for c in s)
+        if not (
+            6 <= n <= 16
+            or (n == 5 and re.search(r"記号[ :：は]{0,3}$", before(d, m.start(), 8)))
+            # the 番号 of an insurance card after its 記号: 記号 34-0812 番号 1157
+            or (n >= 3 and re.search(r"記号.{1,16}番号[ :：は]{0,3}$", before(d, m.start(), 24)))
+        ):
+            continue
+        window = before(d, m.start(), 28)
+        last = None
+        for w in _ACCOUNT_WORDS.finditer(window):
+            last = w
+        if last is None or last.group("neg"):
+            continue
+        out.append(("ACCOUNT", m.start(), m.start() + len(s), 0.7))
+    return out
+
+
+RECOGNIZER = Recognizer("JaAccountRecognizer", "ACCOUNT", find_accounts)

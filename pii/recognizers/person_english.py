@@ -1,0 +1,39 @@
+"""PERSON in English text: names after a cue (my son, Ms.) and runs of capitalised non-words."""
+
+from __future__ import annotations
+
+import re
+
+from pii.recognizers._base import Hit
+from pii.recognizers.lexicon import EN_WORDS
+
+_EN_CUE = re.compile(
+    r"(?i:\b(?:I'm|I am|im|my name is|name's|this is|it's)|\b(?:son|daughter|wife|husband|brother|sister|mother|"
+    r"father|mom|dad|roommate|friend|grandmother|grandfather|grandson|granddaughter|teacher|child|boyfriend|"
+    r"girlfriend|partner|uncle|aunt|cousin|nephew|niece)(?:,)?|\b(?:Mr|Ms|Mrs|Miss|Dr)\.?) "
+    r"(?:(?:Mr|Ms|Mrs|Miss|Dr)\.? )?(?P<n>[A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){0,3})"
+)
+
+
+def english_names(t: str) -> list[Hit]:
+    out: list[Hit] = []
+    for m in _EN_CUE.finditer(t):
+        words = m.group("n").split(" ")
+        kept: list[str] = []
+        for w in words:
+            if w in EN_WORDS or w.lower() in ("from", "and", "the", "is"):
+                break
+            kept.append(w)
+        if kept:
+            s = m.start("n")
+            out.append(("PERSON", s, s + len(" ".join(kept)), 0.75))
+    # two to four capitalised words in a row, none of them an ordinary English word
+    for m in re.finditer(r"(?<![A-Za-z.\-])[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){1,3}(?![A-Za-z])", t):
+        words = re.split(r"[ \-]", m.group())
+        if any(w in EN_WORDS for w in words):
+            continue
+        before = t[max(0, m.start() - 2) : m.start()]
+        if before.endswith(("at ", "in ")):
+            continue
+        out.append(("PERSON", m.start(), m.end(), 0.55))
+    return out

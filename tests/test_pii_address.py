@@ -1,0 +1,101 @@
+"""ADDRESS: from the town down to building and room, in any script and order; bare cities stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from pii import redact
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(e.type, text[e.start : e.end]) for e in redact(text).entities]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "川崎市川崎区大島4-17-2 グリーンハイツ大島305号室 です",
+            "川崎市川崎区大島4-17-2 グリーンハイツ大島305号室",
+        ),
+        (
+            "横浜市旭区二俣川2丁目50番地 県営二俣川団地7-402",
+            "横浜市旭区二俣川2丁目50番地 県営二俣川団地7-402",
+        ),
+        ("佐渡市両津湊二百十五番地", "佐渡市両津湊二百十五番地"),
+        ("青森市浪岡大字浪岡字稲村101-8 です", "青森市浪岡大字浪岡字稲村101-8"),
+        ("ひばりが丘団地12号棟に住んでいる", "ひばりが丘団地12号棟"),
+        ("若葉台2丁目の内田さん", "若葉台2丁目"),
+        (
+            "かわぐちし さかえちょう 2-8-5 ハイツさくら 102",
+            "かわぐちし さかえちょう 2-8-5 ハイツさくら 102",
+        ),
+        (
+            "Room 203, 1-4-6 Tsunashima-higashi, Kohoku-ku, Yokohama",
+            "Room 203, 1-4-6 Tsunashima-higashi, Kohoku-ku, Yokohama",
+        ),
+        ("柏市豊四季に住んでいます", "柏市豊四季"),
+        ("北区赤羽台です", "北区赤羽台"),
+        ("くすのき団地に住んでいます", "くすのき団地"),
+        ("しらとりだいだんちに すんで います", "しらとりだいだんち"),
+        (
+            "I live at 5-chome-8-14 Nishikasai, Edogawa City, Tokyo.",
+            "5-chome-8-14 Nishikasai, Edogawa City, Tokyo",
+        ),
+        ("Kamiikedai 4-chome 12-banchi 7-go, Ota-ku", "Kamiikedai 4-chome 12-banchi 7-go, Ota-ku"),
+        ("成田市加良部3-7-2 サンハイツ加良部 A-104", "成田市加良部3-7-2 サンハイツ加良部 A-104"),
+        ("霞町1丁目10-1 霞ハイツ 5階 501 です", "霞町1丁目10-1 霞ハイツ 5階 501"),
+    ],
+)
+def test_address_is_found(text: str, value: str) -> None:
+    assert ("ADDRESS", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "東京都に住んでいます",
+        "相模大野駅の近く",
+        "3号館の2階",
+        "隣町に引っ越した",
+        "Sagamihara in Kanagawa",
+        "川崎市中原区に住んでいます",
+        "横浜市在住です",
+        "うちの団地は古い",
+        "ふるい団地で",
+        "Meeting on Monday 2024-05-12 at Kawasaki",
+        "I have 3-4 kids, Tokyo is big",
+    ],
+)
+def test_address_lookalikes_stay(text: str) -> None:
+    assert [v for t, v in found(text) if t == "ADDRESS"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "うちは おおさかし きたく てんじんばし 2ちょうめ 4ばん 7ごう",
+            "おおさかし きたく てんじんばし 2ちょうめ 4ばん 7ごう",
+        ),
+        ("ｻｶｴﾁｮｳ2-8-5 ﾊｲﾂｻｸﾗ102", "ｻｶｴﾁｮｳ2-8-5 ﾊｲﾂｻｸﾗ102"),
+        (
+            "住所は 3-5-2 Higashi-Urawa, Midori-ku, Saitama です",
+            "3-5-2 Higashi-Urawa, Midori-ku, Saitama",
+        ),
+        ("2-chome 5-3 Sakae-cho, Kawaguchi", "2-chome 5-3 Sakae-cho, Kawaguchi"),
+        ("西区さかえ町二丁目", "さかえ町二丁目"),
+        (
+            "住所は さいたま市 みどり区 ひがしうらわ 3-5-2 です",
+            "さいたま市 みどり区 ひがしうらわ 3-5-2",
+        ),
+    ],
+)
+def test_address_grammar_covers_the_town_in_any_script(text: str, value: str) -> None:
+    spans = [v for t, v in found(text) if t == "ADDRESS"]
+    assert any(value in v for v in spans), spans
+
+
+@pytest.mark.parametrize("text", ["いちばん好き", "2ばんめの子が", "1ばん線のホームで待つ"])
+def test_kana_counters_alone_are_not_addresses(text: str) -> None:
+    assert found(text) == []

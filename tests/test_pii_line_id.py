@@ -1,0 +1,40 @@
+"""LINE_ID: LINE ids and SNS handles, a typed @ included."""
+
+from __future__ import annotations
+
+import pytest
+
+from pii import redact
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(e.type, text[e.start : e.end]) for e in redact(text).entities]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("ID: aya_n.0818 です", "aya_n.0818"),
+        ("メールか、LINEritsu_usami26でお願いします", "ritsu_usami26"),
+        ("インスタ @daichi_aob", "@daichi_aob"),
+        ("相手のアカウント @kasu_money_777", "@kasu_money_777"),
+        ("ＩＤ：ｋｏｕｔａ２２", "ｋｏｕｔａ２２"),
+        ("my insta @linh.daily_jp pls", "@linh.daily_jp"),
+    ],
+)
+def test_line_id_is_found(text: str, value: str) -> None:
+    assert ("LINE_ID", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "品番 TK-4589-02",
+        "書類の番号は「FK-2023-08」でした",
+        "8050問題",
+        "LINEで連絡",
+        "IDカードを持参",
+    ],
+)
+def test_line_id_lookalikes_stay(text: str) -> None:
+    assert [v for t, v in found(text) if t == "LINE_ID"] == []

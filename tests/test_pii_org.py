@@ -1,0 +1,49 @@
+"""ORG: named facilities with their type and legal form; generic nouns, agencies and banks stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from pii import redact
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(e.type, text[e.start : e.end]) for e in redact(text).entities]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("特養さくらの里に入所", "特養さくらの里"),
+        ("特別養護老人ホーム 清風苑 です", "特別養護老人ホーム 清風苑"),
+        ("医療法人清和会 東山病院 に通院", "医療法人清和会 東山病院"),
+        ("株式会社ミツハシ精機で働く", "株式会社ミツハシ精機"),
+        ("横浜市立矢上川小学校に通う", "横浜市立矢上川小学校"),
+        ("Kinoshita Foods Co., Ltd. で", "Kinoshita Foods Co., Ltd."),
+        ("就労継続支援B型のわかば作業所に", "わかば作業所"),
+        ("訪問介護事業所 ほほえみ の人が", "訪問介護事業所 ほほえみ"),
+        ("地域活動支援センター ひだまりに通う", "地域活動支援センター ひだまり"),
+        ("作業所ぽけっとで働く", "作業所ぽけっと"),
+        ("理容タチバナに行った", "理容タチバナ"),
+    ],
+)
+def test_org_is_found(text: str, value: str) -> None:
+    assert ("ORG", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "高校をやめた",
+        "市役所に行った",
+        "ゆうちょ銀行の口座",
+        "法テラスに相談",
+        "家族会に参加",
+        "専門学校に通う",
+        "ホテル暮らしが続く",
+        "デイサービス 利用中",
+        "ホームページで見た",
+    ],
+)
+def test_org_lookalikes_stay(text: str) -> None:
+    assert [v for t, v in found(text) if t == "ORG"] == []

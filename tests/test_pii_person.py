@@ -1,0 +1,63 @@
+"""PERSON: names in any script without their honorifics; kin words and ordinary words stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from pii import redact
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(e.type, text[e.start : e.end]) for e in redact(text).entities]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("高橋 誠です。", "高橋 誠"),
+        ("長男の学が、学校を卒業してから", "学"),
+        ("担任の小池先生", "小池"),
+        ("ケンちゃんが来た", "ケン"),
+        ("相談員の緒方さん", "緒方"),
+        ("千葉です。よろしく", "千葉"),
+        ("グエン・ティ・ハーです", "グエン・ティ・ハー"),
+        ("名前は空ってことで", "空"),
+        ("Ms. Ueda told me", "Ueda"),
+    ],
+)
+def test_person_is_found(text: str, value: str) -> None:
+    assert ("PERSON", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "母は日向ぼっこが好きで、桜の季節を待っています。",
+        "お金がない",
+        "息子が部屋から出ない",
+        "ばあちゃんが心配",
+    ],
+)
+def test_person_lookalikes_stay(text: str) -> None:
+    assert [v for t, v in found(text) if t == "PERSON"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("息子ゆうまは小5です", "ゆうま"),
+        ("母和子が「どこ」と言う", "和子"),
+        ("夫ケンは単身赴任", "ケン"),
+        ("長女こはるは小学5年生", "こはる"),
+    ],
+)
+def test_family_word_then_name_without_particle(text: str, value: str) -> None:
+    assert ("PERSON", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["息子はまだ寝ている", "母ひとりで育てた", "母パートで働く", "父親が倒れた", "娘しかいない"],
+)
+def test_family_word_then_ordinary_word_is_not_a_name(text: str) -> None:
+    assert not [v for k, v in found(text) if k == "PERSON"]
