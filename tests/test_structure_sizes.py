@@ -14,11 +14,17 @@ MODULE_LIMIT = 600
 # Modules allowed over MODULE_LIMIT lines, each with its reason.
 MODULE_EXCEPTIONS = {
     "flows/triage_rules.py": "rule table: the crisis wording patterns, one entry per rule",
+    "bot/service.py": "grew past the limit in 8a27f03 (the crisis safety question); to be split "
+    "by its author, who is still working in it",
     "pii/recognizers.py": "pattern and word tables of the Japanese PII recognizers (pii/ has "
     "its own owner; its split is tracked apart from issue 8)",
 }
 # Functions allowed over FUNCTION_LIMIT lines, as "path:name", each with its reason.
 FUNCTION_EXCEPTIONS = {
+    "bot/app.py:create_app": "grew past the limit in 8a27f03 (on-call alerts wired into the app); "
+    "to be split by its author, who is still working in it",
+    "bot/service.py:_turn": "grew past the limit in 8a27f03 (the crisis safety question); to be "
+    "split by its author, who is still working in it",
     "pii/recognizers.py:find_persons": "pii/ has its own owner; its split is tracked apart "
     "from issue 8",
     "pii/recognizers.py:_relation_name": "pii/ has its own owner; its split is tracked apart "
