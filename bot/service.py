@@ -33,6 +33,7 @@ from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
 from flows import triage
+from flows.at_risk import at_risk
 from flows.intake import command_for, fold, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
@@ -81,6 +82,7 @@ class Heard:
     assessment: triage.Assessment | None
     contact_enc: str | None  # typed at the contact step, encrypted
     truncated: bool
+    audience: str = "self"  # who is at risk (flows.at_risk), when there is danger
 
     @property
     def row(self) -> Row:
@@ -195,30 +197,9 @@ class ConversationService:
             return Reply(messages=[], conversation_id=conv.id, silent=True)
         if heard.code == "c:withdraw":
             return await self._withdraw(conv, handoff, now, heard)
-        if heard.code == crisis.SAFE and pending is not None:
-            # "no danger now": thank them and show the open question again
-            messages, options = render(pending, conv.locale, self.context(now))
-            messages.insert(0, t(conv.locale, "safety.no"))
-            await self.turns.append(
-                conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")]
-            )
-            return Reply(
-                messages=messages,
-                options=[Option(c, lbl) for c, lbl in options],
-                conversation_id=conv.id,
-            )
-        if heard.assessment is not None and heard.level in ("P0", "P1"):
-            reply = crisis.reply(
-                self.city,
-                conv,
-                heard.assessment,
-                now,
-                self.context(now),
-                holds_handoff=handoff is not None,
-            )
-            bot_row: Row = ("bot", "\n".join(reply.messages), None, "")
-            await self.turns.append(conv.id, now, [heard.row, bot_row])
-            return reply
+        answered = await self._crisis_turn(conv, handoff, heard, pending, now)
+        if answered is not None:
+            return answered
 
         self._views.pop(conv.id, None)  # dropped until the resume below succeeds
         result = await self._advance(inbound, opened, values, pending, heard)
@@ -230,6 +211,9 @@ class ConversationService:
         self._remember(conv.id, state, payload)
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
+        if heard.code in crisis.LIFELINE_CODES:  # 食べ物がない / 電気・ガス: who acts, and when
+            moment = self._moment(conv, handoff, heard, now)
+            messages.insert(0, "\n".join(crisis.lifeline_lines(moment)))
         if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
             # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
             # to the open question is kept, and the question comes back after 「いいえ」
@@ -252,6 +236,70 @@ class ConversationService:
         )
 
     # ------------------------------------------------------------------ pieces of a turn
+
+    async def _crisis_turn(
+        self,
+        conv: Conversation,
+        handoff: Handoff | None,
+        heard: Heard,
+        pending: dict[str, Any] | None,
+        now: dt.datetime,
+    ) -> Reply | None:
+        """The crisis conversation's turn (bot.crisis), or None when the ordinary one goes on."""
+        locale = conv.locale
+        if heard.code == crisis.SAFE and pending is not None:
+            # "no danger now": thank them and show the open question again
+            messages, options = render(pending, locale, self.context(now))
+            return await self._said(conv, now, heard, [t(locale, "safety.no"), *messages], options)
+        step = crisis.step(self.city, self._moment(conv, handoff, heard, now))
+        if step is None:
+            if conv.crisis_stage == crisis.ASKED:  # answered in words: the conversation goes on
+                await crisis.set_stage(self.db, conv.id, None)
+            return None
+        if step.stage != conv.crisis_stage:
+            await crisis.set_stage(self.db, conv.id, step.stage)
+        messages, options = list(step.messages), crisis.labels(locale, step.options)
+        if step.resume and pending is not None:
+            again, options = render(pending, locale, self.context(now))
+            messages += again
+        return await self._said(conv, now, heard, messages, options, step.level or heard.level)
+
+    def _moment(
+        self, conv: Conversation, handoff: Handoff | None, heard: Heard, now: dt.datetime
+    ) -> crisis.Moment:
+        told = (
+            self.alerts is not None
+            and bool(self.alerts.targets())
+            and self.alerts.should_alert(conv.crisis_level, now)
+        )
+        return crisis.Moment(
+            locale=conv.locale,
+            stage=conv.crisis_stage,
+            code=heard.code,
+            assessment=heard.assessment,
+            audience=heard.audience,
+            now=now,
+            ctx=self.context(now),
+            holds_handoff=handoff is not None,
+            oncall_told=told,
+        )
+
+    async def _said(
+        self,
+        conv: Conversation,
+        now: dt.datetime,
+        heard: Heard,
+        messages: list[str],
+        options: list[tuple[str, str]],
+        level: str | None = None,
+    ) -> Reply:
+        await self.turns.append(conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")])
+        return Reply(
+            messages=messages,
+            options=[Option(c, lbl) for c, lbl in options],
+            conversation_id=conv.id,
+            level=level,
+        )
 
     async def _alert(
         self, conv: Conversation, assessment: triage.Assessment, now: dt.datetime
@@ -328,6 +376,11 @@ class ConversationService:
         assessment = triage.assess(raw) if raw and code is None else None
         if code == "c:danger" or code in crisis.DANGER_ANSWERS:
             assessment = crisis.DANGER_BUTTON
+        elif code in crisis.LIFELINE_CODES:
+            assessment = crisis.LIFELINE
+        audience = "self"
+        if assessment is not None and assessment.level is not None:
+            audience = at_risk(raw, assessment.category, third_party=assessment.third_party)
         contact_enc = None
         if pending and pending.get("q") == "contact_phone" and raw and code is None:
             contact_enc = self.keys.encrypt(raw[:200])
@@ -339,6 +392,7 @@ class ConversationService:
             assessment=assessment,
             contact_enc=contact_enc,
             truncated=inbound.text is not None and len(inbound.text) > MAX_TEXT,
+            audience=audience,
         )
 
     async def _advance(
