@@ -27,9 +27,9 @@ _CHILD = re.compile(
     r"|(?<![0-9])1[0-7]歳|\bkids?\b|\bbaby\b|\bchild\b|\btoddler\b"
 )
 # an adult child named as the one who does harm (息子が / 娘に / 長男から …): the victim is the parent
+_KID = r"(?:息子|娘|長男|次男|三男|長女|次女|むすこ|むすめ|子ども|子供|こども)"
 _ADULT_CHILD_DOES = re.compile(
-    r"(?:息子|娘|長男|次男|三男|長女|次女|むすこ|むすめ|子ども|子供|こども)"
-    r"(?:が|に|から|は)(?!.{0,6}(?:殴られ|叩かれ|蹴られ|いじめられ))"
+    _KID + r"(?:に|から)|" + _KID + r"(?:が|は)(?!.{0,6}(?:殴られ|叩かれ|蹴られ|いじめられ))"
 )
 _ELDER = re.compile(r"高齢|年金|介護|認知症|[6-9]0代|[6-9]\d歳|老|じいちゃん|ばあちゃん|祖父|祖母")
 _PARENT_HARMED = re.compile(r"(?:母|父|親|はは|ちち|おや)(?:を|に|の(?:年金|通帳|お金))")
@@ -46,10 +46,10 @@ def at_risk(text: str | None, category: str | None, *, third_party: bool) -> str
     if category == "elder_abuse":
         return "elder"
     if category in HARM:
-        if _PARTNER.search(folded):
-            return "partner"
         if _CHILD.search(folded):
             return "child"
+        if _PARTNER.search(folded):
+            return "partner"
         if _ADULT_CHILD_DOES.search(folded) or _PARENT_HARMED.search(folded):
             return "elder"
         if _ELDER.search(folded):
