@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
@@ -19,6 +19,7 @@ from bot.alerts import AlertOutbox
 from bot.channels import line as line_channel
 from bot.channels import web as web_channel
 from bot.city import load_municipality
+from bot.crisis_desk import CrisisDesk
 from bot.crypto import Keys
 from bot.db import Database, checkpointer, migrate
 from bot.locks import LocalLocks, Locks, RedisLocks
@@ -33,8 +34,12 @@ from handoff.live import LiveHub
 log = logging.getLogger("tobira.app")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, clock: Callable[[], dt.datetime] | None = None
+) -> FastAPI:
+    """``clock``: the time the channels stamp on turns (tests inject 03:00 on a Sunday)."""
     settings = settings or get_settings()
+    now = clock or (lambda: dt.datetime.now(dt.UTC))
     install_log_privacy()
     city = load_municipality(settings.municipality)  # a broken YAML stops here, naming the field
     keys = Keys(settings.require_secret())
@@ -53,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 public_url=settings.public_url,
                 smtp_url=settings.smtp_url,
                 smtp_from=settings.smtp_from,
+                clock=now,
             )
             service = ConversationService(
                 settings=settings,
@@ -101,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.city = city
     app.state.keys = keys
     app.state.ready = False
+    app.state.clock = now
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -133,6 +140,7 @@ def _console_services(
         secret=settings.secret_key.get_secret_value().encode(),
         agencies={a.id: a.name for a in city.agencies},
         default_agency=city.default_agency.id,
+        crisis=CrisisDesk(service.db, service),
     )
 
 

@@ -56,6 +56,21 @@ ASK_ABOUT = (None, "suicidal_ideation", "suicide_imminent", "self_harm", "self_r
 LIFELINE_CODES = frozenset({"a:immediate:food", "a:immediate:utilities"})
 """「今日・明日」 answers that are a lifeline emergency (DOMAIN.md §4 G)."""
 
+CARD_ORDER = (
+    "suicide_imminent",
+    "harm_others",
+    "medical_emergency",
+    "violence_now",
+    "self_report",
+    "suicidal_ideation",
+    "self_harm",
+    "violence_home",
+    "elder_abuse",
+    "neglect",
+    "lifeline",
+)
+"""Categories from most to least severe, for the console's alert card."""
+
 DANGER_BUTTON = triage.Assessment(
     level="P0", category="self_report", rule_id="button", third_party=False, flags=()
 )
@@ -222,9 +237,7 @@ def _high(city: Municipality, m: Moment, a: triage.Assessment) -> Step:
         ]
         return Step(messages, (*IDEATION_OPTIONS, DANGER), stage=ASKED, level="P1")
     first = _first_line(locale, "P1", category, family=False)
-    return Step(
-        [first, _lines(city, m, category), "\n".join(_who_reads(m))], GO_ON_OPTIONS, None
-    )
+    return Step([first, _lines(city, m, category), "\n".join(_who_reads(m))], GO_ON_OPTIONS, None)
 
 
 # ---------------------------------------------------------------------------- wording

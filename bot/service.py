@@ -186,6 +186,8 @@ class ConversationService:
             )
             conv = await crisis.record(self.db, self.live, conv, heard.assessment, now, handoff)
             await self._alert(conv, heard.assessment, now)
+            if handoff is None and heard.level in RAISED:  # the console's alert card
+                await self.live.publish(events.QUEUE, events.crisis_alert(conv.id, heard.level))
 
         # a caseworker has the chat: the bot stays silent and relays
         if handoff is not None and handoff.state == HandoffState.LIVE and heard.code != "c:danger":
