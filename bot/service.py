@@ -25,6 +25,7 @@ from sqlmodel import col, select
 
 from bot import crisis, erasure
 from bot.alerts import AlertOutbox
+from bot.crisis_turn import CrisisTalk
 from bot.crypto import Keys
 from bot.db import Database, prune_thread
 from bot.locks import Locks
@@ -34,10 +35,10 @@ from bot.settings import Settings
 from bot.turns import Row, TurnStore
 from flows import triage
 from flows.at_risk import at_risk
-from flows.intake import command_for, fold, initial_state
+from flows.intake import command_for, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
-from flows.render import Context, label, render
+from flows.render import Context, label, label_match, render
 from handoff import events, lifecycle
 from handoff.live import LiveHub
 from handoff.models import ACTIVE_STATES, Handoff, HandoffState
@@ -131,6 +132,7 @@ class ConversationService:
         self.live = live
         self.alerts = alerts
         self.turns = TurnStore(db, saver)
+        self.talk = CrisisTalk(db, city, self.turns, alerts, self.context)
         self.senders: dict[str, Sender] = {}
         # Where each conversation's graph stands after its last turn (status, open question), so
         # a turn need not read the checkpoint back before resuming it. Only with the SQLite saver
@@ -185,7 +187,8 @@ class ConversationService:
                 heard.assessment.rule_id,
             )
             conv = await crisis.record(self.db, self.live, conv, heard.assessment, now, handoff)
-            await self._alert(conv, heard.assessment, now)
+            if self.alerts is not None:
+                await self.alerts.on_assessment(conv.id, conv.channel, heard.assessment, now)
             if handoff is None and heard.level in RAISED:  # the console's alert card
                 await self.live.publish(events.QUEUE, events.crisis_alert(conv.id, heard.level))
 
@@ -199,7 +202,7 @@ class ConversationService:
             return Reply(messages=[], conversation_id=conv.id, silent=True)
         if heard.code == "c:withdraw":
             return await self._withdraw(conv, handoff, now, heard)
-        answered = await self._crisis_turn(conv, handoff, heard, pending, now)
+        answered = await self.talk.turn(conv, handoff, heard, pending, now)
         if answered is not None:
             return answered
 
@@ -214,13 +217,8 @@ class ConversationService:
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
         if heard.code in crisis.LIFELINE_CODES:  # 食べ物がない / 電気・ガス: who acts, and when
-            moment = self._moment(conv, handoff, heard, now)
+            moment = self.talk.moment(conv, handoff, heard, now)
             messages.insert(0, "\n".join(crisis.lifeline_lines(moment)))
-        if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
-            # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
-            # to the open question is kept, and the question comes back after 「いいえ」
-            messages = [t(locale, "safety.ask")]
-            options = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
         if state.get("status") == "consented":
             await self._ensure_handoff(
                 conv, state, now, heard.contact_enc, consent_turn=heard.code == "a:consent:agree"
@@ -238,85 +236,6 @@ class ConversationService:
         )
 
     # ------------------------------------------------------------------ pieces of a turn
-
-    async def _crisis_turn(
-        self,
-        conv: Conversation,
-        handoff: Handoff | None,
-        heard: Heard,
-        pending: dict[str, Any] | None,
-        now: dt.datetime,
-    ) -> Reply | None:
-        """The crisis conversation's turn (bot.crisis), or None when the ordinary one goes on."""
-        locale = conv.locale
-        if heard.code == crisis.SAFE and pending is not None:
-            # "no danger now": thank them and show the open question again
-            messages, options = render(pending, locale, self.context(now))
-            return await self._said(conv, now, heard, [t(locale, "safety.no"), *messages], options)
-        step = crisis.step(self.city, self._moment(conv, handoff, heard, now))
-        if step is None:
-            if conv.crisis_stage == crisis.ASKED:  # answered in words: the conversation goes on
-                await crisis.set_stage(self.db, conv.id, None)
-            return None
-        if step.stage != conv.crisis_stage:
-            await crisis.set_stage(self.db, conv.id, step.stage)
-        messages, options = list(step.messages), crisis.labels(locale, step.options)
-        if step.resume and pending is not None:
-            again, options = render(pending, locale, self.context(now))
-            messages += again
-        return await self._said(conv, now, heard, messages, options, step.level or heard.level)
-
-    def _moment(
-        self, conv: Conversation, handoff: Handoff | None, heard: Heard, now: dt.datetime
-    ) -> crisis.Moment:
-        told = (
-            self.alerts is not None
-            and bool(self.alerts.targets())
-            and self.alerts.should_alert(conv.crisis_level, now)
-        )
-        return crisis.Moment(
-            locale=conv.locale,
-            stage=conv.crisis_stage,
-            code=heard.code,
-            assessment=heard.assessment,
-            audience=heard.audience,
-            now=now,
-            ctx=self.context(now),
-            holds_handoff=handoff is not None,
-            oncall_told=told,
-        )
-
-    async def _said(
-        self,
-        conv: Conversation,
-        now: dt.datetime,
-        heard: Heard,
-        messages: list[str],
-        options: list[tuple[str, str]],
-        level: str | None = None,
-    ) -> Reply:
-        await self.turns.append(conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")])
-        return Reply(
-            messages=messages,
-            options=[Option(c, lbl) for c, lbl in options],
-            conversation_id=conv.id,
-            level=level,
-        )
-
-    async def _alert(
-        self, conv: Conversation, assessment: triage.Assessment, now: dt.datetime
-    ) -> None:
-        """Someone is told of every P0, and of every P1 outside office hours (bot.alerts)."""
-        level = assessment.level
-        if self.alerts is None or level is None or not self.alerts.should_alert(level, now):
-            return
-        await self.alerts.record(
-            conversation_id=conv.id,
-            level=level,
-            category=assessment.category or "",
-            channel=conv.channel,
-            at=now,
-        )
 
     async def _open(self, inbound: Inbound, key_hash: str) -> Opened:
         """The person's conversation (created on the first turn) and the handoff it holds."""
@@ -374,7 +293,7 @@ class ConversationService:
             code = command_for(raw)
         if raw and code is None and pending and pending.get("options"):
             # typing a button's label is pressing the button: not free text, not triaged
-            code = _label_match(raw, pending["options"], locale)
+            code = label_match(raw, pending["options"], locale)
         assessment = triage.assess(raw) if raw and code is None else None
         if code == "c:danger" or code in crisis.DANGER_ANSWERS:
             assessment = crisis.DANGER_BUTTON
@@ -440,6 +359,11 @@ class ConversationService:
         heard: Heard,
     ) -> tuple[list[str], list[tuple[str, str]]]:
         """The graph's reply, with what this turn adds in front of it."""
+        if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
+            # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
+            # to the open question is kept, and the question comes back after 「いいえ」
+            safety = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
+            return [t(locale, "safety.ask")], safety
         messages, options = (
             render(payload, locale, self.context(inbound.at)) if payload else ([], [])
         )
@@ -457,7 +381,7 @@ class ConversationService:
         agency = self.city.default_agency
         return Context(
             city=self.city.name,
-            hours=_hours_text(self.city),
+            hours=self.city.office_hours_text(),
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
@@ -653,21 +577,3 @@ def _pending_payload(snapshot: Any) -> dict[str, Any] | None:
             if isinstance(intr.value, dict):
                 return intr.value
     return None
-
-
-def _label_match(raw: str, options: list[str], locale: str) -> str | None:
-    """Typed text that is exactly an offered button's label counts as pressing it."""
-    folded = fold(raw).strip("。.!！")
-    for code in options:
-        if fold(label(locale, code)) == folded:
-            return code
-    return None
-
-
-def _hours_text(city: Municipality) -> str:
-    hours = city.default_agency.office_hours
-    weekdays = [getattr(hours, d) for d in ("mon", "tue", "wed", "thu", "fri")]
-    first = next((h for h in weekdays if h), None)
-    if first is None:
-        return ""
-    return f"{first[0].strftime('%H:%M')}〜{first[1].strftime('%H:%M')}"
