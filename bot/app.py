@@ -31,15 +31,13 @@ from flows.municipality import Municipality
 from handoff import console
 from handoff.live import LiveHub
 
+Clock = Callable[[], dt.datetime]
 log = logging.getLogger("tobira.app")
 
 
-def create_app(
-    settings: Settings | None = None, clock: Callable[[], dt.datetime] | None = None
-) -> FastAPI:
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     """``clock``: the time the channels stamp on turns (tests inject 03:00 on a Sunday)."""
-    settings = settings or get_settings()
-    now = clock or (lambda: dt.datetime.now(dt.UTC))
+    settings, now = settings or get_settings(), clock or _utc_now
     install_log_privacy()
     city = load_municipality(settings.municipality)  # a broken YAML stops here, naming the field
     keys = Keys(settings.require_secret())
@@ -116,6 +114,10 @@ def create_app(
     app.include_router(web_channel.router)
     app.include_router(console.router)
     return app
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _console_services(
