@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlmodel import select
 
 from bot.app import create_app
+from handoff.models import AuditLog
 from tests.conftest import make_settings
 from tests.fakeline import FakeLine, text_event
 from tests.test_alerts import DEMO, SUNDAY_3AM, Receiver, Sink
@@ -39,6 +41,23 @@ async def _until(check: Any, timeout: float = 10) -> None:
     while not await check():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.05)
+
+
+async def _line_says(client: Any, fake: FakeLine, text: str) -> None:
+    before = len(fake.delivered)
+    body, sig = fake.webhook([text_event("U" + "a" * 32, text)])
+    r = await client.post(
+        "/line/webhook",
+        content=body,
+        headers={"Content-Type": "application/json", "X-Line-Signature": sig},
+    )
+    assert r.status_code == 200
+    await fake.wait_for(lambda f: len(f.delivered) > before, 15)
+
+
+async def _audit(app: Any) -> list[tuple[str]]:
+    async with app.state.db.session() as s:
+        return [(a.action,) for a in (await s.exec(select(AuditLog))).all()]
 
 
 async def test_a_p0_at_3am_sunday_tells_on_call_once_without_any_words(
@@ -82,25 +101,18 @@ async def test_a_p0_at_3am_sunday_tells_on_call_once_without_any_words(
 
 
 async def test_the_alert_card_reaches_the_console_and_the_caseworker_writes_by_line_push(
-    tmp_path: Path,
+    db_url: str,
 ) -> None:
     with FakeLine(access_token=LINE_TOKEN, channel_secret=LINE_SECRET) as fake:
         settings = make_settings(
-            f"sqlite:///{tmp_path / 't.db'}",
+            db_url,
             line_api_base=fake.url,
             line_channel_secret=LINE_SECRET,
             line_channel_access_token=LINE_TOKEN,
         )
         app = create_app(settings)
         async with app.router.lifespan_context(app), client_for(app) as client:
-            body, sig = fake.webhook([text_event("U" + "a" * 32, WORDS)])
-            r = await client.post(
-                "/line/webhook",
-                content=body,
-                headers={"Content-Type": "application/json", "X-Line-Signature": sig},
-            )
-            assert r.status_code == 200
-            await fake.wait_for(lambda f: len(f.delivered) >= 1, 15)
+            await _line_says(client, fake, WORDS)
             await add_staff(app, "sato")
             await login(client, "sato", PASSWORD)
             queue = (await client.get("/console/queue")).text
@@ -120,3 +132,9 @@ async def test_the_alert_card_reaches_the_console_and_the_caseworker_writes_by_l
             texts = pushes[0].texts
             assert "相談員が読んでいます" in texts[0]  # the bot first says who is reading
             assert texts[1] == "市の相談員の佐藤です。いま、どこにいますか。"
+            await _line_says(client, fake, "いまは家にいます")  # the person answers
+            page = await client.get(f"/console/alerts/{cid}")
+            assert "いまは家にいます" in page.text and "市の相談員の佐藤です" in page.text
+            assert "首" not in page.text  # what came before the caseworker wrote stays unseen
+            actions = [a for (a,) in await _audit(app)]
+            assert "alert_view" in actions and "alert_message" in actions

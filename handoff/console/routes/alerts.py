@@ -21,7 +21,7 @@ from handoff.console.deps import (
     form_text,
     json_body,
 )
-from handoff.ports import CrisisCard
+from handoff.ports import CrisisCard, TranscriptTurn
 
 router = APIRouter(route_class=security.ConsoleRoute)
 MAX_MESSAGE = 1000
@@ -76,8 +76,23 @@ async def alert_page(request: Request, conversation_id: str, svc: Svc, me: PageU
         await audit.record(s, me.username, "alert_view", detail=f"conv={conversation_id[:8]}")
     sent = request.query_params.get("sent")
     return pages.page(
-        request, svc, me, "alert.html", card=card, sent=sent, category_labels=CATEGORY_LABELS
+        request,
+        svc,
+        me,
+        "alert.html",
+        card=card,
+        sent=sent,
+        since_reached=await since_reached(svc, conversation_id),
+        category_labels=CATEGORY_LABELS,
     )
+
+
+async def since_reached(svc: Services, conversation_id: str) -> list[TranscriptTurn]:
+    """The (redacted) turns from a caseworker's first message on: from then the person knows a
+    相談員 reads. Nothing written before it is shown without consent."""
+    turns = await svc.link.transcript(conversation_id)
+    first = next((i for i, turn in enumerate(turns) if turn["role"] == "staff"), len(turns))
+    return turns[first:]
 
 
 @router.post("/console/alerts/{conversation_id}/message", include_in_schema=False)
