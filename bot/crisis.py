@@ -115,9 +115,9 @@ def step(city: Municipality, m: Moment) -> Step | None:
         return None  # a lifeline button: the form goes on, with the lifeline reply in front
     if m.level == "P0":
         return _emergency(city, m)
-    if m.stage == WITH:
+    if m.stage == WITH or m.code in (CALL, CANNOT_CALL, SAFE_NOW):
         return _staying(city, m)
-    if m.stage == ASKED and m.code in IDEATION_OPTIONS:
+    if m.code in IDEATION_OPTIONS:  # also a button pressed later, from an earlier message
         return _answered(city, m)
     if m.stage == ASKED and m.code == STAFF:
         return _staff(city, m, (*IDEATION_OPTIONS, DANGER), ASKED)

@@ -60,7 +60,7 @@ class CrisisTalk:
     ) -> Reply | None:
         """The crisis conversation's turn (bot.crisis), or None when the ordinary one goes on."""
         locale = conv.locale
-        if heard.code == crisis.SAFE and pending is not None:
+        if heard.code == crisis.SAFE and pending is not None and conv.crisis_stage != crisis.WITH:
             # "no danger now": thank them and show the open question again
             messages, options = render(pending, locale, self.context(now))
             return await self._said(conv, now, heard, [t(locale, "safety.no"), *messages], options)
