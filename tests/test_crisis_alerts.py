@@ -138,3 +138,35 @@ async def test_the_alert_card_reaches_the_console_and_the_caseworker_writes_by_l
             assert "首" not in page.text  # what came before the caseworker wrote stays unseen
             actions = [a for (a,) in await _audit(app)]
             assert "alert_view" in actions and "alert_message" in actions
+
+
+async def test_a_widget_p0_is_announced_to_the_queue_at_once_and_staff_write_to_the_widget(
+    sqlite_app: Any,
+) -> None:
+    app = sqlite_app
+    await add_staff(app, "suzuki")
+    async with client_for(app) as client:
+        async with app.state.live.subscribe("queue") as queue:
+            r = await client.post("/api/chat/send", json={"session": "w" * 24, "text": WORDS})
+            assert r.status_code == 200
+            event = await asyncio.wait_for(queue.get(), 5)
+        assert event["type"] == "crisis_alert" and event["level"] == "P0"
+        assert set(event) == {"type", "conversation_id", "level"}  # codes only
+        cid = event["conversation_id"]
+        login = await client.post(
+            "/api/console/login", json={"username": "suzuki", "password": PASSWORD}
+        )
+        staff = {"Authorization": f"Bearer {login.json()['token']}"}
+        cards = (await client.get("/api/console/alerts", headers=staff)).json()["alerts"]
+        assert [c["conversation_id"] for c in cards] == [cid]
+        assert cards[0]["channel"] == "web" and cards[0]["category"]
+        async with app.state.live.subscribe(f"resident:{cid}") as widget:
+            r = await client.post(
+                f"/api/console/alerts/{cid}/messages",
+                headers=staff,
+                json={"text": "相談員の鈴木です。いま、安全な場所にいますか。"},
+            )
+            assert r.status_code == 201 and r.json() == {"delivered": True}
+            pushed = await asyncio.wait_for(widget.get(), 5)
+        assert "相談員が読んでいます" in pushed["messages"][0]
+        assert pushed["messages"][1] == "相談員の鈴木です。いま、安全な場所にいますか。"
