@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             app.state.service = service
             app.state.alerts = alerts
             await line_channel.startup(app)
-            await console.startup(app, _console_services(settings, city, keys, service))
+            await console.startup(app, _console_services(settings, city, keys, service, now))
             app.state.ready = True
             background = [
                 asyncio.create_task(_retention_loop(service)),
@@ -121,7 +121,7 @@ def _utc_now() -> dt.datetime:
 
 
 def _console_services(
-    settings: Settings, city: Municipality, keys: Keys, service: ConversationService
+    settings: Settings, city: Municipality, keys: Keys, service: ConversationService, now: Clock
 ) -> console.Services:
     """What the console needs of the app, typed: it reaches the conversation through the service
     (its ``ResidentLink``) and never imports ``bot``."""
@@ -133,7 +133,7 @@ def _console_services(
         secret=settings.secret_key.get_secret_value().encode(),
         agencies={a.id: a.name for a in city.agencies},
         default_agency=city.default_agency.id,
-        crisis=CrisisDesk(service.db, service),
+        crisis=CrisisDesk(service.db, service, clock=now),
     )
 
 

@@ -9,6 +9,7 @@ The bot's first words before a caseworker's are that a 相談員 is now reading.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlmodel import col, select
@@ -32,16 +33,19 @@ class Deliverer(Protocol):
 
 def shows_card(level: str | None, flags: str, stage: str | None) -> bool:
     """A P0, a person the bot is staying with, or a lifeline emergency."""
-    return level == "P0" or stage is not None or bool(CARD_CATEGORIES & set(flags.split(",")))
+    return level == "P0" or stage == crisis.WITH or bool(CARD_CATEGORIES & set(flags.split(",")))
 
 
 class CrisisDesk:
-    def __init__(self, db: Database, link: Deliverer) -> None:
+    def __init__(
+        self, db: Database, link: Deliverer, clock: Callable[[], dt.datetime] = utcnow
+    ) -> None:
         self.db = db
         self.link = link
+        self.clock = clock
 
     async def cards(self) -> list[CrisisCard]:
-        since = utcnow() - SHOWN_FOR
+        since = self.clock() - SHOWN_FOR
         async with self.db.session() as s:
             held = select(Handoff.conversation_id).where(col(Handoff.state).in_(ACTIVE_STATES))
             rows = (

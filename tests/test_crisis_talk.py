@@ -29,7 +29,11 @@ def _no_form(resident: Resident) -> None:
 
 async def test_yes_to_wanting_to_die_the_bot_stays_with_the_person(sqlite_app: Any) -> None:
     resident = await _asked(sqlite_app.state.service, "yes")
+    desk = sqlite_app.state.console.crisis
+    desk.clock = lambda: resident.now  # the desk's "recent" on the resident's injected clock
+    assert await desk.cards() == []  # a question pending is not yet a card for the console
     await resident.tap("ideation:yes")
+    assert [c["level"] for c in await desk.cards()] == ["P1"]  # staying: staff can see and write
     assert "話してくれて、よかったです" in resident.text
     assert "電話できそうですか" in resident.text
     assert "0120-279-338" in resident.text and "0570-783-556" not in resident.text  # open at 23:00
