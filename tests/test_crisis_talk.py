@@ -4,10 +4,13 @@ the family script; the lifeline reply; the lines for who is at risk. Real servic
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import DAYTIME, NIGHT
 from tests.resident import Resident
+from tests.test_setup import TOBIRA, _env
 
 ASK = "死にたいほどつらい気持ちがありますか"
 
@@ -162,3 +165,14 @@ async def test_the_danger_button_is_on_every_question_and_the_greeting(sqlite_ap
     assert seen >= 8 and "c:danger" in resident.codes
     await resident.tap("c:danger")
     assert "119" in resident.text
+
+
+def test_tobira_chat_offers_the_danger_button_from_the_greeting(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [TOBIRA, "chat"], input="3\n", capture_output=True, text=True, timeout=120,
+        env=_env(tmp_path), cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    greeting, _, after = done.stdout.partition("you> ")
+    assert "「いま危ない」を押してください" in greeting and "[3] いま危ない" in greeting
+    assert "119" in after and "[3] いまは大丈夫" in after  # the bot stays; no form offered
