@@ -401,7 +401,8 @@ class ConversationService:
         agency = self.city.default_agency
         return Context(
             city=self.city.name,
-            hours=_hours_text(self.city),
+            hours="",
+            office=_office(self.city),
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
@@ -608,10 +609,9 @@ def _label_match(raw: str, options: list[str], locale: str) -> str | None:
     return None
 
 
-def _hours_text(city: Municipality) -> str:
+def _office(city: Municipality) -> tuple[dt.time, dt.time] | None:
+    """The weekday opening hours (each locale writes them its own way, flows.render.hours)."""
     hours = city.default_agency.office_hours
     weekdays = [getattr(hours, d) for d in ("mon", "tue", "wed", "thu", "fri")]
     first = next((h for h in weekdays if h), None)
-    if first is None:
-        return ""
-    return f"{first[0].strftime('%H:%M')}〜{first[1].strftime('%H:%M')}"
+    return None if first is None else (first[0], first[1])
