@@ -32,7 +32,7 @@ from bot.messages import Inbound, Option, Reply
 from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
-from flows import triage
+from flows import listening, triage
 from flows.intake import command_for, fold, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
@@ -354,7 +354,8 @@ class ConversationService:
         locale = opened.conv.locale
         if pending is None and (opened.is_new or not values):
             opening = heard.text if inbound.event == "message" and heard.code is None else None
-            start = initial_state(locale, opening or None)
+            meant = listening.meaning("intro", inbound.text or "") if opening else None
+            start = initial_state(locale, opening or None, meant)
             return await self.graph.ainvoke(start, opened.config, durability="exit")
         if pending is None:  # the graph ended (deleted): start again
             return await self.graph.ainvoke(initial_state(locale), opened.config, durability="exit")
@@ -368,6 +369,10 @@ class ConversationService:
             "code": heard.code,
             "text": heard.text if heard.code is None else None,
             "at": at,
+            # the answer read from the words before redaction: option values, never text
+            "meant": listening.meaning(pending.get("q", ""), inbound.text or "")
+            if heard.code is None and inbound.text
+            else None,
         }
         if inbound.event == "follow":
             resume = {"code": "c:resume", "at": at}

@@ -269,7 +269,13 @@ def _codes(q: Question, answers: dict[str, Any]) -> list[str]:
     return [q.code(v) for v in answers.get(q.id) or []]
 
 
-def _pick_one(q: Question, state: IntakeState, value: str, answers: dict[str, Any]) -> Command[str]:
+def _pick_one(
+    q: Question,
+    state: IntakeState,
+    value: str,
+    answers: dict[str, Any],
+    lead: tuple[dict[str, Any], ...] = (),
+) -> Command[str]:
     """One press in a multi-select list; 「ひとり暮らし」 or 「特にない」 after other picks is
     checked gently (a second press confirms) instead of silently replacing them."""
     chosen = list(answers.get(q.id) or [])
@@ -280,13 +286,13 @@ def _pick_one(q: Question, state: IntakeState, value: str, answers: dict[str, An
         return _stay(
             q,
             confirming=value,
-            say=[say("multi.check", options=_codes(q, answers), option=q.code(value))],
+            say=[*lead, say("multi.check", options=_codes(q, answers), option=q.code(value))],
         )
     chosen = [value] if exclusive else [c for c in chosen if c not in EXCLUSIVE] + [value]
     answers[q.id] = chosen
     update = _settled(state, q.id)
     if exclusive or len(chosen) >= len(q.values):
-        return _after(q, state, answers, **update)
+        return _after(q, state, answers, say=list(lead), **update)
     return _stay(
         q, answers=answers, page=0, say=[say("multi.added", option=q.code(value))], **update
     )
@@ -313,8 +319,12 @@ def _text(q: Question, state: IntakeState, text: str, answers: dict[str, Any]) -
     values = q.values if q.id != "primary" else tuple(concerns(state))
     if q.id == "wants":
         values = tuple(v.split(":")[-1] for v in options_for(q, state) if v.startswith("a:"))
-    meant = listening.interpret(q.id, text, values)
+    hint = state.get("meant")
+    meant = [v for v in hint if v in values] if hint is not None else []
+    meant = meant or listening.interpret(q.id, text, values)
     words = listening.snippet(text)
+    if listening.REDACTED in words and meant:  # the words were a name to the redactor
+        words = ""
     notes = dict(state.get("notes", {}))
     if listening.meaningful(text, meant):
         notes[q.id] = text[:NOTE_LIMIT]
@@ -326,15 +336,22 @@ def _text(q: Question, state: IntakeState, text: str, answers: dict[str, Any]) -
             return _stay(q, notes=notes, say=[say("ack.noted_multi", words=words)])
         return _after(q, state, answers, notes=notes, say=[say("ack.noted", words=words)])
     if not q.multi:
-        said = [say("ack.took", words=words, option=q.code(meant[0]))]
+        said = [_took(words, q.code(meant[0]))]
         return _take(q, state, meant, answers, said, notes=notes)
     chosen = [c for c in answers.get(q.id) or [] if c not in EXCLUSIVE]
     added = [v for v in meant if v not in chosen and v not in EXCLUSIVE]
     if not added:  # 「ない」 or 「ひとり」 in words: the same as pressing the button
-        return _pick_one(q, state, meant[0], answers)
+        return _pick_one(q, state, meant[0], answers, lead=(_took(words, q.code(meant[0])),))
     answers[q.id] = chosen + added
-    line = say("ack.added", words=words, options=[q.code(v) for v in added])
+    codes = [q.code(v) for v in added]
+    line = say("ack.added", words=words, options=codes) if words else _took("", codes[0])
     return _stay(q, answers=answers, notes=notes, page=0, say=[line], **_settled(state, q.id))
+
+
+def _took(words: str, code: str) -> dict[str, Any]:
+    """「「むすこ」ですね。「子どものこと」と受け取りました。」, or without the quote when the
+    words did not survive redaction."""
+    return say("ack.took", words=words, option=code) if words else say("ack.heard", option=code)
 
 
 def _ack(qid: str, value: str) -> list[dict[str, Any]]:
@@ -372,9 +389,12 @@ def _intro(
         if kind is not None:
             return _stay(q, say=[say(f"noise.{kind}", words=listening.snippet(text))])
         opened: IntakeState = {**state, "answers": answers}  # type: ignore[typeddict-item]
-        lines = opening(opened, text)
-        notes = {**state.get("notes", {}), "opening": text[:NOTE_LIMIT]}
+        lines = opening(opened, text, state.get("meant"))
         answers = opened.get("answers", answers)
+        notes = dict(state.get("notes", {}))
+        who = answers.get("relationship")
+        if listening.meaningful(text, [who] if who else []):
+            notes["intro" if "opening" in notes else "opening"] = text[:NOTE_LIMIT]
         return _moved(state, q.id, _first_open(opened), answers=answers, notes=notes, say=lines)
     return _stay(q, say=[say("input.unclear")])
 
@@ -533,7 +553,9 @@ def _node(q: Question) -> Any:
         given = interrupt(prompt(q, state))
         if not isinstance(given, dict):
             given = {"text": str(given)}
-        return advance(q, {**state, "now": given.get("at", "")}, given)  # type: ignore[typeddict-unknown-key]
+        # "meant": option values the service read from the words before redaction (codes only)
+        extra = {"now": given.get("at", ""), "meant": given.get("meant")}
+        return advance(q, {**state, **extra}, given)  # type: ignore[typeddict-item]
 
     run.__name__ = q.id
     return run

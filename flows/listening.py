@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+REDACTED = "〔"  # how pii.redact marks what it took out (〔氏名〕, 〔電話番号〕)
 SNIPPET = 16  # characters of the person's own words quoted back in an acknowledgement
+KEEP_OVER = 15  # words read as an answer are kept as a note too only when longer than this
 
 
 def _pattern(*alternatives: str) -> re.Pattern[str]:
@@ -225,4 +227,16 @@ def interpret(qid: str, text: str, values: tuple[str, ...]) -> list[str]:
 def meaningful(text: str, values: list[str]) -> bool:
     """Whether the words say more than the answer they were read as (then they are kept as a
     note): 「こしがいたくて びょういんに かよってます」 yes, 「むすこ」 no."""
-    return len(_tight(text)) > 8 if values else noise(text) is None
+    return len(_tight(text)) > KEEP_OVER if values else noise(text) is None
+
+
+def meaning(qid: str, raw: str) -> list[str]:
+    """What the person's words before redaction answer at question ``qid`` (option values only,
+    no text: the service passes these to the graph with the redacted words)."""
+    from flows.questions import QUESTIONS
+
+    target = "relationship" if qid == "intro" else qid
+    question = QUESTIONS.get(target)
+    if question is None or not question.values:
+        return []
+    return interpret(target, raw, question.values)

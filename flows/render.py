@@ -100,11 +100,11 @@ def question_text(locale: str, payload: dict[str, Any], ctx: Context) -> list[st
     if qid == "intro":
         return [t(locale, "intro.hello"), t(locale, "q.intro", hours=hours(locale, ctx))]
     if qid == "consent":
-        messages = [t(locale, "consent.essentials", city=ctx.city), t(locale, "consent.privacy")]
-        if family:
+        ask = t(locale, "q.consent")
+        if family:  # said plainly, right beside the question
             who = "child" if payload.get("relationship") == "child" else "other"
-            messages.append(t(locale, f"consent.family_note.{who}"))
-        return [*messages, t(locale, "q.consent")]
+            ask = f"{t(locale, f'consent.family_note.{who}')}\n{ask}"
+        return [t(locale, "consent.essentials", city=ctx.city), t(locale, "consent.privacy"), ask]
     return [t(locale, f"q.{qid}")]
 
 

@@ -33,9 +33,12 @@ class IntakeState(TypedDict, total=False):
     consent: dict[str, Any] | None
     brief: bool  # answer with the said lines only (no summary or question repeated)
     confirming: str | None  # an exclusive choice (ひとり暮らし) waiting for a second press
+    meant: list[str] | None  # this turn only: the answer read from the words before redaction
 
 
-def initial_state(locale: str = "ja", opening_note: str | None = None) -> IntakeState:
+def initial_state(
+    locale: str = "ja", opening_note: str | None = None, meant: list[str] | None = None
+) -> IntakeState:
     state: IntakeState = {
         "locale": locale,
         "status": "intake",
@@ -55,15 +58,19 @@ def initial_state(locale: str = "ja", opening_note: str | None = None) -> Intake
         "confirming": None,
     }
     if opening_note:
-        state["notes"] = {"opening": opening_note[:NOTE_LIMIT]}
-        state["say"] = opening(state, opening_note)
+        state["say"] = opening(state, opening_note, meant)
+        who = state.get("answers", {}).get("relationship")
+        if listening.meaningful(opening_note, [who] if who else []):
+            state["notes"] = {"opening": opening_note[:NOTE_LIMIT]}
     return state
 
 
-def opening(state: IntakeState, text: str) -> list[dict[str, Any]]:
+def opening(state: IntakeState, text: str, meant: list[str] | None = None) -> list[dict[str, Any]]:
     """The first words reflected back; who it is about is taken as the answer to N1."""
     words = listening.snippet(text)
-    who = listening.interpret("relationship", text, QUESTIONS["relationship"].values)
+    who = meant or listening.interpret("relationship", text, QUESTIONS["relationship"].values)
+    if listening.REDACTED in words:
+        words = listening.snippet(text.split(listening.REDACTED)[0]) or "…"
     if who:
         state["answers"] = {**state.get("answers", {}), "relationship": who[0]}
         return [say("ack.took", words=words, option=f"a:relationship:{who[0]}")]

@@ -32,10 +32,23 @@ AVOID_EVERYWHERE = (
     "記録されます",
     "本人の同意がない",
 )
-AVOID_EASY = ("ぎむ", "義務", "きんきゅう", "緊急", "しゃっきん", "借金", "じどう", "プライバシー", "暗号")
+AVOID_EASY = (
+    "ぎむ",
+    "義務",
+    "きんきゅう",
+    "緊急",
+    "しゃっきん",
+    "借金",
+    "じどう",
+    "プライバシー",
+    "暗号",
+)
 DOUBLE_NEGATIVES = ("なければ", "ないわけ", "なくは ない", "ないと いけない")
 PRIVACY = {
-    "ja": ("名前や電話番号を書いても、保存する前に消します。", "連絡用の電話番号だけは、鍵をかけて残し"),
+    "ja": (
+        "名前や電話番号を書いても、保存する前に消します。",
+        "連絡用の電話番号だけは、鍵をかけて残し",
+    ),
     "ja-easy": (
         "名前や 電話番号を 書いても、ほぞんする 前に けします。",
         "れんらくの ための 電話番号だけは、かぎを かけて のこします。",
@@ -74,8 +87,7 @@ def test_no_sentence_is_left_unfinished(locale: str) -> None:
     unfinished = [
         key
         for key, text in _load(locale).items()
-        if not key.startswith(NOT_SENTENCES)
-        and (not _ends(text) or "…" in text or "..." in text)
+        if not key.startswith(NOT_SENTENCES) and (not _ends(text) or "…" in text or "..." in text)
     ]
     assert unfinished == [], f"{locale}: sentences that stop half way"
 
