@@ -14,6 +14,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
 
 from flows import listening
+from flows.intake_routes import destinations
 from flows.questions import (
     COMMANDS,
     DONE,
@@ -366,12 +367,11 @@ def _ack(qid: str, value: str) -> list[dict[str, Any]]:
 
 
 def _first_open(state: IntakeState) -> str:
-    """The first question not yet answered (what the opening words answered is not asked again)."""
-    answers = state.get("answers", {})
-    for qid in INTAKE_ORDER:
-        if qid not in answers and applies(qid, state):
-            return qid
-    return "summary"
+    """Where 「話してみる」 leads: past who it is about when the opening words answered it (and
+    nothing else is answered yet, so 戻る then 話してみる still reaches N1 in a later visit)."""
+    if set(state.get("answers", {})) == {"relationship"}:
+        return next_question(state, "relationship")
+    return "relationship"
 
 
 # ---------------------------------------------------------------------------- special nodes
@@ -563,7 +563,14 @@ def _node(q: Question) -> Any:
 
 def build_graph(checkpointer: Any = None) -> Any:
     builder = StateGraph(IntakeState)
+    routes = destinations({qid for qid in INTAKE_ORDER if not applies(qid, {})})
     for q in QUESTIONS.values():
-        builder.add_node(q.id, _node(q))
+        builder.add_node(q.id, _node(q), destinations=routes[q.id])
     builder.add_edge(START, "intro")
     return builder.compile(checkpointer=checkpointer)
+
+
+if __name__ == "__main__":
+    from flows.intake_routes import main
+
+    raise SystemExit(main())

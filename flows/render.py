@@ -89,6 +89,17 @@ def label(locale: str, code: str) -> str:
     return t(locale, f"opt.{kind}.{rest}")
 
 
+def label_match(raw: str, options: list[str], locale: str) -> str | None:
+    """Typed text that is exactly an offered button's label counts as pressing it."""
+    from flows.intake import fold
+
+    folded = fold(raw).strip("。.!！")
+    for code in options:
+        if fold(label(locale, code)) == folded:
+            return code
+    return None
+
+
 def question_text(locale: str, payload: dict[str, Any], ctx: Context) -> list[str]:
     """The question, in one or more messages (the consent in two or three, essentials first)."""
     qid, family = payload["q"], bool(payload.get("family"))
