@@ -124,7 +124,8 @@ def say_text(locale: str, item: dict[str, Any], ctx: Context) -> str:
     if "option" in params:
         params["option"] = label(locale, params["option"])
     if "options" in params:
-        params["options"] = "".join(f"「{label(locale, c)}」" for c in params["options"])
+        quoted = [quote(locale, label(locale, c)) for c in params["options"]]
+        params["options"] = t(locale, "fmt.and").join(quoted)
     if key == "noise.what":
         params["city"] = ctx.city
     elif key == "summary.removed":
@@ -151,7 +152,7 @@ def _part(locale: str, part: dict[str, Any], primary: str | None, family: bool) 
             if qid == "concerns":
                 text = ("◎" if value == primary else "○") + text
             shown.append(text)
-        values = "、".join(shown)
+        values = t(locale, "fmt.and").join(shown)
     return f"{t(locale, _label_key(qid, family))}: {values}"
 
 
@@ -160,9 +161,11 @@ def preview_lines(locale: str, items: list[dict[str, Any]], family: bool = True)
     for item in items:
         section = item["section"]
         if section == "notes":
-            body = " / ".join(f"「{_shorten(text)}」" for text in item["texts"])
+            body = " / ".join(quote(locale, _shorten(text)) for text in item["texts"])
         elif section == "declined":
-            body = "、".join(t(locale, _label_key(qid, family)) for qid in item["qids"])
+            body = t(locale, "fmt.and").join(
+                t(locale, _label_key(qid, family)) for qid in item["qids"]
+            )
         else:
             parts = [_part(locale, p, item.get("primary"), family) for p in item["parts"]]
             body = " / ".join(p for p in parts if p)
@@ -175,6 +178,11 @@ def preview_lines(locale: str, items: list[dict[str, Any]], family: bool = True)
 
 def preview_text(locale: str, items: list[dict[str, Any]], family: bool = True) -> str:
     return "\n".join(preview_lines(locale, items, family))
+
+
+def quote(locale: str, text: str) -> str:
+    """Words quoted as the locale quotes them (「…」, "…")."""
+    return t(locale, "fmt.quote", text=text)
 
 
 def _label_key(qid: str, family: bool) -> str:
@@ -231,6 +239,7 @@ def dynamic_keys() -> set[str]:
 
     keys: set[str] = {"opt.pick.cancel", "label.unknown", "label.subject_age.self"}
     keys |= {f"fmt.{k}" for k in ("when", "weekdays", "months", "clock", "ampm", "hours")}
+    keys |= {"fmt.quote", "fmt.and"}
     keys |= {"opt.safety.yes", "opt.safety.no", "opt.safety.unsure"}  # bot.crisis.SAFETY_OPTIONS
     keys |= {f"opt.lang.{x}" for x in LANGUAGES}
     for q in QUESTIONS.values():

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 KEY = re.compile(r"^[a-z_]+(\.[a-zA-Z0-9_\-]+)+$")
 # what flows.render passes to the fmt.* patterns
 FMT_FIELDS = {"month", "month_name", "day", "weekday", "time", "hour", "hour12", "minute", "ampm"}
-FMT_FIELDS |= {"start", "end"}
+FMT_FIELDS |= {"start", "end", "text"}
 
 
 def _load(locale: str) -> dict[str, str]:
