@@ -9,7 +9,8 @@ from typing import Any, TypedDict
 from flows import listening
 from flows.questions import INTAKE_ORDER, QUESTIONS, SECTIONS
 
-CONSENT_VERSION = "consent-2026-11-v1"
+# the consent wording in locales/ (consent.essentials, consent.privacy, consent.family_note.*)
+CONSENT_VERSION = "consent-2026-12-v2"
 NOTE_LIMIT = 200
 HISTORY_LIMIT = 40
 FAMILY = ("child", "sibling", "parent", "spouse", "other")
