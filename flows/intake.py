@@ -31,6 +31,7 @@ from flows.state import (
     CONSENT_VERSION,
     EXCLUSIVE,
     FAMILY,
+    FAMILY_WISHES,
     HISTORY_LIMIT,
     NOTE_LIMIT,
     IntakeState,
@@ -66,8 +67,8 @@ def options_for(q: Question, state: IntakeState) -> list[str]:
     answers = state.get("answers", {})
     if q.id == "primary":
         values: list[str] = concerns(state)[:9]
-    elif q.id == "wants" and not is_family(state):  # 接し方, 親亡き後 are a family's wishes
-        values = [v for v in q.values if v not in ("how_to_relate", "after_parents")]
+    elif q.id == "wants" and not is_family(state):
+        values = [v for v in q.values if v not in FAMILY_WISHES]
     elif q.id in ("fix_pick", "remove_pick"):
         values = [s for s in SECTIONS if _section_has_content(state, s)] + ["cancel"]
     else:
@@ -318,8 +319,8 @@ def _text(q: Question, state: IntakeState, text: str, answers: dict[str, Any]) -
     """Free text: taken as the answer when it is one, reflected back in its own words, kept as a
     note only when it says more than the answer, kept out of the summary when it is noise."""
     values = q.values if q.id != "primary" else tuple(concerns(state))
-    if q.id == "wants":
-        values = tuple(v.split(":")[-1] for v in options_for(q, state) if v.startswith("a:"))
+    if q.id == "wants" and not is_family(state):
+        values = tuple(v for v in q.values if v not in FAMILY_WISHES)
     hint = state.get("meant")
     meant = [v for v in hint if v in values] if hint is not None else []
     meant = meant or listening.interpret(q.id, text, values)

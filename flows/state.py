@@ -15,6 +15,7 @@ NOTE_LIMIT = 200
 HISTORY_LIMIT = 40
 FAMILY = ("child", "sibling", "parent", "spouse", "other")
 EXCLUSIVE = ("none", "alone")  # a multi-select choice that stands alone
+FAMILY_WISHES = ("how_to_relate", "after_parents")  # 接し方, 親亡き後: not offered about oneself
 
 
 class IntakeState(TypedDict, total=False):
