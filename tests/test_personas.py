@@ -249,7 +249,8 @@ async def test_the_gentle_checks_along_the_way(sqlite_app: Any) -> None:
     for step in MOTHER[:6]:
         await _step(resident, step, "ja")
     assert (
-        "選んだ「家から出られない・不登校」、「収入・生活費」は、そのまま残しました" in resident.text
+        "選んだ「家から出られない・不登校」、「収入・生活費」は、そのまま残しました"
+        in resident.text
     )
     for step in MOTHER[6:15]:
         await _step(resident, step, "ja")
