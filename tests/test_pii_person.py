@@ -61,3 +61,18 @@ def test_family_word_then_name_without_particle(text: str, value: str) -> None:
 )
 def test_family_word_then_ordinary_word_is_not_a_name(text: str) -> None:
     assert not [v for k, v in found(text) if k == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("姉が「みのり、もう無理」って", "みのり"), ("父が「ノブを呼べ」と", "ノブ")],
+)
+def test_name_called_at_the_start_of_a_quote(text: str, value: str) -> None:
+    assert ("PERSON", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["「あのね、先生」", "「まって、」", "「ママ、どこ」", "「ごめん、無理」"]
+)
+def test_interjection_at_the_start_of_a_quote_is_not_a_name(text: str) -> None:
+    assert not [v for k, v in found(text) if k == "PERSON"]

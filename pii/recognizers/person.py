@@ -36,7 +36,7 @@ from pii.recognizers.person_context import (
     split_readings,
 )
 from pii.recognizers.person_english import english_names
-from pii.recognizers.person_intro import intro_names
+from pii.recognizers.person_intro import intro_names, vocative_names
 from pii.recognizers.person_relation import NAME_LABEL_RE, direct_name, relation_name
 from pii.recognizers.person_tokens import BOUNDARY_AFTER, chunk, name_like
 
@@ -172,6 +172,7 @@ def find_persons(art: SudachiArtifacts) -> list[Hit]:
             if direct:
                 add(direct[0], direct[1], 0.75)
     intro_names(art, add)
+    vocative_names(art, add)
     # 名前は X / なまえ： X / ハンドルネーム X
     for m in NAME_LABEL_RE.finditer(t):
         name = m.group("n")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from pii.nlp import SudachiArtifacts
-from pii.recognizers._base import HIRA, HIRA_RE, KANA_RE, ROMAJI_RE, tok_index_at
+from pii.recognizers._base import HIRA, HIRA_RE, KANA_RE, KATA, ROMAJI_RE, tok_index_at
 from pii.recognizers.lexicon import BANKISH, KANA_STOP, KIN, NOT_NAME
 from pii.recognizers.person_relation import SELF_INTRO_RE
 from pii.recognizers.person_tokens import chunk, strong_name
@@ -109,3 +109,29 @@ def intro_names(art: SudachiArtifacts, add: Callable[[int, int, float], None]) -
         if any(tk.pos[1] == "数詞" for tk in cand) or BANKISH.search(text_c):
             continue
         add(span[0], span[1], 0.7)
+
+
+# someone called by name at the start of a quoted line: 「みのり、もう無理」 / 「ノブを呼べ」
+_VOCATIVE = re.compile(
+    f"(?<=[「『])(?P<n>[{HIRA}{KATA}ー]{{2,5}})(?=、|,|を呼|ちゃん|くん|君|兄ちゃん|姉ちゃん)"
+)
+
+
+def vocative_names(art: SudachiArtifacts, add: Callable[[int, int, float], None]) -> None:
+    """A kana name opening a quotation before a comma or 'を呼': not a dictionary word."""
+    engine = art.nlp
+    for m in _VOCATIVE.finditer(art.text):
+        name = m.group("n")
+        if name in KIN or name in NOT_NAME or name in KANA_STOP:
+            continue
+        if engine.known_common(name) and not engine.name_capable(name):
+            continue
+        inner = [tk for tk in art.toks if m.start() <= tk.start < m.end()]
+        if any(
+            tk.pos[0] in ("感動詞", "助詞", "代名詞", "連体詞", "副詞", "助動詞", "形容詞")
+            # a verb only as one noun-like form (みのり), not a phrase
+            or (tk.pos[0] == "動詞" and (len(inner) > 1 or not tk.pos[5].startswith("連用形")))
+            for tk in inner
+        ):
+            continue
+        add(m.start(), m.end(), 0.65)
