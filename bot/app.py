@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
 from sqlalchemy import text
 
+from bot.alerts import AlertOutbox
 from bot.channels import line as line_channel
 from bot.channels import web as web_channel
 from bot.city import load_municipality
@@ -25,6 +26,7 @@ from bot.logs import install_log_privacy
 from bot.service import ConversationService
 from bot.settings import Settings, get_settings
 from flows.intake import build_graph
+from flows.municipality import Municipality
 from handoff import console
 from handoff.live import LiveHub
 
@@ -45,6 +47,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         locks: Locks = RedisLocks(redis) if redis is not None else LocalLocks()
         live = LiveHub(redis)
         async with checkpointer(settings.database_url) as saver:
+            alerts = AlertOutbox(
+                db,
+                city,
+                public_url=settings.public_url,
+                smtp_url=settings.smtp_url,
+                smtp_from=settings.smtp_from,
+            )
             service = ConversationService(
                 settings=settings,
                 city=city,
@@ -54,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 keys=keys,
                 locks=locks,
                 live=live,
+                alerts=alerts,
             )
             await asyncio.to_thread(service.warm_up)
             # start-up leaves ~300k long-lived objects (dictionaries, rules, the graph); keep the
@@ -64,17 +74,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.redis = redis
             app.state.live = live
             app.state.service = service
+            app.state.alerts = alerts
             await line_channel.startup(app)
-            await console.startup(app)
+            await console.startup(app, _console_services(settings, city, keys, service))
             app.state.ready = True
-            retention = asyncio.create_task(_retention_loop(service))
+            background = [
+                asyncio.create_task(_retention_loop(service)),
+                asyncio.create_task(alerts.run()),
+            ]
             try:
                 yield
             finally:
                 app.state.ready = False
-                retention.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await retention
+                for task in background:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
                 await console.shutdown(app)
                 await line_channel.shutdown(app)
                 await db.dispose()
@@ -93,21 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz() -> Response:
-        checks: dict[str, str] = {}
-        try:
-            async with app.state.db.session() as s:
-                await s.exec(text("SELECT 1"))  # type: ignore[call-overload]
-            checks["database"] = "ok"
-        except Exception as exc:
-            checks["database"] = type(exc).__name__
-        if app.state.redis is not None:
-            try:
-                await app.state.redis.ping()
-                checks["redis"] = "ok"
-            except Exception as exc:
-                checks["redis"] = type(exc).__name__
-        ok = app.state.ready and all(v == "ok" for v in checks.values())
-        return JSONResponse({"ready": ok, **checks}, status_code=200 if ok else 503)
+        return await _readiness(app)
 
     @app.get("/metrics")
     async def metrics() -> Response:
@@ -117,6 +118,45 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_channel.router)
     app.include_router(console.router)
     return app
+
+
+def _console_services(
+    settings: Settings, city: Municipality, keys: Keys, service: ConversationService
+) -> console.Services:
+    """What the console needs of the app, typed: it reaches the conversation through the service
+    (its ``ResidentLink``) and never imports ``bot``."""
+    return console.Services(
+        db=service.db,
+        live=service.live,
+        link=service,
+        keys=keys,
+        secret=settings.secret_key.get_secret_value().encode(),
+        agencies={a.id: a.name for a in city.agencies},
+        default_agency=city.default_agency.id,
+    )
+
+
+async def _readiness(app: FastAPI) -> Response:
+    checks: dict[str, str] = {}
+    try:
+        async with app.state.db.session() as s:
+            await s.exec(text("SELECT 1"))  # type: ignore[call-overload]
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = type(exc).__name__
+    if app.state.redis is not None:
+        try:
+            await app.state.redis.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = type(exc).__name__
+    ok = app.state.ready and all(v == "ok" for v in checks.values())
+    # undelivered on-call alerts degrade readiness without taking the worker out of service
+    alerts = await app.state.alerts.health() if ok else "unknown"
+    body: dict[str, object] = {"ready": ok, **checks, "alerts": alerts}
+    if alerts != "ok":
+        body["degraded"] = True
+    return JSONResponse(body, status_code=200 if ok else 503)
 
 
 async def _retention_loop(service: ConversationService, every: float = 3600.0) -> None:

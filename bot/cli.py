@@ -183,12 +183,8 @@ def _now() -> dt.datetime:
 
 
 def cmd_line_check(args: argparse.Namespace) -> int:
-    from bot.channels import line
+    from bot.channels.line_check import check
 
-    check = getattr(line, "check", None)
-    if check is None:
-        print("the LINE channel has no check in this build", file=sys.stderr)
-        return 2
     return int(asyncio.run(check(_settings())))
 
 

@@ -3,7 +3,10 @@
     triage the raw text -> redact it -> resume the graph with the redacted input
     -> persist the redacted turn (and the handoff, once consented) -> render replies
 
-The raw text exists only inside ``handle`` for one turn; nothing below it stores or logs it."""
+The raw text exists only inside ``handle`` for one turn; nothing below it stores or logs it.
+Its neighbours: ``bot.crisis`` (the danger reply), ``bot.turns`` (the transcript in SQL),
+``bot.erasure`` (deletion and retention), ``handoff.lifecycle`` (every handoff change). The
+service is the console's ``handoff.ports.ResidentLink``: deliver, return to the bot, transcript."""
 
 from __future__ import annotations
 
@@ -13,31 +16,38 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import Counter, Histogram
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import func
 from sqlmodel import col, select
 
+from bot import crisis, erasure
+from bot.alerts import AlertOutbox
 from bot.crypto import Keys
-from bot.db import SQLITE_PRUNE, Database, is_sqlite_saver, prune_thread
+from bot.db import Database, prune_thread
 from bot.locks import Locks
 from bot.messages import Inbound, Option, Reply
-from bot.models import Conversation, Turn, utcnow
+from bot.models import Conversation, utcnow
 from bot.settings import Settings
+from bot.turns import Row, TurnStore
 from flows import triage
 from flows.intake import command_for, fold, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
-from flows.render import Context, label, render, staffing
+from flows.render import Context, label, render
+from handoff import events, lifecycle
 from handoff.live import LiveHub
-from handoff.models import AuditLog, Consent, Handoff, HandoffState
+from handoff.models import ACTIVE_STATES, Handoff, HandoffState
+from handoff.ports import TranscriptTurn
 from handoff.summary import Summary, build_summary
 from pii import redact
 
 log = logging.getLogger("tobira.service")
 
 TURNS = Counter("tobira_turns_total", "Inbound turns handled", ["channel", "kind"])
+RAISED = ("P0", "P1")
 CRISIS = Counter("tobira_crisis_total", "Turns assessed at a crisis level", ["level"])
 HANDOFFS = Counter("tobira_handoffs_total", "Consented handoffs created", ["channel"])
 ERRORS = Counter("tobira_turn_errors_total", "Turns that failed inside the service", ["channel"])
@@ -45,15 +55,54 @@ TURN_SECONDS = Histogram("tobira_turn_seconds", "Time to handle one turn", ["cha
 
 MAX_TEXT = 10_000  # characters looked at per message; LINE itself caps text at 5,000
 MAX_STORED = 2_000  # redacted characters kept per turn
-LEVEL_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
-# a handoff the agency still holds (after "return to bot" too); closed ones are the agency's record
-ACTIVE_STATES = (*HandoffState.OPEN_STATES, HandoffState.RETURNED)
 AFTER_CONSENT = ("contact", "contact_phone", "contact_time", "handed_over")
 MAX_VIEWS = 10_000  # conversations whose graph position is remembered between turns
-_TURNS = Turn.__table__  # type: ignore[attr-defined]
-_CONVERSATIONS = Conversation.__table__  # type: ignore[attr-defined]
+UNSUPPORTED = {
+    "sticker": "unsupported.sticker",
+    "image": "unsupported.media",
+    "video": "unsupported.media",
+    "audio": "unsupported.media",
+    "file": "unsupported.media",
+    "location": "unsupported.location",
+}
 
 Sender = Callable[[str, list[str], list[Option]], Awaitable[None]]
+# the graph's status values and the question it waits at (None: not waiting)
+View = tuple[dict[str, Any], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the person said this turn, once triaged and redacted (the raw text is not kept)."""
+
+    code: str | None  # a button, a command, or a typed button label
+    text: str | None  # redacted, at most MAX_STORED characters
+    entity_types: str
+    assessment: triage.Assessment | None
+    contact_enc: str | None  # typed at the contact step, encrypted
+    truncated: bool
+
+    @property
+    def row(self) -> Row:
+        return ("resident", self.text, self.code, self.entity_types)
+
+    @property
+    def level(self) -> str | None:
+        return self.assessment.level if self.assessment else None
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The conversation a turn belongs to, as it stood before the turn."""
+
+    conv: Conversation
+    handoff: Handoff | None  # the one the agency holds
+    is_new: bool
+    gap: bool  # back after longer than the resume setting
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return {"configurable": {"thread_id": self.conv.id}}
 
 
 class ConversationService:
@@ -68,6 +117,7 @@ class ConversationService:
         keys: Keys,
         locks: Locks,
         live: LiveHub,
+        alerts: AlertOutbox | None = None,
     ) -> None:
         self.settings = settings
         self.city = city
@@ -77,20 +127,15 @@ class ConversationService:
         self.keys = keys
         self.locks = locks
         self.live = live
+        self.alerts = alerts
+        self.turns = TurnStore(db, saver)
         self.senders: dict[str, Sender] = {}
         # Where each conversation's graph stands after its last turn (status, open question), so
         # a turn need not read the checkpoint back before resuming it. Only with the SQLite saver
         # in one process: it is then the only writer of the checkpoints, and every change to a
         # thread goes through this object (a resume updates the entry; anything else drops it).
-        self._views: OrderedDict[str, tuple[dict[str, Any], dict[str, Any] | None]] = OrderedDict()
+        self._views: OrderedDict[str, View] = OrderedDict()
         self._remember_views = type(saver).__name__ == "AsyncSqliteSaver" and settings.workers == 1
-        # On SQLite the checkpoint tables share the file: a turn prunes its thread in the
-        # transaction that stores it, not in a second one on the saver's (single, locked) connection.
-        self._prune_in_store = is_sqlite_saver(saver)
-        dialect = db.engine.dialect
-        self._sqlite_datetime: Callable[[dt.datetime], Any] = _TURNS.c.at.type.dialect_impl(
-            dialect
-        ).bind_processor(dialect) or (lambda v: v)
 
     # ------------------------------------------------------------------ entry point
 
@@ -125,9 +170,107 @@ class ConversationService:
 
     async def _turn(self, inbound: Inbound, key_hash: str) -> Reply:
         now = inbound.at
-        raw = (inbound.text or "")[:MAX_TEXT] or None
-        truncated = inbound.text is not None and len(inbound.text) > MAX_TEXT
-        code = inbound.code
+        opened = await self._open(inbound, key_hash)
+        conv, handoff = opened.conv, opened.handoff
+        values, pending = await self._position(opened)
+        heard = self._hear(inbound, pending, conv.locale)
+        if heard.assessment is not None and heard.assessment.level is not None:
+            CRISIS.labels(heard.assessment.level).inc()
+            log.info(
+                "triage conv=%s level=%s rule=%s",
+                conv.id[:8],
+                heard.assessment.level,
+                heard.assessment.rule_id,
+            )
+            conv = await crisis.record(self.db, self.live, conv, heard.assessment, now, handoff)
+            await self._alert(conv, heard.assessment, now)
+
+        # a caseworker has the chat: the bot stays silent and relays
+        if handoff is not None and handoff.state == HandoffState.LIVE and heard.code != "c:danger":
+            await self.turns.append(conv.id, now, [heard.row])
+            await self.live.publish(
+                events.handoff_topic(handoff.id),
+                events.resident_message(heard.text, heard.code, now),
+            )
+            return Reply(messages=[], conversation_id=conv.id, silent=True)
+        if heard.code == "c:withdraw":
+            return await self._withdraw(conv, handoff, now, heard)
+        if heard.code == crisis.SAFE and pending is not None:
+            # "no danger now": thank them and show the open question again
+            messages, options = render(pending, conv.locale, self.context(now))
+            messages.insert(0, t(conv.locale, "safety.no"))
+            await self.turns.append(
+                conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")]
+            )
+            return Reply(
+                messages=messages,
+                options=[Option(c, lbl) for c, lbl in options],
+                conversation_id=conv.id,
+            )
+        if heard.assessment is not None and heard.level in ("P0", "P1"):
+            reply = crisis.reply(
+                self.city,
+                conv,
+                heard.assessment,
+                now,
+                self.context(now),
+                holds_handoff=handoff is not None,
+            )
+            bot_row: Row = ("bot", "\n".join(reply.messages), None, "")
+            await self.turns.append(conv.id, now, [heard.row, bot_row])
+            return reply
+
+        self._views.pop(conv.id, None)  # dropped until the resume below succeeds
+        result = await self._advance(inbound, opened, values, pending, heard)
+        state: dict[str, Any] = {k: v for k, v in result.items() if k != "__interrupt__"}
+        if state.get("status") == "deleted":
+            await self._delete_conversation(conv.id, reason="resident asked")
+            return Reply(messages=[t(conv.locale, "delete.done")], conversation_id=conv.id)
+        payload = _interrupt_of(result)
+        self._remember(conv.id, state, payload)
+        locale = state.get("locale", conv.locale)
+        messages, options = self._compose(payload, locale, inbound, opened, heard)
+        if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
+            # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
+            # to the open question is kept, and the question comes back after 「いいえ」
+            messages = [t(locale, "safety.ask")]
+            options = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
+        if state.get("status") == "consented":
+            await self._ensure_handoff(
+                conv, state, now, heard.contact_enc, consent_turn=heard.code == "a:consent:agree"
+            )
+        prune = self.turns.prune_in_store
+        bot_row = ("bot", "\n".join(messages), None, "")
+        await self.turns.append(conv.id, now, [heard.row, bot_row], locale=locale, prune=prune)
+        if not prune:
+            await prune_thread(self.saver, conv.id)
+        return Reply(
+            messages=messages,
+            options=[Option(c, lbl) for c, lbl in options],
+            conversation_id=conv.id,
+            level=heard.level,
+        )
+
+    # ------------------------------------------------------------------ pieces of a turn
+
+    async def _alert(
+        self, conv: Conversation, assessment: triage.Assessment, now: dt.datetime
+    ) -> None:
+        """Someone is told of every P0, and of every P1 outside office hours (bot.alerts)."""
+        level = assessment.level
+        if self.alerts is None or level is None or not self.alerts.should_alert(level, now):
+            return
+        await self.alerts.record(
+            conversation_id=conv.id,
+            level=level,
+            category=assessment.category or "",
+            channel=conv.channel,
+            at=now,
+        )
+
+    async def _open(self, inbound: Inbound, key_hash: str) -> Opened:
+        """The person's conversation (created on the first turn) and the handoff it holds."""
+        now = inbound.at
         async with self.db.session() as s:
             found = (
                 await s.exec(
@@ -156,141 +299,103 @@ class ConversationService:
             gap = not is_new and _aware(now) - _aware(conv.last_active_at) > dt.timedelta(
                 hours=self.settings.resume_after_hours
             )
+        return Opened(conv, handoff, is_new, gap)
 
-        config = {"configurable": {"thread_id": conv.id}}
-        locale = conv.locale
-        view = self._views.get(conv.id)
+    async def _position(self, opened: Opened) -> View:
+        view = self._views.get(opened.conv.id)
         if view is None:
-            snapshot = await self.graph.aget_state(config)
+            snapshot = await self.graph.aget_state(opened.config)
             view = (snapshot.values or {}, _pending_payload(snapshot))
-        values, pending = view
+        return view
+
+    def _remember(self, conversation_id: str, state: dict[str, Any], payload: Any) -> None:
+        if not self._remember_views:
+            return
+        status = {"status": state.get("status")} if state else {}
+        self._views[conversation_id] = (status, copy.deepcopy(payload))
+        if len(self._views) > MAX_VIEWS:
+            self._views.popitem(last=False)
+
+    def _hear(self, inbound: Inbound, pending: dict[str, Any] | None, locale: str) -> Heard:
+        """Read the raw text once: command or button label, triage, contact details, redaction."""
+        raw = (inbound.text or "")[:MAX_TEXT] or None
+        code = inbound.code
         if raw and code is None:
             code = command_for(raw)
         if raw and code is None and pending and pending.get("options"):
             # typing a button's label is pressing the button: not free text, not triaged
             code = _label_match(raw, pending["options"], locale)
         assessment = triage.assess(raw) if raw and code is None else None
-        if code == "c:danger":
-            assessment = triage.Assessment(
-                level="P0", category="self_report", rule_id="button", third_party=False, flags=()
-            )
-        redacted = redact(raw) if raw else None
-        stored_text = redacted.text[:MAX_STORED] if redacted else None
-        entity_types = ",".join(redacted.types) if redacted else ""
-
-        if assessment is not None and assessment.level is not None:
-            CRISIS.labels(assessment.level).inc()
-            log.info(
-                "triage conv=%s level=%s rule=%s", conv.id[:8], assessment.level, assessment.rule_id
-            )
-            conv = await self._record_crisis(conv, assessment, now, handoff)
-
-        # a caseworker has the chat: the bot stays silent and relays
-        if handoff is not None and handoff.state == HandoffState.LIVE and code != "c:danger":
-            await self._store_turns(conv, now, [("resident", stored_text, code, entity_types)])
-            await self.live.publish(
-                f"handoff:{handoff.id}",
-                {
-                    "type": "message",
-                    "role": "resident",
-                    "text": stored_text,
-                    "code": code,
-                    "at": now.isoformat(),
-                },
-            )
-            return Reply(messages=[], conversation_id=conv.id, silent=True)
-
-        if code == "c:withdraw":
-            return await self._withdraw(conv, handoff, now, config, stored_text, code)
-
-        if assessment is not None and assessment.level in ("P0", "P1"):
-            reply = await self._crisis_reply(conv, assessment, now, handoff)
-            await self._store_turns(
-                conv,
-                now,
-                [
-                    ("resident", stored_text, code, entity_types),
-                    ("bot", "\n".join(reply.messages), None, ""),
-                ],
-            )
-            return reply
-
-        self._views.pop(conv.id, None)  # dropped until the resume below succeeds
-        was_consented = values.get("status") == "consented"
-        # consented, but the agency no longer holds the handoff: a caseworker closed it
-        pending_q = pending.get("q") if pending else None
-        closed_by_staff = was_consented and handoff is None and pending_q in AFTER_CONSENT
+        if code == "c:danger" or code in crisis.DANGER_ANSWERS:
+            assessment = crisis.DANGER_BUTTON
         contact_enc = None
-        if pending_q == "contact_phone" and raw and code is None:
+        if pending and pending.get("q") == "contact_phone" and raw and code is None:
             contact_enc = self.keys.encrypt(raw[:200])
-        if pending is None and (is_new or not values):
-            opening = (
-                stored_text
-                if (stored_text and inbound.event == "message" and code is None)
-                else None
-            )
-            result = await self.graph.ainvoke(
-                initial_state(locale, opening), config, durability="exit"
-            )
-        elif pending is None:  # the graph ended (deleted): start again
-            result = await self.graph.ainvoke(initial_state(locale), config, durability="exit")
-        else:
-            resume = {
-                "code": code,
-                "text": stored_text if code is None else None,
-                "at": now.isoformat(),
-            }
-            if inbound.event == "follow":
-                resume = {"code": "c:resume", "at": now.isoformat()}
-            if closed_by_staff:
-                resume = {"code": "sys:closed", "at": now.isoformat()}
-            result = await self.graph.ainvoke(_Resume(resume), config, durability="exit")
+        redacted = redact(raw) if raw else None
+        return Heard(
+            code=code,
+            text=redacted.text[:MAX_STORED] if redacted else None,
+            entity_types=",".join(redacted.types) if redacted else "",
+            assessment=assessment,
+            contact_enc=contact_enc,
+            truncated=inbound.text is not None and len(inbound.text) > MAX_TEXT,
+        )
 
-        state: dict[str, Any] = {k: v for k, v in result.items() if k != "__interrupt__"}
-        if state.get("status") == "deleted":
-            await self._delete_conversation(conv.id, reason="resident asked")
-            return Reply(messages=[t(locale, "delete.done")], conversation_id=conv.id)
+    async def _advance(
+        self,
+        inbound: Inbound,
+        opened: Opened,
+        values: dict[str, Any],
+        pending: dict[str, Any] | None,
+        heard: Heard,
+    ) -> Any:
+        """Start the graph, or resume it at its open question with what was heard."""
+        at = inbound.at.isoformat()
+        locale = opened.conv.locale
+        if pending is None and (opened.is_new or not values):
+            opening = heard.text if inbound.event == "message" and heard.code is None else None
+            start = initial_state(locale, opening or None)
+            return await self.graph.ainvoke(start, opened.config, durability="exit")
+        if pending is None:  # the graph ended (deleted): start again
+            return await self.graph.ainvoke(initial_state(locale), opened.config, durability="exit")
+        # consented, but the agency no longer holds the handoff: a caseworker closed it
+        closed_by_staff = (
+            values.get("status") == "consented"
+            and opened.handoff is None
+            and pending.get("q") in AFTER_CONSENT
+        )
+        resume: dict[str, Any] = {
+            "code": heard.code,
+            "text": heard.text if heard.code is None else None,
+            "at": at,
+        }
+        if inbound.event == "follow":
+            resume = {"code": "c:resume", "at": at}
+        if closed_by_staff:
+            resume = {"code": "sys:closed", "at": at}
+        return await self.graph.ainvoke(_Resume(resume), opened.config, durability="exit")
 
-        payload = _interrupt_of(result)
-        if self._remember_views:
-            status = {"status": state.get("status")} if state else {}
-            self._views[conv.id] = (status, copy.deepcopy(payload))
-            if len(self._views) > MAX_VIEWS:
-                self._views.popitem(last=False)
-        locale = state.get("locale", locale)
-        ctx = self.context(now)
-        messages, options = render(payload, locale, ctx) if payload else ([], [])
-        if assessment is not None and assessment.level == "P2":
+    def _compose(
+        self,
+        payload: dict[str, Any] | None,
+        locale: str,
+        inbound: Inbound,
+        opened: Opened,
+        heard: Heard,
+    ) -> tuple[list[str], list[tuple[str, str]]]:
+        """The graph's reply, with what this turn adds in front of it."""
+        messages, options = (
+            render(payload, locale, self.context(inbound.at)) if payload else ([], [])
+        )
+        if heard.level == "P2":
             messages.insert(0, t(locale, "crisis.P2"))  # despair: empathise, then go on gently
-        if truncated:
+        if heard.truncated:
             messages.insert(0, t(locale, "too_long"))
-        if inbound.event == "follow" and not is_new:
+        if inbound.event == "follow" and not opened.is_new:
             messages.insert(0, t(locale, "welcome.back"))
-        elif gap and not (payload and payload.get("paused")):
+        elif opened.gap and not (payload and payload.get("paused")):
             messages.insert(0, t(locale, "resume.gap"))
-
-        if state.get("status") == "consented":
-            handoff = await self._ensure_handoff(
-                conv, state, now, contact_enc, consent_turn=code == "a:consent:agree"
-            )
-
-        await self._store_turns(
-            conv,
-            now,
-            [("resident", stored_text, code, entity_types), ("bot", "\n".join(messages), None, "")],
-            locale=locale,
-            prune=self._prune_in_store,
-        )
-        if not self._prune_in_store:
-            await prune_thread(self.saver, conv.id)
-        return Reply(
-            messages=messages,
-            options=[Option(c, lbl) for c, lbl in options],
-            conversation_id=conv.id,
-            level=assessment.level if assessment else None,
-        )
-
-    # ------------------------------------------------------------------ pieces of a turn
+        return messages, options
 
     def context(self, now: dt.datetime) -> Context:
         agency = self.city.default_agency
@@ -302,101 +407,10 @@ class ConversationService:
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
         )
 
-    async def _open_handoff(self, s: Any, conversation_id: str) -> Handoff | None:
-        return (
-            await s.exec(
-                select(Handoff)
-                .where(Handoff.conversation_id == conversation_id)
-                .where(col(Handoff.state).in_(ACTIVE_STATES))
-                .order_by(col(Handoff.created_at).desc())
-            )
-        ).first()
-
-    async def _record_crisis(
-        self,
-        conv: Conversation,
-        assessment: triage.Assessment,
-        now: dt.datetime,
-        handoff: Handoff | None,
-    ) -> Conversation:
-        async with self.db.session() as s:
-            row = await s.get(Conversation, conv.id)
-            assert row is not None
-            level = assessment.level or "P3"
-            if row.crisis_level is None or LEVEL_RANK[level] < LEVEL_RANK[row.crisis_level]:
-                row.crisis_level = level
-            flags = {f for f in row.crisis_flags.split(",") if f}
-            if assessment.category:
-                flags.add(assessment.category)
-            if assessment.third_party:
-                flags.add("third_party")
-            row.crisis_flags = ",".join(sorted(flags))[:200]
-            row.crisis_first_at = row.crisis_first_at or now
-            s.add(row)
-            if handoff is not None and LEVEL_RANK[level] < LEVEL_RANK.get(handoff.level, 3):
-                live = await s.get(Handoff, handoff.id)
-                if live is not None:
-                    live.level = level
-                    live.updated_at = utcnow()
-                    s.add(live)
-        if handoff is not None and level in ("P0", "P1"):
-            await self.live.publish(
-                "queue", {"type": "handoff_level", "handoff_id": handoff.id, "level": level}
-            )
-        return row
-
-    async def _crisis_reply(
-        self,
-        conv: Conversation,
-        assessment: triage.Assessment,
-        now: dt.datetime,
-        handoff: Handoff | None,
-    ) -> Reply:
-        locale = conv.locale
-        level = assessment.level or "P1"
-        category = assessment.category or ""
-        specific = f"crisis.{level}.{category}"
-        try:
-            first = t(locale, specific)
-        except KeyError:
-            first = t(locale, f"crisis.{level}")
-        lines = [first]
-        if assessment.third_party:
-            lines.append(t(locale, "crisis.family"))
-        # the danger button says nothing of what is happening: offer the lines for the worst case
-        hotlines = self.city.open_hotlines(
-            now, "suicide_imminent" if category == "self_report" else (category or None)
-        )
-        if level == "P1":
-            hotlines = [h for h in hotlines if h.number not in ("110", "119")] or hotlines
-        listing = [t(locale, "crisis.lines")] + [
-            t(locale, "crisis.line", name=h.name, number=h.number) for h in hotlines[:6]
-        ]
-        ctx = self.context(now)
-        after = [t(locale, "crisis.after")]
-        if handoff is not None:
-            after.append(t(locale, "crisis.staff_now"))
-        elif not ctx.staffed_now and ctx.next_staffed is not None:
-            after.append(staffing(locale, ctx))
-        options = [
-            Option("c:resume", label(locale, "c:resume")),
-            Option("c:staff", t(locale, "opt.c.staff")),
-        ]
-        return Reply(
-            messages=["\n".join(lines), "\n".join(listing), "\n".join(after)],
-            options=options,
-            conversation_id=conv.id,
-            level=level,
-        )
+    # ------------------------------------------------------------------ consent
 
     async def _withdraw(
-        self,
-        conv: Conversation,
-        handoff: Handoff | None,
-        now: dt.datetime,
-        config: dict[str, Any],
-        stored_text: str | None,
-        code: str,
+        self, conv: Conversation, handoff: Handoff | None, now: dt.datetime, heard: Heard
     ) -> Reply:
         """「取り消す」: delete the handoff, but only while no caseworker has opened it."""
         locale = conv.locale
@@ -404,44 +418,23 @@ class ConversationService:
         options: list[tuple[str, str]] = []
         if handoff is None:
             messages = [t(locale, "withdraw.nothing")]
+        elif not await lifecycle.withdraw(self.db, self.live, handoff.id, now):
+            messages = [t(locale, "withdraw.too_late")]
         else:
-            async with self.db.session() as s:
-                # conditional, as the console sets opened_at conditionally: no race between them
-                gone = await s.exec(  # type: ignore[call-overload]
-                    delete(Handoff)
-                    .where(col(Handoff.id) == handoff.id)
-                    .where(col(Handoff.opened_at).is_(None))
-                )
-                if gone.rowcount:
-                    consent = (
-                        await s.exec(select(Consent).where(Consent.handoff_id == handoff.id))
-                    ).first()
-                    if consent is not None:
-                        consent.withdrawn_at = now
-                        s.add(consent)
-                    s.add(
-                        AuditLog(
-                            actor="resident", action="consent_withdrawn", handoff_id=handoff.id
-                        )
-                    )
-            if not gone.rowcount:
-                messages = [t(locale, "withdraw.too_late")]
-            else:
-                await self.live.publish(
-                    "queue", {"type": "handoff_withdrawn", "handoff_id": handoff.id}
-                )
-                self._views.pop(conv.id, None)
-                result = await self.graph.ainvoke(
-                    _Resume({"code": "sys:withdrawn", "at": now.isoformat()}),
-                    config,
-                    durability="exit",
-                )
-                payload = _interrupt_of(result)
-                if payload:
-                    messages, options = render(payload, locale, self.context(now))
-        await self._store_turns(
-            conv, now, [("resident", stored_text, code, ""), ("bot", "\n".join(messages), None, "")]
-        )
+            self._views.pop(conv.id, None)
+            result = await self.graph.ainvoke(
+                _Resume({"code": "sys:withdrawn", "at": now.isoformat()}),
+                {"configurable": {"thread_id": conv.id}},
+                durability="exit",
+            )
+            payload = _interrupt_of(result)
+            if payload:
+                messages, options = render(payload, locale, self.context(now))
+        rows: list[Row] = [
+            ("resident", heard.text, heard.code, ""),
+            ("bot", "\n".join(messages), None, ""),
+        ]
+        await self.turns.append(conv.id, now, rows)
         return Reply(messages, [Option(c, lbl) for c, lbl in options], conversation_id=conv.id)
 
     def _summary(
@@ -468,183 +461,38 @@ class ConversationService:
         *,
         consent_turn: bool,
     ) -> Handoff | None:
-        """On the turn the person consents, create the handoff (or, approved again after a
-        correction, replace its summary) with a consent record pinning the approved hash. Other
-        turns only add what came after approval: contact wishes and the urgency."""
-        async with self.db.session() as s:
-            existing = await self._open_handoff(s, conv.id)
-            if existing is None and not consent_turn:
-                return None
-            handoff = existing or Handoff(
-                conversation_id=conv.id,
-                agency_id=self.city.default_agency.id,
-                channel=conv.channel,
-                summary_json="{}",
-                summary_hash="",
-                created_at=now,
-                after_hours=not self.city.staffed_at(now),
-            )
-            if contact_enc is not None:
-                handoff.contact_enc = contact_enc
-            summary = self._summary(conv, state, handoff.id, handoff.created_at)
-            approved_again = consent_turn and summary.digest() != handoff.summary_hash
-            if not approved_again:
-                summary = Summary.model_validate_json(handoff.summary_json).model_copy(
-                    update={"preferences": summary.preferences, "urgency": summary.urgency}
-                )
-            summary.consent.contact_shared = handoff.contact_enc is not None
-            handoff.summary_json = summary.model_dump_json()
-            handoff.level = summary.urgency.level
-            handoff.updated_at = utcnow()
-            s.add(handoff)
-            if not approved_again:
-                return handoff
-            handoff.summary_hash = summary.digest()
-            consent = state.get("consent") or {}
-            s.add(
-                Consent(
-                    handoff_id=handoff.id,
-                    conversation_id=conv.id,
-                    text_version=str(consent.get("version", "")),
-                    summary_hash=handoff.summary_hash,
-                    channel=conv.channel,
-                    at=now,
-                )
-            )
-            s.add(AuditLog(actor="resident", action="consent_given", handoff_id=handoff.id))
-        if existing is not None:
-            return handoff
-        HANDOFFS.labels(conv.channel).inc()
-        log.info(
-            "handoff created conv=%s handoff=%s level=%s",
-            conv.id[:8],
-            handoff.id[:8],
-            handoff.level,
+        """Open the handoff on the consent turn; later turns add contact wishes and urgency."""
+        consent = state.get("consent") or {}
+        handoff, created = await lifecycle.open_on_consent(
+            self.db,
+            self.live,
+            conversation_id=conv.id,
+            channel=conv.channel,
+            agency_id=self.city.default_agency.id,
+            after_hours=not self.city.staffed_at(now),
+            now=now,
+            contact_enc=contact_enc,
+            consent_turn=consent_turn,
+            consent_version=str(consent.get("version", "")),
+            make_summary=lambda hid, created_at: self._summary(conv, state, hid, created_at),
         )
-        await self.live.publish(
-            "queue",
-            {
-                "type": "handoff_new",
-                "handoff_id": handoff.id,
-                "level": handoff.level,
-                "after_hours": handoff.after_hours,
-            },
-        )
+        if handoff is not None and created:
+            HANDOFFS.labels(conv.channel).inc()
+            log.info(
+                "handoff created conv=%s handoff=%s level=%s",
+                conv.id[:8],
+                handoff.id[:8],
+                handoff.level,
+            )
         return handoff
 
-    async def _store_turns(
-        self,
-        conv: Conversation,
-        now: dt.datetime,
-        turns: list[tuple[str, str | None, str | None, str]],
-        locale: str | None = None,
-        prune: bool = False,
-    ) -> None:
-        """Append turns and count them on the conversation: one UPDATE … RETURNING and one
-        INSERT in one transaction (the turn_count bump locks the row, so seq stays dense).
-        ``prune``: also drop the thread's older checkpoints (SQLite, where they share the file)."""
-        kept = [x for x in turns if not (x[1] is None and x[2] is None)]
-        if self._prune_in_store:
-            await self._store_turns_sqlite(conv.id, now, kept, locale, prune)
-            return
-        values: dict[str, Any] = {"last_active_at": now}
-        if kept:
-            values["turn_count"] = _CONVERSATIONS.c.turn_count + len(kept)
-        if locale:
-            values["locale"] = locale
-        async with self.db.engine.begin() as c:
-            count = (
-                await c.execute(
-                    update(_CONVERSATIONS)
-                    .where(_CONVERSATIONS.c.id == conv.id)
-                    .values(**values)
-                    .returning(_CONVERSATIONS.c.turn_count)
-                )
-            ).scalar_one_or_none()
-            if count is None or not kept:
-                return
-            first = count - len(kept) + 1
-            await c.execute(
-                insert(_TURNS),
-                [
-                    {
-                        "conversation_id": conv.id,
-                        "seq": first + i,
-                        "role": role,
-                        "text": text,
-                        "code": code,
-                        "entity_types": types,
-                        "at": now,
-                    }
-                    for i, (role, text, code, types) in enumerate(kept)
-                ],
-            )
-
-    async def _store_turns_sqlite(
-        self,
-        conversation_id: str,
-        now: dt.datetime,
-        kept: list[tuple[str, str | None, str | None, str]],
-        locale: str | None,
-        prune: bool,
-    ) -> None:
-        """`_store_turns` on SQLite, where the checkpoints share the file: on the saver's
-        connection, under its lock, in one transaction with the pruning of older checkpoints.
-        One writer at a time: the turn's writes and the checkpointer's never meet at SQLite's
-        file lock (where the busy handler sleeps), and it takes 5 calls into the SQLite thread
-        instead of about 20 through the SQL engine and the saver. Values are bound with the
-        engine's own column types, so rows are stored exactly as the engine would store them."""
-        conn = self.saver.conn
-        at = self._sqlite_datetime(now)
-        sets = "last_active_at = ?, turn_count = turn_count + ?" + (
-            ", locale = ?" if locale else ""
-        )
-        params: list[Any] = [at, len(kept), *([locale] if locale else []), conversation_id]
-        async with self.saver.lock:
-            try:
-                rows = list(
-                    await conn.execute_fetchall(
-                        f"UPDATE {_CONVERSATIONS.name} SET {sets} WHERE id = ? "
-                        "RETURNING turn_count",
-                        params,
-                    )
-                )
-                if prune:
-                    for sql in SQLITE_PRUNE:
-                        await conn.execute(sql, {"thread": conversation_id})
-                if rows and kept:
-                    first = int(rows[0][0]) - len(kept) + 1
-                    await conn.executemany(
-                        f"INSERT INTO {_TURNS.name} "
-                        "(conversation_id, seq, role, text, code, entity_types, at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            (conversation_id, first + i, role, text, code, types, at)
-                            for i, (role, text, code, types) in enumerate(kept)
-                        ],
-                    )
-                await conn.commit()
-            except BaseException:
-                await conn.rollback()
-                raise
-
     async def _unsupported(self, key_hash: str, kind: str) -> Reply:
-        async with self.db.session() as s:
-            conv = (
-                await s.exec(select(Conversation).where(Conversation.key_hash == key_hash))
-            ).first()
+        conv = await erasure.find(self.db, key_hash)
         locale = conv.locale if conv else "ja"
-        key = {
-            "sticker": "unsupported.sticker",
-            "image": "unsupported.media",
-            "video": "unsupported.media",
-            "audio": "unsupported.media",
-            "file": "unsupported.media",
-            "location": "unsupported.location",
-        }.get(kind, "unsupported.other")
+        key = UNSUPPORTED.get(kind, "unsupported.other")
         return Reply(messages=[t(locale, key)], conversation_id=conv.id if conv else None)
 
-    # ------------------------------------------------------------------ staff side and housekeeping
+    # ------------------------------------------------------------------ ResidentLink (the console)
 
     async def deliver(
         self, conversation_id: str, messages: list[str], staff: str = "staff"
@@ -654,12 +502,12 @@ class ConversationService:
             conv = await s.get(Conversation, conversation_id)
         if conv is None:
             return False
-        await self._store_turns(conv, utcnow(), [("staff", m, None, "") for m in messages])
+        await self.turns.append(conv.id, utcnow(), [("staff", m, None, "") for m in messages])
         address = self.keys.decrypt(conv.push_target_enc) if conv.push_target_enc else None
         sender = self.senders.get(conv.channel)
         if sender is None or address is None:
             await self.live.publish(
-                f"resident:{conversation_id}", {"type": "staff", "messages": messages}
+                events.resident_topic(conversation_id), events.to_resident("staff", messages)
             )
             return conv.channel == "web"
         await sender(address, messages, [])
@@ -682,7 +530,7 @@ class ConversationService:
             messages, options = (
                 render(payload, conv.locale, self.context(now)) if payload else ([], [])
             )
-            await self._store_turns(conv, now, [("bot", "\n".join(messages), None, "")])
+            await self.turns.append(conv.id, now, [("bot", "\n".join(messages), None, "")])
             await prune_thread(self.saver, conversation_id)
         address = self.keys.decrypt(conv.push_target_enc) if conv.push_target_enc else None
         sender = self.senders.get(conv.channel)
@@ -690,28 +538,18 @@ class ConversationService:
             await sender(address, messages, [Option(c, lbl) for c, lbl in options])
         else:
             await self.live.publish(
-                f"resident:{conversation_id}", {"type": "bot", "messages": messages}
+                events.resident_topic(conversation_id), events.to_resident("bot", messages)
             )
         return True
 
-    async def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
-        async with self.db.session() as s:
-            turns = (
-                await s.exec(
-                    select(Turn)
-                    .where(Turn.conversation_id == conversation_id)
-                    .order_by(col(Turn.seq))
-                )
-            ).all()
-        return [{"role": x.role, "text": x.text, "code": x.code, "at": x.at} for x in turns]
+    async def transcript(self, conversation_id: str) -> list[TranscriptTurn]:
+        return await self.turns.transcript(conversation_id)
+
+    # ------------------------------------------------------------------ deletion and retention
 
     async def forget(self, channel: str, address: str) -> bool:
         """Delete everything kept about a person at once (LINE unfollow)."""
-        key_hash = self.keys.lookup_hash(channel, address)
-        async with self.db.session() as s:
-            conv = (
-                await s.exec(select(Conversation).where(Conversation.key_hash == key_hash))
-            ).first()
+        conv = await erasure.find(self.db, self.keys.lookup_hash(channel, address))
         if conv is None:
             return False
         await self._delete_conversation(
@@ -720,37 +558,12 @@ class ConversationService:
         return True
 
     async def _delete_conversation(self, conversation_id: str, reason: str) -> None:
-        async with self.db.session() as s:
-            handoff_ids = (
-                await s.exec(select(Handoff.id).where(Handoff.conversation_id == conversation_id))
-            ).all()
-            for statement in (
-                delete(Turn).where(col(Turn.conversation_id) == conversation_id),
-                delete(Consent).where(col(Consent.conversation_id) == conversation_id),
-                delete(Handoff).where(col(Handoff.conversation_id) == conversation_id),
-                delete(Conversation).where(col(Conversation.id) == conversation_id),
-            ):
-                await s.exec(statement)  # type: ignore[call-overload]
-            for hid in handoff_ids:
-                s.add(AuditLog(actor="resident", action="deleted", handoff_id=hid, detail=reason))
         self._views.pop(conversation_id, None)
-        await self.saver.adelete_thread(conversation_id)
-        for hid in handoff_ids:
-            await self.live.publish("queue", {"type": "handoff_deleted", "handoff_id": hid})
-        log.info("conversation deleted conv=%s reason=%s", conversation_id[:8], reason)
+        await erasure.delete_conversation(self.db, self.saver, self.live, conversation_id, reason)
 
     async def purge_expired(self, now: dt.datetime) -> int:
         """Delete conversations that never reached a handoff after the city's retention days."""
-        cutoff = now - dt.timedelta(days=self.city.retention_days)
-        async with self.db.session() as s:
-            handed = select(Handoff.conversation_id)
-            ids = (
-                await s.exec(
-                    select(Conversation.id)
-                    .where(col(Conversation.last_active_at) < cutoff)
-                    .where(col(Conversation.id).not_in(handed))
-                )
-            ).all()
+        ids = await erasure.expired(self.db, now, self.city.retention_days)
         for cid in ids:
             await self._delete_conversation(cid, reason="retention")
         return len(ids)

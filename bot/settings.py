@@ -48,6 +48,13 @@ class Settings(BaseSettings):
         description="a pause longer than this starts the next reply with 前回の続きから",
     )
     log_level: str = "INFO"
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="the address staff open; alert links use it"
+    )
+    smtp_url: str | None = Field(
+        default=None, description="smtp://host:port (smtp+starttls://, smtps://) for on-call mail"
+    )
+    smtp_from: str = "tobira@localhost"
 
     @model_validator(mode="after")
     def _workers_need_redis(self) -> Settings:

@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
 
+from flows.intake_routes import destinations
 from flows.questions import (
     COMMANDS,
     DONE,
@@ -225,7 +226,18 @@ def advance(q: Question, state: IntakeState, given: dict[str, Any]) -> Command[s
     ):
         return _stay(q, say=[say("resume.continue")])
 
-    # commands recognised at every node
+    command = _command(q, state, code)
+    if command is not None:
+        return command
+    handler = _SPECIAL.get(q.id)
+    if handler is not None:
+        return handler(q, state, code, text, answers)
+    return _answer(q, state, code, text, answers)
+
+
+def _command(q: Question, state: IntakeState, code: str | None) -> Command[str] | None:
+    """The commands recognised at every node (戻る, 最初から, 削除, language, …), and the
+    caseworker's side passed in by the service; None when ``code`` is none of them."""
     if code == "c:back":
         history = list(state.get("history", []))
         if not history:
@@ -266,11 +278,13 @@ def advance(q: Question, state: IntakeState, given: dict[str, Any]) -> Command[s
         return _moved(
             state, q.id, "closed", status="stopped", stopped_at=q.id, say=[say("stop.ack")]
         )
+    return None
 
-    handler = _SPECIAL.get(q.id)
-    if handler is not None:
-        return handler(q, state, code, text, answers)
 
+def _answer(
+    q: Question, state: IntakeState, code: str | None, text: str | None, answers: dict[str, Any]
+) -> Command[str]:
+    """An ordinary question's answer: an option, 答えたくない / わからない, more / done, or text."""
     if code in (SKIP, UNKNOWN):
         bucket = "declined" if code == SKIP else "unknown"
         other = "unknown" if code == SKIP else "declined"
@@ -570,7 +584,14 @@ def _node(q: Question) -> Any:
 
 def build_graph(checkpointer: Any = None) -> Any:
     builder = StateGraph(IntakeState)
+    routes = destinations({qid for qid in INTAKE_ORDER if not applies(qid, {})})
     for q in QUESTIONS.values():
-        builder.add_node(q.id, _node(q))
+        builder.add_node(q.id, _node(q), destinations=routes[q.id])
     builder.add_edge(START, "intro")
     return builder.compile(checkpointer=checkpointer)
+
+
+if __name__ == "__main__":
+    from flows.intake_routes import main
+
+    raise SystemExit(main())

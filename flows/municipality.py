@@ -103,6 +103,21 @@ class Resource(_Strict):
     web: str = ""
 
 
+class OnCall(_Strict):
+    """Who is told of an emergency (DOMAIN.md §9): a webhook (JSON, or Slack/Teams-style
+    `{"text": ...}`) and/or e-mail addresses reached through TOBIRA_SMTP_URL."""
+
+    webhook_url: str | None = None
+    webhook_format: Literal["json", "slack"] = "json"
+    email: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_target(self) -> OnCall:
+        if not self.webhook_url and not self.email:
+            raise ValueError("oncall needs a webhook_url or at least one email")
+        return self
+
+
 class Municipality(_Strict):
     code: str = Field(description="全国地方公共団体コード (6 digits)")
     name: str
@@ -112,6 +127,7 @@ class Municipality(_Strict):
     hotlines: list[Hotline] = Field(min_length=1)
     resources: list[Resource] = Field(default_factory=list)
     retention_days: int = Field(ge=1, le=3650)
+    oncall: OnCall | None = None
 
     @field_validator("code")
     @classmethod

@@ -137,6 +137,7 @@ def dynamic_keys() -> set[str]:
     from flows.questions import COMMANDS, SECTIONS
 
     keys: set[str] = {"fmt.when", "fmt.weekdays", "opt.pick.cancel", "label.unknown"}
+    keys |= {"opt.safety.yes", "opt.safety.no", "opt.safety.unsure"}  # bot.crisis.SAFETY_OPTIONS
     keys |= {f"form.{code}" for code in QUESTIONS["concerns"].values}
     for q in QUESTIONS.values():
         if q.family_wording:

@@ -32,6 +32,12 @@ class Row:
     pred_level: str
     pred_category: str
     rule_id: str | None
+    ask: bool = False
+
+    @property
+    def caught(self) -> bool:
+        """Raised to P0/P1, or met with the safety question (はい / わからない is P0 handling)."""
+        return self.pred_level in ("P0", "P1") or self.ask
 
     @property
     def pred_as_gold(self) -> str:
@@ -66,6 +72,7 @@ def score(records: list[dict[str, object]]) -> list[Row]:
                 pred_level=a.level or "NONE",
                 pred_category=a.category or "none",
                 rule_id=a.rule_id,
+                ask=a.ask,
             )
         )
     return rows
@@ -79,6 +86,7 @@ def summarise(rows: list[Row]) -> dict[str, object]:
     p0 = [r for r in rows if r.gold_level == "P0"]
     p01 = [r for r in rows if r.gold_level in ("P0", "P1")]
     raised = [r.id for r in rows if r.hard_negative and r.pred_level in ("P0", "P1")]
+    quiet = [r for r in rows if r.gold_level in ("P2", "NONE")]
     per_category: dict[str, dict[str, float | int]] = {}
     for cat in sorted({r.gold_category for r in rows}):
         mine = [r for r in rows if r.gold_category == cat]
@@ -89,6 +97,11 @@ def summarise(rows: list[Row]) -> dict[str, object]:
         "level_accuracy": _ratio(sum(r.level_ok for r in rows), len(rows)),
         "p0_recall": _ratio(sum(r.pred_level == "P0" for r in p0), len(p0)),
         "p0_or_p1_recall": _ratio(sum(r.pred_level in ("P0", "P1") for r in p01), len(p01)),
+        "p0_recall_with_ask": _ratio(sum(r.pred_level == "P0" or r.ask for r in p0), len(p0)),
+        "p0_or_p1_recall_with_ask": _ratio(sum(r.caught for r in p01), len(p01)),
+        "lookalikes_raised_share": _ratio(len(raised), sum(r.hard_negative for r in rows)),
+        "asked_p2_none": sum(r.ask for r in quiet),
+        "asked_p2_none_share": _ratio(sum(r.ask for r in quiet), len(quiet)),
         "hard_negatives": sum(r.hard_negative for r in rows),
         "hard_negatives_raised": len(raised),
         "hard_negatives_raised_ids": raised,
@@ -113,10 +126,17 @@ def report(rows: list[Row], summary: dict[str, object]) -> str:
     out.append(f"level accuracy (P3 counted as NONE): {summary['level_accuracy']:.3f}")
     out.append(f"P0 recall:                    {summary['p0_recall']:.3f}")
     out.append(f"P0-or-P1 recall:              {summary['p0_or_p1_recall']:.3f}")
+    out.append(f"P0 recall, asking counted:    {summary['p0_recall_with_ask']:.3f}")
+    out.append(f"P0-or-P1, asking counted:     {summary['p0_or_p1_recall_with_ask']:.3f}")
+    out.append(
+        f"P2/NONE asked the safety question: {summary['asked_p2_none']}"
+        f" ({summary['asked_p2_none_share']:.3f})"
+    )
     raised = summary["hard_negatives_raised_ids"]
     out.append(
         f"hard negatives raised to P0/P1: {summary['hard_negatives_raised']}"
-        f" of {summary['hard_negatives']} {raised if raised else ''}".rstrip()
+        f" of {summary['hard_negatives']} ({summary['lookalikes_raised_share']:.3f})"
+        f" {raised if raised else ''}".rstrip()
     )
     out.append(f"P2/NONE raised to P0/P1:       {summary['false_p0_p1']}")
     out.append("")

@@ -1,22 +1,23 @@
-"""Train the triage classifier and write `flows/triage_model.json` (dev tool: scikit-learn).
+"""Train the triage model and write `flows/triage_model.json` (dev tool: scikit-learn).
 
-    python -m flows.triage_train [--check]
+    python -m flows.triage_train [--check] [--report]
 
-Training data: the dev corpus (`../shared/corpus/crisis_dev.jsonl`) and the unseen set
-(`tests/data/triage_unseen.jsonl`). The fresh set (`tests/data/triage_fresh.jsonl`) is never
-read here: it is the honest estimate of rules + model on new wording.
+Training data (`TRAINING_FILES`): the shared dev corpus, the earlier evaluation sets and the train
+split of the blind corpus. The blind corpus's dev and test splits are never read here.
 
-Features: character 1–4-grams of `flows.triage.normalise_ja(text)` (NFKC, hiragana, no
-spaces), sublinear TF-IDF, L2 norm. Heads: logistic regression on P0 / P1 / other (balanced
-class weights) and on the ten P0/P1 categories (trained on P0/P1 messages only).
+Messages are labelled, sentences are not, so training is multiple-instance: every unit of a
+P2/NONE message is an "other" instance; of a P0/P1 message only its most telling unit (under the
+previous round's model; round 0 reads whole messages) carries the message's level and category.
+Two rounds of re-picking settle which sentence decided each letter.
 
-Thresholds come from repeated stratified 5-fold cross-validation on the training data:
-- `raise`: P(P0)+P(P1) at or above it lifts a rules None/P2 to P1. The lowest value whose
-  out-of-fold false raises stay within `MAX_FALSE_RAISE` of the P2/NONE messages and within
-  `MAX_HARD_RAISE` of the hard negatives.
-- `p0`: P(P0) at or above it (and the raise threshold passed) makes the lift P0: the lowest
-  value where no out-of-fold P2/NONE message and at most `MAX_P1_AS_P0` of the P1 messages
-  would reach it.
+Thresholds come from 5-fold cross-validation over messages (out-of-fold, the whole procedure
+inside each fold), on the message score = its most dangerous unit:
+- `p0`: P(P0) at or above it is P0; the lowest value whose out-of-fold false P0 stay within
+  `MAX_FALSE_P0` of the P2/NONE messages;
+- `raise`: P(P0)+P(P1) at or above it is P1; false raises within `MAX_FALSE_RAISE`;
+- `ask`: P(P0)+P(P1) at or above it (below `raise`) asks one safety question; the highest
+  value that still catches `ASK_P0_RECALL` of the P0 messages out of fold, asking at most
+  `MAX_ASK` of the P2/NONE messages.
 `--check` exits 1 when the model file's training-data hashes do not match the data.
 """
 
@@ -25,209 +26,256 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from flows.triage import normalise_ja
-from flows.triage_model import MODEL_PATH, P0_CATEGORIES, P1_CATEGORIES, load, ngrams, score
+from flows.triage_model import (
+    FORMAT,
+    MODEL_PATH,
+    P0_CATEGORIES,
+    P1_CATEGORIES,
+    Doc,
+    load,
+    unit_tokens,
+)
+from flows.triage_units import Unit, units
 
 REPO = Path(__file__).resolve().parents[1]
 TRAINING_FILES: dict[str, Path] = {
     "crisis_dev.jsonl": REPO.parent / "shared/corpus/crisis_dev.jsonl",
     "triage_unseen.jsonl": REPO / "tests/data/triage_unseen.jsonl",
+    "triage_fresh.jsonl": REPO / "tests/data/triage_fresh.jsonl",
+    "triage_fresh2.jsonl": REPO / "tests/data/triage_fresh2.jsonl",
+    "triage_blind_train.jsonl": REPO / "tests/data/triage_blind/train.jsonl",
 }
-NGRAM_RANGE = (1, 4)
-MIN_DF = 1
-C_LEVEL = 10.0
-C_CATEGORY = 10.0
-PRUNE = {"level": 0.02, "category": 0.05}  # rows whose largest |weight| is below are dropped
+VERSION = "2026.12-1"
+C_LEVEL = 8.0
+C_CATEGORY = 8.0
+MIL_ROUNDS = 2
+PRUNE = {"level": 0.03, "category": 0.06}
 DIGITS = 3
-MAX_FALSE_RAISE = 0.03
-MAX_HARD_RAISE = 0.03
-MAX_P1_AS_P0 = 0.10
-SEEDS = (0, 1, 2)
+MAX_FALSE_P0 = 0.01
+MAX_FALSE_RAISE = 0.025
+ASK_P0_RECALL = 0.995
+MAX_ASK = 0.12
+FOLDS = 5
 LEVELS = ("P0", "P1", "other")
 CATEGORIES = P0_CATEGORIES + P1_CATEGORIES
 
 
+@dataclass
+class Message:
+    level: str  # P0 / P1 / other
+    category: str
+    hard: bool
+    units: list[Unit]
+    tokens: list[list[str]]  # per unit
+    whole: list[str]
+
+
 def training_hashes() -> dict[str, str]:
-    return {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in TRAINING_FILES.items()}
+    return {
+        name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for name, p in TRAINING_FILES.items()
+        if p.exists()
+    }
 
 
-def load_records() -> list[dict[str, object]]:
-    records: list[dict[str, object]] = []
-    for path in TRAINING_FILES.values():
-        with path.open(encoding="utf-8") as f:
-            records.extend(json.loads(line) for line in f if line.strip())
+def load_records(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for path in paths:
+        if path.exists():
+            with path.open(encoding="utf-8") as f:
+                records.extend(json.loads(line) for line in f if line.strip())
     return records
 
 
-def _level(r: dict[str, object]) -> str:
-    return str(r["level"]) if r["level"] in ("P0", "P1") else "other"
+def prepare(records: list[dict[str, Any]]) -> list[Message]:
+    out = []
+    for r in records:
+        text = str(r["text"])
+        doc = Doc.read(text)
+        us = units(text)
+        out.append(
+            Message(
+                level=str(r["level"]) if r["level"] in ("P0", "P1") else "other",
+                category=str(r["category"]),
+                hard=bool(r.get("hard_negative")),
+                units=us,
+                tokens=[unit_tokens(doc, u) for u in us],
+                whole=unit_tokens(Doc.read(text, whole=True), Unit(0, len(text), 0)),
+            )
+        )
+    return out
 
 
-def _analyzer(text: str) -> list[str]:
-    return ngrams(text, *NGRAM_RANGE)
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
 
 
-def _fit(texts: list[str], levels: list[str], cats: list[str]):  # type: ignore[no-untyped-def]
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+class Fitted:
+    """One trained level head + category head with its vectoriser."""
 
-    vec = TfidfVectorizer(
-        analyzer=_analyzer, sublinear_tf=True, min_df=MIN_DF, norm="l2", lowercase=False
-    )
-    x = vec.fit_transform(texts)
-    level_clf = LogisticRegression(C=C_LEVEL, class_weight="balanced", max_iter=5000)
-    level_clf.fit(x, levels)
-    crisis = [i for i, c in enumerate(cats) if c in CATEGORIES]
-    cat_clf = LogisticRegression(C=C_CATEGORY, class_weight="balanced", max_iter=5000)
-    cat_clf.fit(x[crisis], [cats[i] for i in crisis])
-    return vec, level_clf, cat_clf
+    def __init__(self, messages: list[Message]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vec = TfidfVectorizer(
+            analyzer=_identity, sublinear_tf=True, min_df=2, norm="l2", lowercase=False
+        )
+        self.vec.fit([t for m in messages for t in m.tokens] + [m.whole for m in messages])
+        picks: list[int | None] = [None] * len(messages)  # round 0: whole messages
+        self.level = self._fit_levels(messages, picks)
+        for _ in range(MIL_ROUNDS):
+            picks = [self._pick(m) for m in messages]
+            self.level = self._fit_levels(messages, picks)
+        self.picks = [self._pick(m) for m in messages]
+        self.category = self._fit_categories(messages, self.picks)
+
+    def _instances(self, messages: list[Message], picks: list[int | None]) -> tuple[list, list]:
+        docs: list[list[str]] = []
+        labels: list[str] = []
+        for m, pick in zip(messages, picks, strict=True):
+            if m.level == "other":
+                docs += [*m.tokens, m.whole]
+                labels += ["other"] * (len(m.tokens) + 1)
+            else:
+                docs.append(m.whole if pick is None else m.tokens[pick])
+                labels.append(m.level)
+        return docs, labels
+
+    def _fit_levels(self, messages: list[Message], picks: list[int | None]) -> Any:
+        from sklearn.linear_model import LogisticRegression
+
+        docs, labels = self._instances(messages, picks)
+        clf = LogisticRegression(C=C_LEVEL, class_weight="balanced", max_iter=3000)
+        clf.fit(self.vec.transform(docs), labels)
+        return clf
+
+    def _fit_categories(self, messages: list[Message], picks: list[int | None]) -> Any:
+        from sklearn.linear_model import LogisticRegression
+
+        docs = [m.tokens[p] for m, p in zip(messages, picks, strict=True) if p is not None]
+        cats = [m.category for m, p in zip(messages, picks, strict=True) if p is not None]
+        clf = LogisticRegression(C=C_CATEGORY, class_weight="balanced", max_iter=3000)
+        clf.fit(self.vec.transform(docs), cats)
+        return clf
+
+    def unit_probs(self, m: Message) -> Any:
+        probs = self.level.predict_proba(self.vec.transform(m.tokens))
+        order = list(self.level.classes_)
+        return probs[:, order.index("P0")], probs[:, order.index("P1")]
+
+    def _pick(self, m: Message) -> int | None:
+        if m.level == "other" or not m.tokens:
+            return None
+        p0, p1 = self.unit_probs(m)
+        target = p0 if m.level == "P0" else p0 + p1
+        return int(target.argmax())
+
+    def message_scores(self, m: Message) -> tuple[float, float]:
+        p0, p1 = self.unit_probs(m)
+        return float(p0.max()), float((p0 + p1).max())
 
 
-def _proba(vec, clf, texts: list[str]) -> list[dict[str, float]]:  # type: ignore[no-untyped-def]
-    p = clf.predict_proba(vec.transform(texts))
-    return [dict(zip(clf.classes_, map(float, row), strict=True)) for row in p]
+def _lowest_passing(values_neg: list[float], share: float) -> float:
+    """The lowest threshold that lets at most `share` of the negatives reach it."""
+    ranked = sorted(values_neg, reverse=True)
+    allowed = int(share * len(ranked))
+    return (ranked[allowed] + 1e-6) if allowed < len(ranked) else 0.0
 
 
-def cross_validate(
-    records: list[dict[str, object]], texts: list[str]
-) -> list[list[dict[str, float]]]:
-    """Out-of-fold level probabilities, one list per seed."""
+def out_of_fold(messages: list[Message]) -> list[tuple[float, float]]:
     from sklearn.model_selection import StratifiedKFold
 
-    levels = [_level(r) for r in records]
-    strata = [f"{lv}:{bool(r['hard_negative'])}" for lv, r in zip(levels, records, strict=True)]
-    cats = [str(r["category"]) for r in records]
-    runs: list[list[dict[str, float]]] = []
-    for seed in SEEDS:
-        oof: list[dict[str, float]] = [{} for _ in records]
-        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-        for train, test in folds.split(texts, strata):
-            vec, clf, _ = _fit(
-                [texts[i] for i in train], [levels[i] for i in train], [cats[i] for i in train]
-            )
-            for i, p in zip(test, _proba(vec, clf, [texts[i] for i in test]), strict=True):
-                oof[i] = p
-        runs.append(oof)
-    return runs
+    scores: list[tuple[float, float]] = [(0.0, 0.0)] * len(messages)
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
+    labels = [m.level + ("h" if m.hard else "") for m in messages]
+    for train, held in folds.split(messages, labels):
+        fitted = Fitted([messages[i] for i in train])
+        for i in held:
+            scores[i] = fitted.message_scores(messages[i])
+    return scores
 
 
-def choose_thresholds(
-    records: list[dict[str, object]], runs: list[list[dict[str, float]]]
-) -> tuple[dict[str, float], dict[str, float]]:
-    levels = [_level(r) for r in records]
-    calm = [i for i, lv in enumerate(levels) if lv == "other"]
-    hard = [i for i in calm if records[i]["hard_negative"]]
-    p0 = [i for i, lv in enumerate(levels) if lv == "P0"]
-    p1 = [i for i, lv in enumerate(levels) if lv == "P1"]
-    crisis = p0 + p1
-    grid = [round(0.05 + 0.01 * k, 2) for k in range(91)]
+def thresholds(messages: list[Message], oof: list[tuple[float, float]]) -> dict[str, float]:
+    neg = [s for m, s in zip(messages, oof, strict=True) if m.level == "other"]
+    p0_msgs = [s for m, s in zip(messages, oof, strict=True) if m.level == "P0"]
+    t_p0 = _lowest_passing([s[0] for s in neg], MAX_FALSE_P0)
+    t_raise = _lowest_passing([s[1] for s in neg], MAX_FALSE_RAISE)
+    t_ask_floor = _lowest_passing([s[1] for s in neg], MAX_ASK)
+    p0_sums = sorted(s[1] for s in p0_msgs)
+    missed = int((1 - ASK_P0_RECALL) * len(p0_sums))
+    t_ask = min(max(p0_sums[missed] - 1e-6, t_ask_floor), t_raise) if p0_sums else t_raise
+    return {"p0": round(t_p0, 4), "raise": round(t_raise, 4), "ask": round(t_ask, 4)}
 
-    def rate(idx: list[int], ok) -> float:  # type: ignore[no-untyped-def]
-        return sum(ok(run[i]) for run in runs for i in idx) / (len(idx) * len(runs))
 
-    def raised(t: float):  # type: ignore[no-untyped-def]
-        return lambda p: p["P0"] + p["P1"] >= t
+def report(messages: list[Message], oof: list[tuple[float, float]], th: dict[str, float]) -> str:
+    def share(cond: list[bool]) -> str:
+        return f"{sum(cond)}/{len(cond)}"
 
-    t_raise = next(
-        t
-        for t in grid
-        if rate(calm, raised(t)) <= MAX_FALSE_RAISE and rate(hard, raised(t)) <= MAX_HARD_RAISE
+    p0 = [s for m, s in zip(messages, oof, strict=True) if m.level == "P0"]
+    p01 = [s for m, s in zip(messages, oof, strict=True) if m.level != "other"]
+    neg = [s for m, s in zip(messages, oof, strict=True) if m.level == "other"]
+    return (
+        f"out-of-fold, model alone: P0 as P0 {share([s[0] >= th['p0'] for s in p0])}, "
+        f"P0 raised or asked {share([s[1] >= th['ask'] for s in p0])}, "
+        f"P0/P1 raised {share([s[1] >= th['raise'] for s in p01])}, "
+        f"P2/NONE raised {share([s[1] >= th['raise'] for s in neg])}, "
+        f"asked {share([th['ask'] <= s[1] < th['raise'] for s in neg])}"
     )
 
-    def as_p0(t: float):  # type: ignore[no-untyped-def]
-        return lambda p: p["P0"] + p["P1"] >= t_raise and p["P0"] >= t
 
-    t_p0 = next(
-        t for t in grid if rate(calm, as_p0(t)) == 0.0 and rate(p1, as_p0(t)) <= MAX_P1_AS_P0
-    )
-    figures = {
-        "oof_crisis_recall": rate(crisis, raised(t_raise)),
-        "oof_p0_recall_as_p0": rate(p0, as_p0(t_p0)),
-        "oof_p0_recall_raised": rate(p0, raised(t_raise)),
-        "oof_calm_raised": rate(calm, raised(t_raise)),
-        "oof_hard_raised": rate(hard, raised(t_raise)),
-        "oof_p1_as_p0": rate(p1, as_p0(t_p0)),
-    }
-    return {"raise": t_raise, "p0": t_p0}, figures
-
-
-def _round(v: float) -> float:
-    return round(float(v), DIGITS)
-
-
-def build(records: list[dict[str, object]], thresholds: dict[str, float]) -> dict[str, object]:
-    texts = [normalise_ja(str(r["text"])) for r in records]
-    levels = [_level(r) for r in records]
-    cats = [str(r["category"]) for r in records]
-    vec, level_clf, cat_clf = _fit(texts, levels, cats)
-    vocab: dict[str, int] = vec.vocabulary_
-    idf = vec.idf_
-    level_order = [list(level_clf.classes_).index(c) for c in LEVELS]
-    cat_order = [list(cat_clf.classes_).index(c) for c in CATEGORIES]
-
-    def table(coef, order: list[int], prune: float) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
-        out: dict[str, list[float]] = {}
-        for g, j in sorted(vocab.items()):
-            w = [float(coef[k, j]) for k in order]
-            if max(abs(v) for v in w) >= prune:
-                out[g] = [_round(v) for v in w]
-        return out
-
+def _rows(clf: Any, vocab: list[str], prune: float) -> dict[str, list[float]]:
+    coef = clf.coef_.T  # features x classes
     return {
-        "format": 1,
-        "ngram_range": list(NGRAM_RANGE),
-        "levels": list(LEVELS),
-        "categories": list(CATEGORIES),
-        "thresholds": thresholds,
-        "training_data": training_hashes(),
-        "idf": {g: round(float(idf[j]), 4) for g, j in sorted(vocab.items())},
-        "level_intercept": [_round(level_clf.intercept_[k]) for k in level_order],
-        "level_coef": table(level_clf.coef_, level_order, PRUNE["level"]),
-        "category_intercept": [_round(cat_clf.intercept_[k]) for k in cat_order],
-        "category_coef": table(cat_clf.coef_, cat_order, PRUNE["category"]),
+        t: [round(float(v), DIGITS) for v in row]
+        for t, row in zip(vocab, coef, strict=True)
+        if abs(row).max() >= prune
     }
 
 
-def _agreement(records: list[dict[str, object]]) -> float:
-    """Largest difference between the shipped scorer and the scikit-learn model it came from."""
-    texts = [normalise_ja(str(r["text"])) for r in records]
-    vec, clf, _ = _fit(texts, [_level(r) for r in records], [str(r["category"]) for r in records])
-    model = load()
-    assert model is not None
-    worst = 0.0
-    for text, p in zip(texts, _proba(vec, clf, texts), strict=True):
-        s = score(text, model)
-        assert s is not None
-        worst = max(worst, *(abs(s.levels[k] - p[k]) for k in LEVELS))
-    return worst
+def export(fitted: Fitted, th: dict[str, float]) -> dict[str, Any]:
+    vocab = list(fitted.vec.get_feature_names_out())
+    level = _rows(fitted.level, vocab, PRUNE["level"])
+    category = _rows(fitted.category, vocab, PRUNE["category"])
+    keep = set(level) | set(category)
+    idf = {t: round(float(v), DIGITS) for t, v in zip(vocab, fitted.vec.idf_, strict=True)}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "idf": {t: v for t, v in idf.items() if t in keep},
+        "levels": list(fitted.level.classes_),
+        "level_coef": level,
+        "level_intercept": [round(float(v), DIGITS) for v in fitted.level.intercept_],
+        "categories": list(fitted.category.classes_),
+        "category_coef": category,
+        "category_intercept": [round(float(v), DIGITS) for v in fitted.category.intercept_],
+        "thresholds": th,
+        "training_data": training_hashes(),
+    }
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if "--check" in args:
+def main(argv: list[str]) -> int:
+    if "--check" in argv:
         model = load()
         ok = model is not None and model.training_data == training_hashes()
-        print(
-            "model matches training data"
-            if ok
-            else "model is stale: run python -m flows.triage_train"
-        )
+        print("model matches its training data" if ok else "model is stale: retrain")
         return 0 if ok else 1
-    records = load_records()
-    texts = [normalise_ja(str(r["text"])) for r in records]
-    thresholds, figures = choose_thresholds(records, cross_validate(records, texts))
-    print(json.dumps({"thresholds": thresholds, **{k: round(v, 4) for k, v in figures.items()}}))
-    built = build(records, thresholds)
+    messages = prepare(load_records(list(TRAINING_FILES.values())))
+    oof = out_of_fold(messages)
+    th = thresholds(messages, oof)
+    print(f"{len(messages)} messages; thresholds {th}")
+    print(report(messages, oof, th))
+    fitted = Fitted(messages)
     MODEL_PATH.write_text(
-        json.dumps(built, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+        json.dumps(export(fitted, th), ensure_ascii=False, separators=(",", ":")) + "\n",
+        encoding="utf-8",
     )
-    load.cache_clear()
-    print(f"pure-Python scorer vs scikit-learn: max |dp| {_agreement(records):.4f}")
-    print(f"wrote {MODEL_PATH.name}: {MODEL_PATH.stat().st_size} bytes")
+    print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KB)")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -1,5 +1,6 @@
 """Staff authentication for the console: argon2 password hashes, lockout after repeated
-failures, server-side sessions (cookie for pages, bearer token for the JSON API) and CSRF tokens.
+failures, server-side sessions (cookie for pages, bearer token for the JSON API). The request
+side (which token a request carries, CSRF) is in ``handoff.console.security``.
 
 Sessions live in SQL (only a hash of the token is stored) so every worker process sees the same
 sign-ins and a sign-out or a deactivated account takes effect everywhere at once."""
@@ -8,14 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from fastapi import HTTPException, Request
 from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -220,64 +218,3 @@ async def principal_for_hash(session: AsyncSession, token_hash: str, via: str) -
         token_hash=token_hash,
         via=via,
     )
-
-
-def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return None
-
-
-async def principal_from_request(request: Request, *, allow_bearer: bool) -> Principal | None:
-    """The caller, from the session cookie or (for the JSON API) a bearer token."""
-    cached: Principal | None = getattr(request.state, "principal", None)
-    if cached is not None:
-        return cached
-    token = bearer_token(request) if allow_bearer else None
-    via = "bearer"
-    if token is None:
-        token = request.cookies.get(COOKIE_NAME)
-        via = "cookie"
-    if not token:
-        return None
-    async with request.app.state.db.session() as session:
-        principal = await principal_for_token(session, token, via)
-    request.state.principal = principal
-    return principal
-
-
-# ---------------------------------------------------------------------------- CSRF
-
-
-def _secret(app: Any) -> bytes:
-    return bytes(app.state.settings.secret_key.get_secret_value().encode())
-
-
-def csrf_token(app: Any, binding: str) -> str:
-    """An HMAC of the session (or pre-login) binding: forms and fetch() send it back."""
-    return hmac.new(_secret(app), f"tobira/csrf/v1:{binding}".encode(), hashlib.sha256).hexdigest()
-
-
-def csrf_valid(app: Any, binding: str | None, supplied: str | None) -> bool:
-    if not binding or not supplied:
-        return False
-    return hmac.compare_digest(csrf_token(app, binding), supplied)
-
-
-async def require_csrf(request: Request, principal: Principal) -> None:
-    """Refuse a state-changing request that does not carry this session's CSRF token.
-
-    Bearer-token calls carry no ambient credentials, so they need none."""
-    if principal.via == "bearer":
-        return
-    supplied = request.headers.get(CSRF_HEADER)
-    if supplied is None and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        form = await request.form()
-        value = form.get(CSRF_FIELD)
-        supplied = value if isinstance(value, str) else None
-    if not csrf_valid(request.app, principal.token_hash, supplied):
-        raise HTTPException(status_code=403, detail="CSRF token missing or invalid")

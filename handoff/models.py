@@ -17,12 +17,23 @@ def new_id() -> str:
 
 
 class HandoffState:
+    """``queued → claimed → live ⇄ returned_to_bot → closed`` (see handoff/lifecycle.py)."""
+
     QUEUED = "queued"
     CLAIMED = "claimed"
     LIVE = "live"
     RETURNED = "returned_to_bot"
     CLOSED = "closed"
-    OPEN_STATES = (QUEUED, CLAIMED, LIVE)
+
+
+# Handoffs the agency still holds (after "return to bot" too): shown in the queue, and the one a
+# resident's turn belongs to. Closed ones are the agency's record.
+ACTIVE_STATES: tuple[str, ...] = (
+    HandoffState.QUEUED,
+    HandoffState.CLAIMED,
+    HandoffState.LIVE,
+    HandoffState.RETURNED,
+)
 
 
 class Handoff(SQLModel, table=True):

@@ -1,8 +1,5 @@
-"""The handoff queue: which handoffs a caseworker sees, in what order, and the state machine
-``queued → claimed → live → returned_to_bot | closed``.
-
-Transitions are conditional UPDATEs (``... WHERE state IN (...)``), so two caseworkers on two
-worker processes cannot both claim the same handoff."""
+"""The handoff queue: which handoffs a caseworker sees, in what order, with the labels the console
+shows. Reads only: every change of state is in ``handoff.lifecycle``."""
 
 from __future__ import annotations
 
@@ -11,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, update
+from sqlalchemy import case
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handoff.models import Handoff, HandoffState, utcnow
+from flows.triage import LEVEL_ORDER
+from handoff.models import ACTIVE_STATES, Handoff, HandoffState, utcnow
 
-LEVELS = ("P0", "P1", "P2", "P3")
 LEVEL_LABELS = {"P0": "緊急", "P1": "高", "P2": "中", "P3": "情報"}
 STATE_LABELS = {
     HandoffState.QUEUED: "待機中",
@@ -26,13 +23,6 @@ STATE_LABELS = {
     HandoffState.RETURNED: "ボット対応中",
     HandoffState.CLOSED: "終了",
 }
-# Handoffs still needing a caseworker's attention, shown in the queue.
-ACTIVE_STATES = (
-    HandoffState.QUEUED,
-    HandoffState.CLAIMED,
-    HandoffState.LIVE,
-    HandoffState.RETURNED,
-)
 
 OUTCOMES = {
     "continuing": "当機関で継続支援",
@@ -59,18 +49,12 @@ DESTINATIONS = {
 }
 
 
-class TransitionError(ValueError):
-    """The handoff is not in a state that allows this action (someone else may have acted)."""
-
-
-def level_rank(level: str) -> int:
-    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
-
-
 def queue_order() -> list[Any]:
     """Urgency first (P0 at the top), then the longest waiting."""
     rank = case(
-        {lvl: i for i, lvl in enumerate(LEVELS)}, value=col(Handoff.level), else_=len(LEVELS)
+        {lvl: i for i, lvl in enumerate(LEVEL_ORDER)},
+        value=col(Handoff.level),
+        else_=len(LEVEL_ORDER),
     )
     return [rank, col(Handoff.created_at), col(Handoff.id)]
 
@@ -108,103 +92,6 @@ async def get(session: AsyncSession, handoff_id: str, agencies: set[str] | None)
     if handoff is None or (agencies is not None and handoff.agency_id not in agencies):
         return None
     return handoff
-
-
-async def _move(
-    session: AsyncSession,
-    handoff_id: str,
-    allowed_from: Sequence[str],
-    values: dict[str, Any],
-    extra_where: Sequence[Any] = (),
-) -> Handoff:
-    now = utcnow()
-    statement = (
-        update(Handoff)
-        .where(col(Handoff.id) == handoff_id, col(Handoff.state).in_(allowed_from), *extra_where)
-        .values(updated_at=now, **values)
-    )
-    result = await session.exec(statement)
-    if getattr(result, "rowcount", 0) != 1:
-        raise TransitionError(handoff_id)
-    handoff = await session.get(Handoff, handoff_id, populate_existing=True)
-    assert handoff is not None
-    return handoff
-
-
-async def mark_opened(session: AsyncSession, handoff_id: str) -> bool:
-    """Pin the first time a caseworker opened the handoff (after that the resident can no
-    longer withdraw consent from the chat). True only for the very first open."""
-    result = await session.exec(
-        update(Handoff)
-        .where(col(Handoff.id) == handoff_id, col(Handoff.opened_at).is_(None))
-        .values(opened_at=utcnow())
-    )
-    return getattr(result, "rowcount", 0) == 1
-
-
-async def claim(session: AsyncSession, handoff_id: str, username: str) -> Handoff:
-    return await _move(
-        session,
-        handoff_id,
-        [HandoffState.QUEUED],
-        {"state": HandoffState.CLAIMED, "claimed_by": username, "claimed_at": utcnow()},
-    )
-
-
-async def go_live(session: AsyncSession, handoff_id: str, username: str) -> Handoff:
-    """The assigned caseworker takes the chat over; the bot stays silent from now on."""
-    return await _move(
-        session,
-        handoff_id,
-        [HandoffState.CLAIMED, HandoffState.RETURNED],
-        {"state": HandoffState.LIVE, "live_since": utcnow()},
-        [col(Handoff.claimed_by) == username],
-    )
-
-
-async def return_to_bot(
-    session: AsyncSession, handoff_id: str, username: str, supervisor: bool
-) -> Handoff:
-    where = [] if supervisor else [col(Handoff.claimed_by) == username]
-    return await _move(
-        session,
-        handoff_id,
-        [HandoffState.LIVE],
-        {"state": HandoffState.RETURNED, "live_since": None},
-        where,
-    )
-
-
-async def close(
-    session: AsyncSession,
-    handoff_id: str,
-    username: str,
-    supervisor: bool,
-    outcome: str,
-    destination: str | None,
-) -> Handoff:
-    if outcome not in OUTCOMES:
-        raise ValueError("outcome")
-    if outcome == "referred":
-        if destination not in DESTINATIONS:
-            raise ValueError("destination")
-    elif destination not in (None, "") and destination not in DESTINATIONS:
-        raise ValueError("destination")
-    # Only a supervisor may close an unclaimed handoff or one assigned to someone else.
-    where = [] if supervisor else [col(Handoff.claimed_by) == username]
-    return await _move(
-        session,
-        handoff_id,
-        [HandoffState.QUEUED, HandoffState.CLAIMED, HandoffState.LIVE, HandoffState.RETURNED],
-        {
-            "state": HandoffState.CLOSED,
-            "outcome": outcome,
-            "destination": destination or None,
-            "closed_at": utcnow(),
-            "live_since": None,
-        },
-        where,
-    )
 
 
 @dataclass(frozen=True)

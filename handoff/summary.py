@@ -198,7 +198,113 @@ def summary_hash(summary: Summary) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-_LEVEL_ORDER = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
+def _band(value: str | None) -> str | None:
+    return AGE_BAND_LABELS.get(value) if value else None
+
+
+def _consultant_relationship(answers: dict[str, Any]) -> str | None:
+    """The consultant as the form names them: 母 / 父 / 親 for a parent, else the relationship."""
+    relationship = answers.get("relationship")
+    if relationship == "child":
+        return {"mother": "母", "father": "父"}.get(answers.get("consultant_role", ""), "親")
+    return RELATIONSHIP.get(relationship) if relationship else None
+
+
+def _concerns(state: dict[str, Any], immediate: set[str]) -> Concerns:
+    answers: dict[str, Any] = state.get("answers", {})
+    selected = [c for c in A_CATEGORIES if c in (answers.get("concerns") or [])]
+    if "food" in immediate and "no_food" not in selected:
+        selected.append("no_food")
+    primary = answers.get("primary") or (selected[0] if len(selected) == 1 else None)
+    notes = [v for v in (state.get("notes") or {}).values() if v]
+    summary_text = " / ".join(notes)[:SUMMARY_TEXT_LIMIT]
+    return Concerns(selected=selected, primary=primary, summary_text=summary_text)
+
+
+def _members(answers: dict[str, Any], family: bool, consultant_rel: str | None) -> list[Member]:
+    household_roles: list[str] = list(answers.get("household") or [])
+    parent_health = HEALTH.get(answers.get("parent_health", ""), "不明")
+    members = (
+        [Member(role="本人", age_band=_band(answers.get("subject_age")), cohabiting=True)]
+        if family
+        else []
+    )
+    for role in household_roles:
+        if role == "alone":
+            continue
+        member = Member(role=ROLE.get(role, "その他"), cohabiting=True)
+        if role in ("father", "mother"):
+            member.health = parent_health
+            if consultant_rel == ROLE[role]:
+                member.age_band = _band(answers.get("consultant_age"))
+        members.append(member)
+    return members
+
+
+def _urgency(
+    categories: list[str],
+    immediate: set[str],
+    crisis_level: str | None,
+    crisis_first_at: dt.datetime | None,
+) -> Urgency:
+    flags = sorted({FLAG_OF_CATEGORY[c] for c in categories if c in FLAG_OF_CATEGORY})
+    level: Literal["P0", "P1", "P2", "P3"]
+    if crisis_level == "P0":
+        level = "P0"
+    elif crisis_level == "P1" or immediate - {"none"}:
+        level = "P1"
+    else:
+        level = "P2"
+    return Urgency(
+        level=level, flags=flags, categories=categories, first_detected_at=crisis_first_at
+    )  # type: ignore[arg-type]
+
+
+def _hikikomori(state: dict[str, Any], family: bool) -> Hikikomori:
+    answers: dict[str, Any] = state.get("answers", {})
+    outing = answers.get("outing")
+    return Hikikomori(
+        outing_level=int(outing)
+        if outing
+        else ("unknown" if "outing" in state.get("unknown", []) else None),
+        duration_band=answers.get("duration"),
+        subject_aware=answers.get("aware"),
+        subject_wants_support=answers.get("wants_support"),
+        family_only_contact=family or None,
+    )
+
+
+def _income(answers: dict[str, Any]) -> Income:
+    sources = list(answers.get("income") or [])
+    arrears_codes = list(answers.get("arrears") or [])
+    return Income(
+        sources=sources,
+        pension_only=sources == ["pension"],
+        arrears=[ARREARS[a] for a in arrears_codes if a in ARREARS],
+        debt="有" if "debt" in arrears_codes else ("無" if "none" in arrears_codes else "不明"),
+    )
+
+
+def _immediate_needs(immediate: set[str], categories: list[str]) -> ImmediateNeeds:
+    return ImmediateNeeds(
+        food="food" in immediate,
+        utilities="utilities" in immediate,
+        housing_tonight="eviction" in immediate,
+        money_this_month="money_month" in immediate,
+        medical="medical_emergency" in categories,
+    )
+
+
+def _safety(categories: list[str], third_party_risk: bool) -> Safety:
+    return Safety(
+        suicidal="current"
+        if {"suicide_imminent", "suicidal_ideation"} & set(categories)
+        else "unknown",
+        self_harm="self_harm" in categories,
+        violence=Violence(present=bool({"violence_home", "violence_now"} & set(categories))),
+        elder_abuse_suspected="elder_abuse" in categories,
+        third_party_risk=third_party_risk,
+    )
 
 
 def build_summary(
@@ -216,63 +322,13 @@ def build_summary(
 ) -> Summary:
     """The §8 summary of an intake state (pure: the same state gives the same summary)."""
     answers: dict[str, Any] = state.get("answers", {})
-    relationship = answers.get("relationship")
-    family = relationship not in (None, "self")
-
-    def band(value: str | None) -> str | None:
-        return AGE_BAND_LABELS.get(value) if value else None
-
-    consultant_rel: str | None
-    if relationship == "child":
-        consultant_rel = {"mother": "母", "father": "父"}.get(
-            answers.get("consultant_role", ""), "親"
-        )
-    else:
-        consultant_rel = RELATIONSHIP.get(relationship) if relationship else None
-
-    selected = [c for c in A_CATEGORIES if c in (answers.get("concerns") or [])]
-    immediate = set(answers.get("immediate") or [])
-    if "food" in immediate and "no_food" not in selected:
-        selected.append("no_food")
-    primary = answers.get("primary") or (selected[0] if len(selected) == 1 else None)
-
+    family = answers.get("relationship") not in (None, "self")
+    consultant_rel = _consultant_relationship(answers)
     household_roles: list[str] = list(answers.get("household") or [])
-    parent_health = HEALTH.get(answers.get("parent_health", ""), "不明")
-    members = (
-        [Member(role="本人", age_band=band(answers.get("subject_age")), cohabiting=True)]
-        if family
-        else []
-    )
-    for role in household_roles:
-        if role == "alone":
-            continue
-        member = Member(role=ROLE.get(role, "その他"), cohabiting=True)
-        if role in ("father", "mother"):
-            member.health = parent_health
-            if consultant_rel == ROLE[role]:
-                member.age_band = band(answers.get("consultant_age"))
-        members.append(member)
-
-    sources = list(answers.get("income") or [])
+    immediate = set(answers.get("immediate") or [])
     arrears_codes = list(answers.get("arrears") or [])
-
     categories = list(crisis_categories or [])
-    flags = sorted({FLAG_OF_CATEGORY[c] for c in categories if c in FLAG_OF_CATEGORY})
-    level: Literal["P0", "P1", "P2", "P3"]
-    if crisis_level == "P0":
-        level = "P0"
-    elif crisis_level == "P1" or immediate - {"none"}:
-        level = "P1"
-    else:
-        level = "P2"
-
-    outing = answers.get("outing")
-    notes = [v for v in (state.get("notes") or {}).values() if v]
-    summary_text = " / ".join(notes)[:SUMMARY_TEXT_LIMIT]
-
     consent = state.get("consent") or {}
-    consent_at = _parse_time(consent.get("at")) or created_at
-    wants_contact = answers.get("contact")
 
     return Summary(
         handoff_id=handoff_id,
@@ -280,65 +336,39 @@ def build_summary(
         municipality_code=municipality_code,
         channel={"line": "LINE", "web": "web", "cli": "cli"}.get(channel, "web"),  # type: ignore[arg-type]
         consent=Consent(
-            at=consent_at,
+            at=_parse_time(consent.get("at")) or created_at,
             contact_shared=contact_shared,
             on_behalf_of_family=family,
             text_version=consent.get("version", ""),
         ),
         route=Route(相談経路="家族・知人から連絡" if family else "本人自ら連絡"),
-        urgency=Urgency(
-            level=level, flags=flags, categories=categories, first_detected_at=crisis_first_at
-        ),  # type: ignore[arg-type]
+        urgency=_urgency(categories, immediate, crisis_level, crisis_first_at),
         consultant=ConsultantPart(
             relationship=consultant_rel,
-            age_band=band(answers.get("consultant_age") if family else answers.get("subject_age")),
+            age_band=_band(answers.get("consultant_age") if family else answers.get("subject_age")),
             wellbeing=answers.get("wellbeing"),
         ),
         subject=SubjectPart(
-            age_band=band(answers.get("subject_age")),
+            age_band=_band(answers.get("subject_age")),
             lives_with_consultant=(
                 (consultant_rel in [ROLE.get(r) for r in household_roles])
                 if family and household_roles
                 else None
             ),
         ),
-        concerns=Concerns(selected=selected, primary=primary, summary_text=summary_text),
-        hikikomori=Hikikomori(
-            outing_level=int(outing)
-            if outing
-            else ("unknown" if "outing" in state.get("unknown", []) else None),
-            duration_band=answers.get("duration"),
-            subject_aware=answers.get("aware"),
-            subject_wants_support=answers.get("wants_support"),
-            family_only_contact=family or None,
+        concerns=_concerns(state, immediate),
+        hikikomori=_hikikomori(state, family),
+        household=Household(
+            members=_members(answers, family, consultant_rel),
+            lives_alone="alone" in household_roles or None,
         ),
-        household=Household(members=members, lives_alone="alone" in household_roles or None),
-        income=Income(
-            sources=sources,
-            pension_only=sources == ["pension"],
-            arrears=[ARREARS[a] for a in arrears_codes if a in ARREARS],
-            debt="有" if "debt" in arrears_codes else ("無" if "none" in arrears_codes else "不明"),
-        ),
+        income=_income(answers),
         housing=Housing(at_risk="eviction" in immediate or "rent" in arrears_codes),
-        immediate_needs=ImmediateNeeds(
-            food="food" in immediate,
-            utilities="utilities" in immediate,
-            housing_tonight="eviction" in immediate,
-            money_this_month="money_month" in immediate,
-            medical="medical_emergency" in categories,
-        ),
-        safety=Safety(
-            suicidal="current"
-            if {"suicide_imminent", "suicidal_ideation"} & set(categories)
-            else "unknown",
-            self_harm="self_harm" in categories,
-            violence=Violence(present=bool({"violence_home", "violence_now"} & set(categories))),
-            elder_abuse_suspected="elder_abuse" in categories,
-            third_party_risk=third_party_risk,
-        ),
+        immediate_needs=_immediate_needs(immediate, categories),
+        safety=_safety(categories, third_party_risk),
         preferences=Preferences(
             wants=list(answers.get("wants") or []),
-            contact_method=wants_contact,
+            contact_method=answers.get("contact"),
             preferred_times=answers.get("contact_time"),
             language=state.get("locale", "ja"),
         ),

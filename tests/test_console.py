@@ -15,7 +15,8 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from handoff import console, render
+from handoff import console
+from handoff import sheet as render
 from handoff.auth import MAX_FAILED_LOGINS, create_staff
 from handoff.models import AuditLog, Consent, Handoff, Staff
 from handoff.summary import Summary

@@ -127,3 +127,34 @@ async def test_typing_a_buttons_label_is_pressing_it_not_an_alarm(sqlite_app: An
     reply = await resident.say("電気・ガス・水道が止まる")  # the label of a button on this question
     assert reply.level is None and "119" not in resident.text
     assert "「電気・ガス・水道が止まる」を入れました" in resident.text
+
+
+UNSURE = "誰にも迷惑をかけない方法を調べてしまった"  # triage is unsure: neither calm nor alarm
+
+
+async def test_when_unsure_the_bot_asks_and_yes_gets_the_emergency_lines(sqlite_app: Any) -> None:
+    resident = await _at_question(sqlite_app.state.service, "concerns", "unsure-yes")
+    await resident.say(UNSURE)
+    assert resident.reply is not None
+    assert "命にかかわる危険" in resident.reply.messages[0]
+    assert resident.codes == ["safety:yes", "safety:no", "safety:unsure"]
+    reply = await resident.tap("safety:yes")
+    assert reply.level == "P0"
+    assert "119" in resident.text or "110" in resident.text
+
+
+async def test_when_unsure_i_dont_know_is_handled_as_danger(sqlite_app: Any) -> None:
+    resident = await _at_question(sqlite_app.state.service, "concerns", "unsure-unsure")
+    await resident.say(UNSURE)
+    reply = await resident.tap("safety:unsure")
+    assert reply.level == "P0"
+
+
+async def test_when_unsure_no_thanks_and_shows_the_open_question_again(sqlite_app: Any) -> None:
+    resident = await _at_question(sqlite_app.state.service, "concerns", "unsure-no")
+    await resident.say(UNSURE)
+    reply = await resident.tap("safety:no")
+    assert reply.level is None
+    assert "ありがとうございます" in reply.messages[0]
+    assert "119" not in resident.text
+    assert resident.question is not None  # the open question, with its buttons, again

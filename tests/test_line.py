@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from sqlmodel import col, select
 
 from bot.app import create_app
-from bot.channels import line as line_channel
+from bot.channels import line_check
 from bot.models import Conversation, ProcessedEvent, Turn
 from bot.settings import Settings
 from handoff.models import Consent, Handoff
@@ -608,7 +608,7 @@ async def test_line_check_verifies_token_and_webhook_settings(
 ) -> None:
     out: list[str] = []
     assert (
-        await line_channel.check(
+        await line_check.check(
             _settings(_sqlite(tmp_path), fake), verify_webhook=False, out=out.append
         )
         == 0
@@ -621,7 +621,7 @@ async def test_line_check_verifies_token_and_webhook_settings(
     fake.webhook_active = False
     out.clear()
     assert (
-        await line_channel.check(
+        await line_check.check(
             _settings(_sqlite(tmp_path), fake), verify_webhook=False, out=out.append
         )
         == 1
@@ -630,7 +630,7 @@ async def test_line_check_verifies_token_and_webhook_settings(
 
     out.clear()
     wrong = _settings(_sqlite(tmp_path), fake, line_channel_access_token="not-the-token")
-    assert await line_channel.check(wrong, verify_webhook=False, out=out.append) == 1
+    assert await line_check.check(wrong, verify_webhook=False, out=out.append) == 1
     assert any("access token refused" in line for line in out)
 
 
@@ -652,13 +652,11 @@ async def test_line_check_presses_verify_against_the_running_server(
             await asyncio.sleep(0.02)
         fake.webhook_endpoint = f"http://127.0.0.1:{port}/line/webhook"
         out: list[str] = []
-        assert await line_channel.check(_settings(_sqlite(tmp_path), fake), out=out.append) == 0, (
-            out
-        )
+        assert await line_check.check(_settings(_sqlite(tmp_path), fake), out=out.append) == 0, out
         assert any("signature check passed" in line for line in out)
         out.clear()
         fake.channel_secret = "another-channels-secret-00000000"  # the server has the wrong secret
-        assert await line_channel.check(_settings(_sqlite(tmp_path), fake), out=out.append) == 1
+        assert await line_check.check(_settings(_sqlite(tmp_path), fake), out=out.append) == 1
         assert any("400" in line for line in out)
     finally:
         server.should_exit = True

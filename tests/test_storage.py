@@ -94,7 +94,9 @@ async def test_typed_phone_email_name_and_my_number_are_nowhere_at_rest_or_in_lo
         assert secret.encode() not in logs, f"{secret} logged"
 
 
-async def test_conversations_without_a_handoff_are_deleted_after_the_retention_days(app: Any) -> None:
+async def test_conversations_without_a_handoff_are_deleted_after_the_retention_days(
+    app: Any,
+) -> None:
     import datetime as dt
 
     quiet, handed = Resident(app.state.service, "quiet"), Resident(app.state.service, "handed")

@@ -380,6 +380,8 @@ def test_varied_wording_of_real_signals(text: str, level: str) -> None:
     assert assess(text).level == level
 
 
-@pytest.mark.parametrize("text", ["特にない", "わからない", "答えたくない", "まだわからない", "疲れている"])
+@pytest.mark.parametrize(
+    "text", ["特にない", "わからない", "答えたくない", "まだわからない", "疲れている"]
+)
 def test_short_typed_answers_are_never_read_as_ideation(text: str) -> None:
     assert assess(text).level not in ("P0", "P1")

@@ -23,10 +23,16 @@ from flows.triage import assess
 DATA = Path(__file__).resolve().parent / "data"
 RAISED = ("P0", "P1")
 
-SETS = [  # file, P0 recall floor, P0-or-P1 recall floor, NONE/P2 raised at most
+# file, P0 floor, P0-or-P1 floor, NONE/P2 raised to P0/P1 at most. A message met with the safety
+# question (`ask`: はい / わからない is P0 handling) counts as caught: since the sentence model,
+# what the model alone finds is asked about rather than alarmed about.
+SETS = [
     ("triage_unseen.jsonl", 1.0, 0.95, 2),
     ("triage_fresh.jsonl", 0.90, 0.92, 1),
     ("triage_fresh2.jsonl", 0.96, 0.97, 1),
+    # the frozen blind test split (tests/data/triage_blind/test.jsonl, benchmarks/triage/README.md):
+    # figures as measured on 2026-12-07, kept from sliding back; the targets are higher
+    ("triage_blind/test.jsonl", 0.93, 0.91, 13),
 ]
 
 
@@ -45,13 +51,15 @@ def test_evaluation_set_stays_at_its_figures(
 ) -> None:
     records = _records(name)
     assert all(
-        set(r) == {"id", "text", "level", "category", "hard_negative", "why"} for r in records
+        {"id", "text", "level", "category", "hard_negative", "why"} <= set(r) for r in records
     )
     results = [(r, assess(str(r["text"]))) for r in records]
     p0 = [(r, a) for r, a in results if r["level"] == "P0"]
     p01 = [(r, a) for r, a in results if r["level"] in RAISED]
-    p0_missed = [_line(r, a.level, a.rule_id) for r, a in p0 if a.level != "P0"]
-    p01_missed = [_line(r, a.level, a.rule_id) for r, a in p01 if a.level not in RAISED]
+    p0_missed = [_line(r, a.level, a.rule_id) for r, a in p0 if a.level != "P0" and not a.ask]
+    p01_missed = [
+        _line(r, a.level, a.rule_id) for r, a in p01 if a.level not in RAISED and not a.ask
+    ]
     raised = [
         _line(r, a.level, a.rule_id)
         for r, a in results

@@ -24,16 +24,13 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
-import aiohttp
 from fastapi import APIRouter, FastAPI, Request, Response
 from linebot.v3 import WebhookParser
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
-    Configuration,
     Message,
     PushMessageRequest,
     ReplyMessageRequest,
@@ -46,6 +43,16 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from bot.channels.line_api import (
+    REQUEST_TIMEOUT,
+    Undeliverable,
+    credentials,
+    error_message,
+    make_api,
+    retry_after,
+    retryable,
+    status_of,
+)
 from bot.channels.line_dispatch import KeyedDispatcher
 from bot.channels.line_render import render
 from bot.messages import Inbound, Option, Reply
@@ -58,7 +65,6 @@ router = APIRouter()
 CHANNEL = "line"
 WEBHOOK_PATH = "/line/webhook"
 MAX_BODY = 1024 * 1024
-REQUEST_TIMEOUT = 5.0  # seconds per Messaging API call (the SDK's default is 300)
 REPLY_TOKEN_FRESH = 50.0  # seconds; LINE's reply tokens last about a minute
 PUSH_RETRY_FOR = 60.0  # seconds of retrying a push before giving up on it
 BACKOFF_FIRST = 0.25
@@ -96,16 +102,6 @@ class Job:
     durable_claim: bool  # claim the event id in SQL before running: a redelivery, no Redis
 
 
-class Undeliverable(Exception):
-    """LINE did not accept a message after retries (or refused it outright)."""
-
-    def __init__(self, method: str, status: str, attempts: int = 1) -> None:
-        super().__init__(f"{method} {status} after {attempts} attempt(s)")
-        self.method = method
-        self.status = status  # "HTTP 400", "ClientConnectorError", ...
-        self.attempts = attempts
-
-
 def _mode(event: Any) -> str:
     mode = getattr(event, "mode", None)
     return str(getattr(mode, "value", mode) or "active")
@@ -130,29 +126,6 @@ def to_inbound(event: Any, user_id: str) -> Inbound | None:
     if kind == "unfollow":
         return Inbound(CHANNEL, user_id, at, event="unfollow")
     return None
-
-
-def _retry_after(exc: ApiException) -> float | None:
-    headers = getattr(exc, "headers", None)
-    value = headers.get("Retry-After") if headers is not None else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _retryable(exc: BaseException) -> bool:
-    if isinstance(exc, ApiException):
-        status = exc.status or 0
-        return status == 429 or status >= 500 or status <= 0
-    return isinstance(exc, aiohttp.ClientError | TimeoutError)
-
-
-def _error_message(exc: ApiException) -> str:
-    body = exc.body
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    return str(body or "")[:200]
 
 
 class LineChannel:
@@ -460,23 +433,23 @@ class LineChannel:
                 SENDS.labels("reply", "ok").inc()
                 return True
             except Exception as exc:
-                if not _retryable(exc):
+                if not retryable(exc):
                     status = getattr(exc, "status", None)
                     SENDS.labels("reply", f"refused_{status}").inc()
                     if (
                         isinstance(exc, ApiException)
                         and status == 400
-                        and "reply token" in _error_message(exc).lower()
+                        and "reply token" in error_message(exc).lower()
                     ):
                         return False
-                    raise Undeliverable("reply", _status(exc)) from None
+                    raise Undeliverable("reply", status_of(exc)) from None
                 delay = self._backoff(attempt, exc)
                 attempt += 1
                 if not self._token_fresh_after(job, delay):
                     SENDS.labels("reply", "stale_after_retries").inc()
                     return False
                 SENDS.labels("reply", "retry").inc()
-                log.info("line: reply retry %d in %.2fs (%s)", attempt, delay, _status(exc))
+                log.info("line: reply retry %d in %.2fs (%s)", attempt, delay, status_of(exc))
                 await asyncio.sleep(delay)
 
     def _token_fresh_after(self, job: Job | None, delay: float) -> bool:
@@ -502,53 +475,24 @@ class LineChannel:
                 if isinstance(exc, ApiException) and exc.status == 409:
                     SENDS.labels("push", "ok_already_accepted").inc()
                     return  # an earlier attempt with this retry key got through
-                if not _retryable(exc):
+                if not retryable(exc):
                     SENDS.labels("push", f"refused_{getattr(exc, 'status', None)}").inc()
-                    raise Undeliverable("push", _status(exc)) from None
+                    raise Undeliverable("push", status_of(exc)) from None
                 delay = self._backoff(attempt, exc)
                 attempt += 1
                 if time.monotonic() + delay > give_up:
                     SENDS.labels("push", "gave_up").inc()
-                    raise Undeliverable("push", _status(exc), attempt) from None
+                    raise Undeliverable("push", status_of(exc), attempt) from None
                 SENDS.labels("push", "retry").inc()
-                log.info("line: push retry %d in %.2fs (%s)", attempt, delay, _status(exc))
+                log.info("line: push retry %d in %.2fs (%s)", attempt, delay, status_of(exc))
                 await asyncio.sleep(delay)
 
     @staticmethod
     def _backoff(attempt: int, exc: BaseException) -> float:
-        hinted = _retry_after(exc) if isinstance(exc, ApiException) else None
+        hinted = retry_after(exc) if isinstance(exc, ApiException) else None
         if hinted is not None:
             return min(hinted, 30.0)
         return min(BACKOFF_MAX, BACKOFF_FIRST * 2**attempt) * random.uniform(0.8, 1.2)
-
-
-def _status(exc: BaseException) -> str:
-    if isinstance(exc, ApiException):
-        return f"HTTP {exc.status}"
-    return type(exc).__name__
-
-
-def make_api(settings: Settings) -> tuple[AsyncApiClient, AsyncMessagingApi]:
-    """The async Messaging API client (created inside the running loop, see FIELD-NOTES)."""
-    config = Configuration(
-        host=settings.line_api_base.rstrip("/"),
-        access_token=settings.line_channel_access_token.get_secret_value(),
-    )
-    config.connection_pool_maxsize = max(10, settings.line_workers * 2)
-    client = AsyncApiClient(config)
-    return client, AsyncMessagingApi(client)
-
-
-def _loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    return host in ("127.0.0.1", "localhost", "::1")
-
-
-def _credentials(settings: Settings) -> tuple[str, str]:
-    return (
-        settings.line_channel_secret.get_secret_value(),
-        settings.line_channel_access_token.get_secret_value(),
-    )
 
 
 # ---- the FastAPI side -----------------------------------------------------------------------
@@ -585,7 +529,7 @@ async def webhook(request: Request) -> Response:
 
 async def startup(app: FastAPI) -> None:
     settings: Settings = app.state.settings
-    secret, token = _credentials(settings)
+    secret, token = credentials(settings)
     app.state.line = None
     if not secret and not token:
         log.info(
@@ -624,87 +568,4 @@ async def shutdown(app: FastAPI) -> None:
         app.state.line = None
 
 
-# ---- `tobira line check` ----------------------------------------------------------------------
-async def check(
-    settings: Settings, *, verify_webhook: bool = True, out: Callable[[str], Any] = print
-) -> int:
-    """Check the channel against the configured Messaging API; 0 when everything looks right.
-
-    Verifies the access token (bot info), reads the webhook URL and whether it is in use, and asks
-    LINE to send a test webhook (the console's Verify button), which proves the channel secret
-    matches the running server's. Prints what it verified; never prints a secret."""
-    secret, token = _credentials(settings)
-    problems = 0
-    if not secret:
-        out(
-            "✗ LINE_CHANNEL_SECRET is not set (LINE Developers console > Basic settings > Channel secret)"
-        )
-        problems += 1
-    if not token:
-        out(
-            "✗ LINE_CHANNEL_ACCESS_TOKEN is not set (Messaging API tab > Channel access token (long-lived))"
-        )
-        return 2
-    out(f"  Messaging API: {settings.line_api_base}")
-    client, api = make_api(settings)
-    try:
-        try:
-            info = await api.get_bot_info(_request_timeout=REQUEST_TIMEOUT)
-        except ApiException as exc:
-            out(f"✗ access token refused by LINE (HTTP {exc.status}); issue a new long-lived token")
-            return 1
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            out(f"✗ Messaging API not reachable at {settings.line_api_base}: {type(exc).__name__}")
-            return 1
-        out(
-            f"✓ access token works: bot {info.display_name} ({info.basic_id}), chat mode {info.chat_mode}"
-        )
-        if info.chat_mode == "chat":
-            out(
-                "  note: Chat is on in LINE Official Account Manager; tobira answers through the webhook, "
-                "so turn Chat off unless staff also answer there"
-            )
-        try:
-            endpoint = await api.get_webhook_endpoint(_request_timeout=REQUEST_TIMEOUT)
-        except ApiException as exc:
-            out(f"✗ could not read the webhook settings (HTTP {exc.status})")
-            return 1
-        out(f"  webhook URL: {endpoint.endpoint or '(none)'}")
-        if not endpoint.endpoint.startswith("https://") and not _loopback(endpoint.endpoint):
-            out("✗ the webhook URL must be an https:// URL (LINE refuses plain http)")
-            problems += 1
-        if not endpoint.endpoint.rstrip("/").endswith(WEBHOOK_PATH):
-            out(f"✗ the webhook URL should end with {WEBHOOK_PATH}")
-            problems += 1
-        if endpoint.active:
-            out("✓ Use webhook: on")
-        else:
-            out("✗ Use webhook is off (Messaging API tab > Webhook settings > Use webhook)")
-            problems += 1
-        if verify_webhook and endpoint.endpoint:
-            try:
-                result = await api.test_webhook_endpoint(_request_timeout=15)
-            except ApiException as exc:
-                out(f"✗ LINE could not test the webhook (HTTP {exc.status})")
-                problems += 1
-            else:
-                if result.success:
-                    out(
-                        "✓ LINE reached the webhook and the signature check passed (channel secret matches)"
-                    )
-                else:
-                    out(
-                        f"✗ LINE's test webhook got {result.status_code} {result.reason}: is tobira running "
-                        "at that URL with this LINE_CHANNEL_SECRET?"
-                    )
-                    problems += 1
-    finally:
-        await client.close()
-    out(
-        "  reminder: in LINE Official Account Manager > Response settings, turn off Auto-response "
-        "messages and the Greeting message so that only tobira answers"
-    )
-    return 1 if problems else 0
-
-
-__all__ = ["LineChannel", "check", "router", "shutdown", "startup", "to_inbound"]
+__all__ = ["LineChannel", "router", "shutdown", "startup", "to_inbound"]

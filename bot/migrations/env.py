@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
+import bot.alerts
 import bot.models  # noqa: F401  (registers tables)
 import handoff.models  # noqa: F401
 

@@ -57,7 +57,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("handoff", schema=None) as batch_op:
         batch_op.drop_column("closed_at")

@@ -6,7 +6,9 @@ system, and ``to_json`` as the §8 JSON itself."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -164,7 +166,7 @@ def _labels(mapping: dict[Any, str], values: list[Any]) -> str:
     return "、".join(_label(mapping, v) for v in values) if values else NONE
 
 
-def _when(value: dt.datetime | None) -> str:
+def when(value: dt.datetime | None) -> str:
     if value is None:
         return NONE
     if value.tzinfo is None:
@@ -176,12 +178,10 @@ def load(summary_json: str) -> Summary:
     return Summary.model_validate_json(summary_json)
 
 
-def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool = False) -> Sheet:
-    s = summary
-    family = s.consent.on_behalf_of_family
+def _header(s: Summary, received_by: str | None, after_hours: bool) -> list[Row]:
     header = [
         Row("ID", s.handoff_id),
-        Row("受付日", _when(s.created_at)),
+        Row("受付日", when(s.created_at)),
         Row("受付者", received_by or "（未担当）"),
         Row("相談経路", f"{s.route.相談経路}（{s.route.media}）"),
         Row("媒体", CHANNELS.get(s.channel, s.channel)),
@@ -189,8 +189,11 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
     ]
     if s.route.referral_from:
         header.append(Row("紹介元", s.route.referral_from))
+    return header
 
-    boxes = [
+
+def _boxes(s: Summary) -> list[Box]:
+    return [
         Box(
             code,
             label,
@@ -199,13 +202,18 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
         for code, label in A_CATEGORIES.items()
     ]
 
-    urgency = [
+
+def _urgency(s: Summary) -> list[Row]:
+    return [
         Row("緊急度", LEVELS.get(s.urgency.level, s.urgency.level)),
         Row("検知したサイン", _labels({k: f"{k} {v}" for k, v in FLAGS.items()}, s.urgency.flags)),
-        Row("初回検知", _when(s.urgency.first_detected_at)),
+        Row("初回検知", when(s.urgency.first_detected_at)),
         Row("案内した窓口", "、".join(s.urgency.resources_shown) or NONE),
     ]
-    basic = [
+
+
+def _basic(s: Summary) -> list[Row]:
+    return [
         Row(
             "氏名・住所・電話",
             "匿名（提供なし）"
@@ -216,20 +224,29 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
         Row("本人の性別", _label({}, s.subject.gender)),
         Row("来談者と同居", _yes_no(s.subject.lives_with_consultant)),
     ]
-    consultant = [
+
+
+def _consultant(s: Summary) -> list[Row]:
+    return [
         Row("本人との関係", _label({}, s.consultant.relationship)),
         Row("来談者の年代", _label({}, s.consultant.age_band)),
         Row("来談者の体調・気持ち", _label(WELLBEING, s.consultant.wellbeing)),
     ]
+
+
+def _hikikomori(s: Summary) -> list[Row]:
     h = s.hikikomori
     outing = "わからない" if h.outing_level == "unknown" else _label(OUTING, h.outing_level)
-    hikikomori = [
+    return [
         Row("外出の様子", outing),
         Row("期間", _label(DURATION, h.duration_band)),
         Row("本人が相談を知っているか", _label(AWARE, h.subject_aware)),
         Row("本人の支援希望", _label(WANTS_SUPPORT, h.subject_wants_support)),
         Row("家族のみの相談", _yes_no(h.family_only_contact)),
     ]
+
+
+def _household(s: Summary) -> list[Row]:
     household = [
         Row(
             m.role,
@@ -248,7 +265,11 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
         household.insert(0, Row("世帯", "ひとり暮らし"))
     if not household:
         household.append(Row("世帯", NONE))
-    money = [
+    return household
+
+
+def _money(s: Summary) -> list[Row]:
+    return [
         Row("主な収入", _labels(INCOME, s.income.sources)),
         Row("年金のみ", _yes_no(s.income.pension_only)),
         Row("滞納", "、".join(s.income.arrears) or NONE),
@@ -256,6 +277,9 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
         Row("住居", _label(HOUSING, s.housing.type)),
         Row("住まいを失うおそれ", _yes_no(s.housing.at_risk)),
     ]
+
+
+def _safety(s: Summary) -> list[Row]:
     n = s.immediate_needs
     urgent_needs = [
         label
@@ -268,7 +292,7 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
         )
         if flag
     ]
-    safety = [
+    return [
         Row("今日・明日の困りごと", "、".join(urgent_needs) or "なし"),
         Row("希死念慮", _label(SUICIDAL, s.safety.suicidal)),
         Row("自傷", _yes_no(s.safety.self_harm)),
@@ -281,19 +305,28 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
         Row("高齢者虐待の疑い", _yes_no(s.safety.elder_abuse_suspected)),
         Row("本人以外の危険", _yes_no(s.safety.third_party_risk)),
     ]
+
+
+def _wishes(s: Summary) -> list[Row]:
     p = s.preferences
-    wishes = [
+    return [
         Row("希望する手助け", _labels(WANTS, p.wants)),
         Row("連絡方法", _label(CONTACT_METHOD, p.contact_method)),
         Row("希望時間帯", _label(CONTACT_TIME, p.preferred_times)),
         Row("言語", _label(LANGUAGE, p.language)),
     ]
-    gaps = [
+
+
+def _gaps(s: Summary) -> list[Row]:
+    return [
         Row("答えたくない／まとめから削除", _labels(FIELDS, s.meta.declined)),
         Row("わからない", _labels(FIELDS, s.meta.unknown)),
     ]
-    consent = [
-        Row("同意日時", _when(s.consent.at)),
+
+
+def _consent(s: Summary) -> list[Row]:
+    return [
+        Row("同意日時", when(s.consent.at)),
         Row(
             "範囲",
             "まとめのみ（会話全文は含まない）"
@@ -302,26 +335,35 @@ def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool
         ),
         Row("同意文の版", s.consent.text_version or NONE),
         Row("連絡先の提供", _yes_no(s.consent.contact_shared)),
-        Row("家族からの相談", "はい（本人同意なし）" if family else "いいえ（本人から）"),
+        Row(
+            "家族からの相談",
+            "はい（本人同意なし）" if s.consent.on_behalf_of_family else "いいえ（本人から）",
+        ),
     ]
+
+
+def sheet(summary: Summary, *, received_by: str | None = None, after_hours: bool = False) -> Sheet:
+    """The A票 view model: the header, the concern boxes, then one section per part of the form."""
+    s = summary
+    family = s.consent.on_behalf_of_family
     sections = [
-        Section("緊急性", urgency),
-        Section("■基本情報（書ける範囲で）", basic),
-        Section("来談者", consultant),
-        Section("ひきこもりの状況（課題と背景要因：社会的孤立）", hikikomori),
-        Section("世帯状況", household),
-        Section("収入・住まい", money),
-        Section("急ぎの困りごと・安全", safety),
-        Section("ご支援にあたっての希望", wishes),
-        Section("答えなかったこと・わからないこと", gaps),
-        Section("■相談申込み（同意）", consent),
+        Section("緊急性", _urgency(s)),
+        Section("■基本情報（書ける範囲で）", _basic(s)),
+        Section("来談者", _consultant(s)),
+        Section("ひきこもりの状況（課題と背景要因：社会的孤立）", _hikikomori(s)),
+        Section("世帯状況", _household(s)),
+        Section("収入・住まい", _money(s)),
+        Section("急ぎの困りごと・安全", _safety(s)),
+        Section("ご支援にあたっての希望", _wishes(s)),
+        Section("答えなかったこと・わからないこと", _gaps(s)),
+        Section("■相談申込み（同意）", _consent(s)),
     ]
     title = "相談受付・申込票（A票）" + ("【本人同意なし】" if family else "【本人同意あり】")
     return Sheet(
         title=title,
-        header=header,
+        header=_header(s, received_by, after_hours),
         level=s.urgency.level,
-        boxes=boxes,
+        boxes=_boxes(s),
         concern_text=s.concerns.summary_text,
         sections=sections,
         family_without_consent=family,
@@ -361,6 +403,22 @@ def environment() -> Environment:
     )
 
 
+# The export page's only style, allowed by its hash in EXPORT_CSP (no inline script, nothing fetched).
+EXPORT_STYLE = """
+body{font-family:sans-serif;margin:2em;color:#111}
+table{border-collapse:collapse;margin:.5em 0 1.2em}
+th,td{border:1px solid #888;padding:.25em .6em;text-align:left;vertical-align:top}
+th{background:#eee;font-weight:normal;white-space:nowrap}
+.mark{width:2em;text-align:center}
+"""
+EXPORT_CSP = (
+    "default-src 'none'; style-src 'sha256-"
+    + base64.b64encode(hashlib.sha256(EXPORT_STYLE.encode()).digest()).decode()
+    + "'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
 def to_html_document(sheet: Sheet) -> str:
-    """A standalone HTML page of the sheet (export / print); resident text is escaped."""
-    return environment().get_template("sheet_export.html").render(sheet=sheet)
+    """A standalone HTML page of the sheet (export / print); resident text is escaped.
+    Serve it with ``EXPORT_CSP``."""
+    return environment().get_template("sheet_export.html").render(sheet=sheet, style=EXPORT_STYLE)

@@ -1,0 +1,72 @@
+"""Live updates by server-sent events: the queue, and one handoff's chat and state."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, HTTPException, Response
+from sse_starlette import EventSourceResponse
+
+from handoff import auth, events
+from handoff.auth import Principal
+from handoff.console import actions, security, views
+from handoff.console.deps import ApiUser, PageUser, Services, Svc
+
+router = APIRouter(route_class=security.ConsoleRoute)
+
+SSE_RECHECK_SECONDS = 30.0
+
+
+def _stream(svc: Services, principal: Principal, topic: str) -> EventSourceResponse:
+    async def stream() -> AsyncIterator[dict[str, str]]:
+        async with svc.live.subscribe(topic) as inbox:
+            yield {"event": "ready", "data": "{}"}
+            while True:
+                try:
+                    event = await asyncio.wait_for(inbox.get(), timeout=SSE_RECHECK_SECONDS)
+                except TimeoutError:
+                    # A signed-out or deactivated caseworker stops receiving at the next check.
+                    async with svc.db.session() as s:
+                        still = await auth.principal_for_hash(
+                            s, principal.token_hash, principal.via
+                        )
+                    if still is None:
+                        return
+                    continue
+                yield {
+                    "event": str(event.get("type", "message")),
+                    "data": json.dumps(event, ensure_ascii=False),
+                }
+
+    return EventSourceResponse(
+        stream(), ping=15, headers={"X-Accel-Buffering": "no"}, shutdown_event=svc.shutdown
+    )
+
+
+async def _handoff_stream(svc: Services, principal: Principal, handoff_id: str) -> Response:
+    handoff = await actions.load(svc, principal, handoff_id)
+    if not views.can_see_chat(principal, handoff):
+        raise HTTPException(status_code=403, detail="forbidden")
+    return _stream(svc, principal, events.handoff_topic(handoff_id))
+
+
+@router.get("/console/events/queue", include_in_schema=False)
+async def queue_events(svc: Svc, me: PageUser) -> Response:
+    return _stream(svc, me, events.QUEUE)
+
+
+@router.get("/console/handoffs/{handoff_id}/events", include_in_schema=False)
+async def handoff_events(handoff_id: str, svc: Svc, me: PageUser) -> Response:
+    return await _handoff_stream(svc, me, handoff_id)
+
+
+@router.get("/api/console/events")
+async def api_events(svc: Svc, me: ApiUser) -> Response:
+    return _stream(svc, me, events.QUEUE)
+
+
+@router.get("/api/console/handoffs/{handoff_id}/events")
+async def api_handoff_events(handoff_id: str, svc: Svc, me: ApiUser) -> Response:
+    return await _handoff_stream(svc, me, handoff_id)

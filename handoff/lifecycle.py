@@ -1,0 +1,327 @@
+"""Every change to a Handoff row, one function per step of its life:
+
+    open_on_consent ─────────────────> queued ─claim─> claimed ─go_live─> live ─return_to_bot─> returned_to_bot
+                                      │                │                 │ ^──────go_live─────────┘
+                                      └───────────────close (with an outcome)──────────────────────> closed
+    escalate: a crisis raises the level of the handoff the resident's conversation holds
+    withdraw: 「取り消す」 deletes it while no caseworker has opened it (open_by_staff pins that)
+    erase: the resident deletes everything (削除, LINE unfollow)
+
+Each step is a conditional UPDATE (``… WHERE state IN (…)``), so two caseworkers on two worker
+processes cannot both claim the same handoff; then its audit record, in the same transaction; then,
+once committed, its live event. No other module writes the handoff table (a test greps for it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from flows.triage import LEVEL_ORDER, level_rank
+from handoff import audit, consent, events, queue
+from handoff.events import Publisher
+from handoff.models import ACTIVE_STATES, Handoff, HandoffState, utcnow
+from handoff.ports import Sessions
+from handoff.summary import Summary
+
+
+class TransitionError(ValueError):
+    """The handoff is not in a state that allows this action (someone else may have acted)."""
+
+
+class NotFound(LookupError):
+    """No such handoff, or not one of the caller's agencies."""
+
+
+async def _publish(live: Publisher | None, topic: str, event: dict[str, Any]) -> None:
+    if live is not None:
+        await live.publish(topic, event)
+
+
+# ---------------------------------------------------------------------------- the resident's side
+
+
+async def active_for(s: AsyncSession, conversation_id: str) -> Handoff | None:
+    """The handoff a conversation's agency still holds (the newest), if any."""
+    return (
+        await s.exec(
+            select(Handoff)
+            .where(Handoff.conversation_id == conversation_id)
+            .where(col(Handoff.state).in_(ACTIVE_STATES))
+            .order_by(col(Handoff.created_at).desc())
+        )
+    ).first()
+
+
+async def open_on_consent(
+    db: Sessions,
+    live: Publisher | None,
+    *,
+    conversation_id: str,
+    channel: str,
+    agency_id: str,
+    after_hours: bool,
+    now: dt.datetime,
+    contact_enc: str | None,
+    consent_turn: bool,
+    consent_version: str,
+    make_summary: Callable[[str, dt.datetime], Summary],
+) -> tuple[Handoff | None, bool]:
+    """On the turn the person consents, create the handoff (or, approved again after a
+    correction, replace its summary) with a consent record pinning the approved hash. Other
+    turns only add what came after approval: contact wishes and the urgency.
+
+    ``make_summary(handoff_id, created_at)`` builds the summary from the conversation.
+    Returns the handoff (None if there is none to update) and whether it was created now."""
+    async with db.session() as s:
+        existing = await active_for(s, conversation_id)
+        if existing is None and not consent_turn:
+            return None, False
+        handoff = existing or Handoff(
+            conversation_id=conversation_id,
+            agency_id=agency_id,
+            channel=channel,
+            summary_json="{}",
+            summary_hash="",
+            created_at=now,
+            after_hours=after_hours,
+        )
+        if contact_enc is not None:
+            handoff.contact_enc = contact_enc
+        summary = make_summary(handoff.id, handoff.created_at)
+        approved_again = consent_turn and summary.digest() != handoff.summary_hash
+        if not approved_again:
+            summary = Summary.model_validate_json(handoff.summary_json).model_copy(
+                update={"preferences": summary.preferences, "urgency": summary.urgency}
+            )
+        summary.consent.contact_shared = handoff.contact_enc is not None
+        handoff.summary_json = summary.model_dump_json()
+        handoff.level = summary.urgency.level
+        handoff.updated_at = utcnow()
+        s.add(handoff)
+        if not approved_again:
+            return handoff, False
+        handoff.summary_hash = summary.digest()
+        await consent.record(s, handoff, text_version=consent_version, now=now)
+    if existing is not None:
+        return handoff, False
+    await _publish(
+        live, events.QUEUE, events.handoff_new(handoff.id, handoff.level, handoff.after_hours)
+    )
+    return handoff, True
+
+
+async def escalate(db: Sessions, live: Publisher | None, handoff_id: str, level: str) -> None:
+    """A crisis in the conversation: raise the handoff's level (never lower it)."""
+    async with db.session() as s:
+        await s.exec(
+            update(Handoff)
+            .where(col(Handoff.id) == handoff_id)
+            .where(col(Handoff.level).not_in(LEVEL_ORDER[: level_rank(level) + 1]))
+            .values(level=level, updated_at=utcnow())
+        )
+    if level in ("P0", "P1"):
+        await _publish(live, events.QUEUE, events.handoff_level(handoff_id, level))
+
+
+async def withdraw(db: Sessions, live: Publisher | None, handoff_id: str, now: dt.datetime) -> bool:
+    """「取り消す」: delete the handoff, but only while no caseworker has opened it.
+    Conditional, as ``open_by_staff`` sets ``opened_at`` conditionally: no race between them."""
+    async with db.session() as s:
+        gone = await s.exec(  # type: ignore[call-overload]
+            delete(Handoff)
+            .where(col(Handoff.id) == handoff_id)
+            .where(col(Handoff.opened_at).is_(None))
+        )
+        if gone.rowcount:
+            await consent.withdraw(s, handoff_id, now)
+    if not gone.rowcount:
+        return False
+    await _publish(live, events.QUEUE, events.handoff_withdrawn(handoff_id))
+    return True
+
+
+async def erase(s: AsyncSession, conversation_id: str, reason: str) -> list[str]:
+    """Delete a conversation's handoffs and consents in the caller's transaction (which deletes
+    the conversation itself); returns the ids, for ``announce_erased`` after the commit."""
+    handoff_ids = list(
+        (await s.exec(select(Handoff.id).where(Handoff.conversation_id == conversation_id))).all()
+    )
+    await consent.erase(s, conversation_id)
+    await s.exec(delete(Handoff).where(col(Handoff.conversation_id) == conversation_id))  # type: ignore[call-overload]
+    for hid in handoff_ids:
+        await audit.record(s, "resident", "deleted", hid, reason)
+    return handoff_ids
+
+
+async def announce_erased(live: Publisher | None, handoff_ids: Sequence[str]) -> None:
+    for hid in handoff_ids:
+        await _publish(live, events.QUEUE, events.handoff_deleted(hid))
+
+
+# ---------------------------------------------------------------------------- the caseworker's side
+
+
+async def open_by_staff(
+    db: Sessions,
+    live: Publisher | None,
+    handoff_id: str,
+    actor: str,
+    agencies: set[str] | None,
+    via: str,
+) -> Handoff:
+    """A caseworker views a handoff: audited, and the first view pins ``opened_at`` (after that
+    the resident can no longer withdraw consent from the chat)."""
+    async with db.session() as s:
+        if await queue.get(s, handoff_id, agencies) is None:
+            await audit.record(s, actor, "handoff_view", handoff_id, "not found")
+            raise NotFound(handoff_id)
+        result = await s.exec(
+            update(Handoff)
+            .where(col(Handoff.id) == handoff_id, col(Handoff.opened_at).is_(None))
+            .values(opened_at=utcnow())
+        )
+        first = getattr(result, "rowcount", 0) == 1
+        await audit.record(s, actor, "handoff_view", handoff_id, via)
+        if first:
+            await audit.record(s, actor, "handoff_first_open", handoff_id)
+        handoff = await s.get(Handoff, handoff_id, populate_existing=True)
+        assert handoff is not None
+    if first:
+        await _publish(live, events.QUEUE, events.handoff_opened(handoff_id))
+    return handoff
+
+
+async def _move(
+    db: Sessions,
+    live: Publisher | None,
+    handoff_id: str,
+    agencies: set[str] | None,
+    audited: tuple[str, str, str],
+    allowed_from: Sequence[str],
+    values: dict[str, Any],
+    extra_where: Sequence[Any] = (),
+    validate: Callable[[], None] | None = None,
+) -> Handoff:
+    """The conditional UPDATE, its audit record (actor, action, detail) and the state event."""
+    actor, action, detail = audited
+    async with db.session() as s:
+        if await queue.get(s, handoff_id, agencies) is None:
+            raise NotFound(handoff_id)
+        if validate is not None:
+            validate()
+        statement = (
+            update(Handoff)
+            .where(
+                col(Handoff.id) == handoff_id, col(Handoff.state).in_(allowed_from), *extra_where
+            )
+            .values(updated_at=utcnow(), **values)
+        )
+        result = await s.exec(statement)
+        if getattr(result, "rowcount", 0) != 1:
+            raise TransitionError(handoff_id)
+        handoff = await s.get(Handoff, handoff_id, populate_existing=True)
+        assert handoff is not None
+        await audit.record(s, actor, action, handoff_id, detail)
+    await _publish(live, events.QUEUE, events.handoff_state(handoff.id, handoff.state))
+    await _publish(live, events.handoff_topic(handoff.id), events.state(handoff.state))
+    return handoff
+
+
+async def claim(
+    db: Sessions, live: Publisher | None, handoff_id: str, actor: str, agencies: set[str] | None
+) -> Handoff:
+    return await _move(
+        db,
+        live,
+        handoff_id,
+        agencies,
+        (actor, "claim", ""),
+        [HandoffState.QUEUED],
+        {"state": HandoffState.CLAIMED, "claimed_by": actor, "claimed_at": utcnow()},
+    )
+
+
+async def go_live(
+    db: Sessions, live: Publisher | None, handoff_id: str, actor: str, agencies: set[str] | None
+) -> Handoff:
+    """The assigned caseworker takes the chat over; the bot stays silent from now on."""
+    return await _move(
+        db,
+        live,
+        handoff_id,
+        agencies,
+        (actor, "live", ""),
+        [HandoffState.CLAIMED, HandoffState.RETURNED],
+        {"state": HandoffState.LIVE, "live_since": utcnow()},
+        [col(Handoff.claimed_by) == actor],
+    )
+
+
+async def return_to_bot(
+    db: Sessions,
+    live: Publisher | None,
+    handoff_id: str,
+    actor: str,
+    agencies: set[str] | None,
+    *,
+    supervisor: bool,
+) -> Handoff:
+    """Back to the bot (the caller then resumes it: only once the chat is no longer live)."""
+    return await _move(
+        db,
+        live,
+        handoff_id,
+        agencies,
+        (actor, "return_to_bot", ""),
+        [HandoffState.LIVE],
+        {"state": HandoffState.RETURNED, "live_since": None},
+        [] if supervisor else [col(Handoff.claimed_by) == actor],
+    )
+
+
+async def close(
+    db: Sessions,
+    live: Publisher | None,
+    handoff_id: str,
+    actor: str,
+    agencies: set[str] | None,
+    *,
+    supervisor: bool,
+    outcome: str,
+    destination: str | None,
+) -> Handoff:
+    """Close with an outcome (and where the case went). Only a supervisor may close an
+    unclaimed handoff or one assigned to someone else."""
+
+    def validate() -> None:
+        if outcome not in queue.OUTCOMES:
+            raise ValueError("outcome")
+        if outcome == "referred":
+            if destination not in queue.DESTINATIONS:
+                raise ValueError("destination")
+        elif destination not in (None, "") and destination not in queue.DESTINATIONS:
+            raise ValueError("destination")
+
+    detail = f"outcome={outcome}" + (f" destination={destination}" if destination else "")
+    return await _move(
+        db,
+        live,
+        handoff_id,
+        agencies,
+        (actor, "close", detail),
+        ACTIVE_STATES,
+        {
+            "state": HandoffState.CLOSED,
+            "outcome": outcome,
+            "destination": destination or None,
+            "closed_at": utcnow(),
+            "live_since": None,
+        },
+        [] if supervisor else [col(Handoff.claimed_by) == actor],
+        validate,
+    )
