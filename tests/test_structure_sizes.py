@@ -23,18 +23,6 @@ FUNCTION_EXCEPTIONS = {
     "to be split by its author, who is still working in it",
     "bot/service.py:_turn": "grew past the limit in 8a27f03 (the crisis safety question); to be "
     "split by its author, who is still working in it",
-    **{
-        f"pii/recognizers/{name}": "pii/ has its own owner (one recognizer per entity since "
-        "efd1ac3); its long recognizer functions are split apart from issue 8"
-        for name in (
-            "person.py:find_persons",
-            "person_relation.py:relation_name",
-            "person_intro.py:intro_names",
-            "address.py:find_addresses",
-            "org.py:find_orgs",
-            "person_tokens.py:chunk",
-        )
-    },
 }
 # Folders that are data, not code: Alembic migrations are frozen history, one schema per file.
 DATA_FOLDERS = ("migrations",)
