@@ -8,6 +8,7 @@ from pii.nlp import SudachiArtifacts, Tok
 from pii.recognizers._base import HIRA, HIRA_RE, KANJI, KANJI_RE, KATA, Hit, Recognizer
 from pii.recognizers.lexicon import BANKISH, HONORIFICS, KIN, LEAD_STOP, ORG_GENERIC
 from pii.recognizers.org_facility import kana_no_facility, typed_facility_names, typed_names
+from pii.recognizers.org_kana import kana_headed_orgs
 from pii.recognizers.org_patterns import EN_ORG, drop_leading_stopwords, extra_orgs
 from pii.recognizers.org_words import (
     FACILITY_TYPE,
@@ -159,6 +160,7 @@ def find_orgs(art: SudachiArtifacts) -> list[Hit]:
     out.extend(kana_no_facility(art))
     out.extend(typed_names(art))
     out.extend(extra_orgs(art))
+    out.extend(kana_headed_orgs(art))
     for m in EN_ORG.finditer(t):
         s, words = drop_leading_stopwords(t, m.start(), m.end())
         if len(words) >= 2:
