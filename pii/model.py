@@ -247,7 +247,22 @@ def _skipped(tok: Tok) -> bool:
     )
 
 
+# the answer depends on the word, not on where it stands: kept per (surface, pos, oov)
+_NAME_LIKE: dict[tuple[str, tuple[str, ...], bool], bool] = {}
+_NAME_LIKE_MAX = 65536
+
+
 def _name_like(t: Tok, nlp: SudachiNlpEngine) -> bool:
+    key = (t.surface, t.pos, t.oov)
+    found = _NAME_LIKE.get(key)
+    if found is None:
+        if len(_NAME_LIKE) >= _NAME_LIKE_MAX:
+            _NAME_LIKE.clear()
+        found = _NAME_LIKE[key] = _decide_name_like(t, nlp)
+    return found
+
+
+def _decide_name_like(t: Tok, nlp: SudachiNlpEngine) -> bool:
     """A token a name could be made of: a noun, an unknown word or a kana word that :func:`_proper` accepts;
     Latin letters only with a capital (Fumiko, SATO), not lower-case English words."""
     if _skipped(t):
