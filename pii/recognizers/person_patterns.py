@@ -16,7 +16,25 @@ Add = Callable[[int, int, float], None]
 
 # "X って名前" / "Xという名前"
 _NAMED = re.compile(
-    rf"(?<=[はがの、。\s])(?P<n>[{HIRA}{KATA}{KANJI}]{{1,6}}?)(?:って|という|っていう)(?:名前|なまえ)"
+    rf"(?:^|(?<=[はがの、。\s]))(?P<n>[{HIRA}{KATA}{KANJI}]{{1,6}}?)(?:って|という|っていう)(?:名前|なまえ)"
+)
+# 七夕と書いてなゆと読みます / 雲母と書いてキララ: a name and its reading
+_WRITTEN_READ = re.compile(
+    rf"(?:^|(?<=[はがの、。\s「]))(?P<k>[{KANJI}]{{1,4}})と書いて(?P<r>[{HIRA}]{{2,8}}|[{KATA}ー]{{2,8}})"
+    r"(?=と読|って読|です|と呼|。|、)"
+)
+# ニコ（ハンドルネーム）/ ミナト（仮名）: a name followed by what kind of name it is
+_NAME_KIND = re.compile(
+    rf"(?P<n>[{HIRA}{KATA}{KANJI}ー]{{2,8}})[(（](?:ハンドルネーム|ニックネーム|仮名|偽名|あだ名|呼び名)[)）]"
+)
+# ひまり、小4です / ゆうと、18です: a name, then an age, opening a sentence
+_NAME_AGE = re.compile(
+    rf"(?:^|(?<=[\n。!！]))(?P<n>[{HIRA}ー]{{2,6}}|[{KATA}ー]{{2,8}}|[{KANJI}]{{1,4}})、 ?"
+    r"(?:\d{1,2}(?:歳|才|さい)?|[小中高]\d)(?:です|でーす|だよ|の)"
+)
+# ここではミナトと名乗ります / ぽてとって名乗らせて
+_GO_BY = re.compile(
+    rf"(?:ここでは|以下では|以下)(?P<n>[{HIRA}ー]{{2,6}}|[{KATA}ー]{{2,8}})(?:って|と)名乗"
 )
 # "X って呼んで" / "Xと呼んで"
 _CALL_ME = re.compile(rf"(?:^|(?<=[\n。、 ]))(?P<n>[{HIRA}{KATA}{KANJI}]{{1,6}})(?:って|と)呼んで")
@@ -67,6 +85,14 @@ def labelled_names(art: SudachiArtifacts, add: Add) -> None:
         add(m.start("r"), m.end("r"), 0.8)
     for m in _DOTTED_KATA.finditer(t):
         add(m.start(), m.end(), 0.55)
+    for m in _WRITTEN_READ.finditer(t):
+        add(m.start("k"), m.end("k"), 0.8)
+        add(m.start("r"), m.end("r"), 0.8)
+    for rx in (_NAME_KIND, _NAME_AGE, _GO_BY):
+        for m in rx.finditer(t):
+            name = m.group("n")
+            if name not in KIN and name not in NOT_NAME and name not in KANA_STOP:
+                add(m.start("n"), m.end("n"), 0.8)
 
 
 def called_names(art: SudachiArtifacts, add: Add) -> None:
