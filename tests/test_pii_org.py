@@ -30,6 +30,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("姉はあおい縫製で働いている", "あおい縫製"),
         ("カラオケ ミラクル で歌った", "カラオケ ミラクル"),  # a trade + its own name
         ("回転寿司 すしろう でバイト", "回転寿司 すしろう"),
+        # found in two overlapping pieces (…株式会社 + 株式会社 秋田工場), redacted as one
+        ("北斗電工株式会社 秋田工場に勤める", "北斗電工株式会社 秋田工場"),
     ],
 )
 def test_org_is_found(text: str, value: str) -> None:
