@@ -203,7 +203,7 @@ def _right_extend(t: str, a_end: int) -> int:
         if not bname or (
             re.search(f"[{KATA}{KANJI}A-Za-z]", bname)
             and not ADDR_BAD_START.match(bname)
-            and not re.search("から|まで|です|ます|ので|けど|に|で|を", bname)
+            and not re.search("から|まで|です|ます|ので|けど|じゃ|なく|って|に|で|を", bname)
         ):
             end = b.end()
     elif b and (lot := re.match(r"の\d+", b.group())):
