@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pii.nlp import SudachiArtifacts, SudachiNlpEngine, Tok
 from pii.recognizers._base import Hit
-from pii.recognizers.lexicon import HONORIFICS, KANA_STOP, KIN, NOT_NAME, ORG_GENERIC
+from pii.recognizers.lexicon import BANKISH, HONORIFICS, KANA_STOP, KIN, NOT_NAME, ORG_GENERIC
 from pii.recognizers.org_words import ORG_PREFIXES, ORG_SUFFIXES
 
 MODEL_PATH = Path(__file__).with_name("name_model.json")
@@ -198,6 +198,11 @@ class NameModel:
             # Sudachi glues the small っ of っち/って to a kana name (のりこっち, たけって)
             while end > toks[i].start + 1 and art.text[end - 1] in "っッ":
                 end -= 1
+            # the start of a bank's name glued to its kind (しん|わ信用金庫) is not a person
+            glued = re.split(r"[\s、。,()（）]", art.text[end : end + 8], maxsplit=1)[0]
+            if BANKISH.search(glued):
+                i = j
+                continue
             out.append((etype, toks[i].start, end, conf))
             i = j
         return out
@@ -207,6 +212,9 @@ def _plausible(etype: str, toks: list[Tok], nlp: SudachiNlpEngine) -> bool:
     """Precision guard: ordinary words alone are not a name (グループホーム, メモリ, 見学)."""
     text = "".join(t.surface for t in toks)
     if text in KIN or text in NOT_NAME or text in KANA_STOP or text in ORG_GENERIC:
+        return False
+    # a bank or a branch is where the money is, not who someone is (the patterns keep them too)
+    if BANKISH.search(text):
         return False
     # a facility type alone is not a name (デイサービス, グループホーム, 病院)
     if etype == "ORG" and (text in ORG_PREFIXES or text in ORG_SUFFIXES):
