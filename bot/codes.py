@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.crisis import SAFETY_OPTIONS
+from bot.crisis import OPTION_CODES
 from flows.questions import COMMANDS
 
-# Commands that work at every question (also typed as words), and the safety question's answers
-# (asked outside the graph, so never among a question's options). ``sys:`` codes are the
-# service's own and never come from outside.
-FIXED: frozenset[str] = frozenset(COMMANDS) | frozenset(SAFETY_OPTIONS)
+# Commands that work at every question (also typed as words), and the crisis conversation's
+# buttons (the safety question, the question about wanting to die, 電話する / いまは大丈夫: offered
+# outside the graph, so never among a question's options, and still answered from an earlier
+# message). ``sys:`` codes are the service's own and never come from outside.
+FIXED: frozenset[str] = frozenset(COMMANDS) | frozenset(OPTION_CODES)
 
 
 def accepted(code: str | None, offered: Iterable[str] = ()) -> str | None:
