@@ -23,7 +23,7 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot import crisis, erasure
+from bot import codes, crisis, erasure
 from bot.alerts import AlertOutbox
 from bot.crisis_turn import CrisisTalk
 from bot.crypto import Keys
@@ -288,7 +288,7 @@ class ConversationService:
     def _hear(self, inbound: Inbound, pending: dict[str, Any] | None, locale: str) -> Heard:
         """Read the raw text once: command or button label, triage, contact details, redaction."""
         raw = (inbound.text or "")[:MAX_TEXT] or None
-        code = inbound.code
+        code = codes.accepted(inbound.code, (pending or {}).get("options") or ())
         if raw and code is None:
             code = command_for(raw)
         if raw and code is None and pending and pending.get("options"):
