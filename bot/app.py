@@ -18,6 +18,8 @@ from sqlalchemy import text
 from bot.alerts import AlertOutbox
 from bot.channels import line as line_channel
 from bot.channels import web as web_channel
+from bot.channels import web_resume
+from bot.channels.web_cors import WidgetCors
 from bot.city import load_municipality
 from bot.crypto import Keys
 from bot.db import Database, checkpointer, migrate
@@ -116,6 +118,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(line_channel.router)
     app.include_router(web_channel.router)
+    app.include_router(web_resume.router)
+    app.add_middleware(
+        WidgetCors, allowed_origins=city.widget.allowed_origins, public_url=settings.public_url
+    )
     app.include_router(console.router)
     return app
 

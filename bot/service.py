@@ -186,7 +186,11 @@ class ConversationService:
             await self._alert(conv, heard.assessment, now)
 
         # a caseworker has the chat: the bot stays silent and relays
-        if handoff is not None and handoff.state == HandoffState.LIVE and heard.code != "c:danger":
+        if (
+            handoff is not None
+            and handoff.state == HandoffState.LIVE
+            and not _command(heard, pending)
+        ):
             await self.turns.append(conv.id, now, [heard.row])
             await self.live.publish(
                 events.handoff_topic(handoff.id),
@@ -538,7 +542,10 @@ class ConversationService:
             await sender(address, messages, [Option(c, lbl) for c, lbl in options])
         else:
             await self.live.publish(
-                events.resident_topic(conversation_id), events.to_resident("bot", messages)
+                events.resident_topic(conversation_id),
+                events.to_resident(
+                    "bot", messages, [{"code": c, "label": lb} for c, lb in options]
+                ),
             )
         return True
 
@@ -597,6 +604,14 @@ def _pending_payload(snapshot: Any) -> dict[str, Any] | None:
             if isinstance(intr.value, dict):
                 return intr.value
     return None
+
+
+def _command(heard: Heard, pending: dict[str, Any] | None) -> bool:
+    """During a live chat, commands stay commands (削除 and its confirmation, いま危ない, …)."""
+    code = heard.code or ""
+    return code.startswith("c:") or (
+        code.startswith("a:confirm_delete:") and (pending or {}).get("q") == "confirm_delete"
+    )
 
 
 def _label_match(raw: str, options: list[str], locale: str) -> str | None:

@@ -77,6 +77,9 @@ def staff_message(text: str, by: str, at: dt.datetime) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- a resident's topic
 
 
-def to_resident(kind: str, messages: list[str]) -> dict[str, Any]:
-    """``kind`` is ``staff`` (a caseworker wrote) or ``bot`` (the bot speaks again)."""
-    return {"type": kind, "messages": messages}
+def to_resident(
+    kind: str, messages: list[str], options: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """``kind`` is ``staff`` (a caseworker wrote) or ``bot`` (the bot speaks again, with the open
+    question's buttons as ``{"code", "label"}``)."""
+    return {"type": kind, "messages": messages, "options": options or []}
