@@ -54,7 +54,7 @@ def host_site(tobira: str, port: int = 0, title: str = "とびら市 福祉の�
            f"connect-src {tobira}; img-src 'self'")  # fmt: skip
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             css = self.path == "/site.css"
             body = HOST_CSS.encode() if css else host_page(tobira, title)
             self.send_response(200)
@@ -150,7 +150,7 @@ class Caseworker:
         return list(self.api.get("/api/console/handoffs").json()["handoffs"])
 
     def take_and_say(self, text: str) -> str:
-        hid = str(self.handoffs()[0]["id"])
+        hid = str(next(h["id"] for h in self.handoffs() if h.get("state") == "queued"))
         assert self.api.post(f"/api/console/handoffs/{hid}/claim").status_code == 200
         assert self.api.post(f"/api/console/handoffs/{hid}/live").status_code == 200
         self.say(hid, text)

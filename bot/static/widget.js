@@ -62,7 +62,7 @@
   var prefs = {};
   try { prefs = JSON.parse(sessionStorage.getItem(PREFS) || "{}") || {}; } catch (e) { prefs = {}; }
   var lang = T[prefs.lang] ? prefs.lang : "ja";
-  var stream = null, unread = false, busy = false;
+  var stream = null, unread = false, queue = Promise.resolve();
 
   function tr(k) { return T[lang][k]; }
   function el(tag, attrs, text) {
@@ -176,12 +176,19 @@
     options.hidden = !options.childElementCount;
   }
   function focusAfter(last, fromButton) {
+    if (root.activeElement === input && input.value) return; // already typing: do not move
     var first = options.querySelector("button");
     if (first) first.focus();
     else if (fromButton && last) last.focus();
     else input.focus();
   }
-  function clearPanel() { log.textContent = ""; setOptions([]); resumeBox.textContent = ""; resumeBox.hidden = true; }
+  function clearPanel() {
+    log.textContent = "";
+    setOptions([]);
+    resumeBox.textContent = "";
+    resumeBox.hidden = true;
+    resumeBtn.setAttribute("aria-expanded", "false");
+  }
 
   // ---------------------------------------------------------------- talking to tobira
   function api(path, method, body) {
@@ -205,11 +212,14 @@
     });
   }
   function send(payload, echo, fromButton) {
-    if (busy) return Promise.resolve();
-    busy = true;
-    token(true);
+    // one turn at a time, in the order the person sent them
     if (echo) show(echo, "me");
     if (fromButton) setOptions([]);
+    queue = queue.then(function () { return turn(payload, fromButton); });
+    return queue;
+  }
+  function turn(payload, fromButton) {
+    token(true);
     return api("/api/chat/send", "POST", payload).then(function (r) {
       if (!r.ok) return failed(r);
       return r.json().then(function (data) {
@@ -220,7 +230,7 @@
         if (!data.ended) listen();
         focusAfter(last, fromButton);
       });
-    }).catch(trouble).then(function () { busy = false; });
+    }).catch(trouble);
   }
   function load() {
     if (!token(false)) return send({ event: "follow" });
