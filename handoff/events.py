@@ -78,8 +78,9 @@ def staff_message(text: str, by: str, at: dt.datetime) -> dict[str, Any]:
 
 
 def to_resident(
-    kind: str, messages: list[str], options: list[dict[str, str]] | None = None
+    kind: str, messages: list[str], options: list[tuple[str, str]] | None = None
 ) -> dict[str, Any]:
     """``kind`` is ``staff`` (a caseworker wrote) or ``bot`` (the bot speaks again, with the open
-    question's buttons as ``{"code", "label"}``)."""
-    return {"type": kind, "messages": messages, "options": options or []}
+    question's buttons, ``(code, label)`` pairs, sent as ``{"code", "label"}``)."""
+    buttons = [{"code": code, "label": label} for code, label in options or []]
+    return {"type": kind, "messages": messages, "options": buttons}
