@@ -119,3 +119,49 @@ def test_the_console_shows_labels_never_codes() -> None:
     assert option_label("c:delete") == "削除する"
     assert option_label("a:intro:start") == "話してみる"
     assert option_label("x:unknown:code") is None
+
+
+async def test_a_resume_code_brings_the_conversation_back_until_deleted(app: Any) -> None:
+    """On SQLite and PostgreSQL: only the code's keyed hash is stored; a wrong code is refused;
+    the code gives back the token; 削除 removes the code with the conversation."""
+    from sqlmodel import select
+
+    from bot.models import ResumeCode
+
+    transport = httpx.ASGITransport(app=app)
+    head = {"X-Tobira-Session": "r" * 22}
+    async with httpx.AsyncClient(transport=transport, base_url="http://tobira.test") as client:
+        early = await client.post("/api/chat/resume-code", headers=head)
+        assert early.status_code == 404  # nothing to resume yet
+        await client.post("/api/chat/send", headers=head, json={"event": "follow"})
+        issued = (await client.post("/api/chat/resume-code", headers=head)).json()
+        code = issued["code"]
+        assert len(code) == 11 and code[5] == "-"
+        async with app.state.db.session() as s:
+            rows = (await s.exec(select(ResumeCode))).all()
+        assert len(rows) == 1 and code.replace("-", "") not in rows[0].code_hash
+        wrong = await client.post("/api/chat/resume", json={"code": "ZZZZZ-ZZZZZ"})
+        assert wrong.status_code == 404 and "見つかりません" in wrong.json()["error"]
+        back = await client.post("/api/chat/resume", json={"code": code.lower().replace("-", " ")})
+        assert back.json() == {"session": "r" * 22}
+        await client.post("/api/chat/send", headers=head, json={"code": "c:delete"})
+        await client.post("/api/chat/send", headers=head, json={"code": "a:confirm_delete:yes"})
+        gone = await client.post("/api/chat/resume", json={"code": code})
+        assert gone.status_code == 404
+    async with app.state.db.session() as s:
+        assert (await s.exec(select(ResumeCode))).all() == []
+
+
+async def test_guessing_resume_codes_is_stopped(sqlite_app: Any) -> None:
+    from bot.channels import web_resume
+
+    web_resume._misses.clear()
+    transport = httpx.ASGITransport(app=sqlite_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://tobira.test") as client:
+        answers = [
+            (await client.post("/api/chat/resume", json={"code": f"AAAAA-{n:05d}"})).status_code
+            for n in range(web_resume.MAX_MISSES + 1)
+        ]
+    web_resume._misses.clear()
+    assert answers[: web_resume.MAX_MISSES] == [404] * web_resume.MAX_MISSES
+    assert answers[-1] == 429
