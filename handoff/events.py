@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
+from flows.render import label
+
 QUEUE = "queue"
 
 
@@ -67,7 +69,24 @@ def state(state: str) -> dict[str, Any]:
 
 
 def resident_message(text: str | None, code: str | None, at: dt.datetime) -> dict[str, Any]:
-    return {"type": "message", "role": "resident", "text": text, "code": code, "at": at.isoformat()}
+    """``label``: a pressed button as the resident saw it (in Japanese), never its code."""
+    return {
+        "type": "message",
+        "role": "resident",
+        "text": text,
+        "code": code,
+        "label": _label(code),
+        "at": at.isoformat(),
+    }
+
+
+def _label(code: str | None) -> str | None:
+    if not code:
+        return None
+    try:
+        return label("ja", code)
+    except KeyError:
+        return None
 
 
 def staff_message(text: str, by: str, at: dt.datetime) -> dict[str, Any]:

@@ -1,8 +1,9 @@
-"""The chat widget: its JSON API over HTTP, and a resident using it in a real headless Chromium
-while a caseworker answers from the console API."""
+"""The chat widget: its JSON API over HTTP
+(the browser tests are test_widget_embed, _device and _a11y)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,11 @@ def test_the_console_shows_labels_never_codes() -> None:
     assert option_label("c:delete") == "削除する"
     assert option_label("a:intro:start") == "話してみる"
     assert option_label("x:unknown:code") is None
+    # a button pressed during a live chat reaches the console's chat as its label
+    from handoff import events
+
+    relayed = events.resident_message(None, "a:primary:hikikomori_futoko", dt.datetime.now(dt.UTC))
+    assert relayed["label"] == "家から出られない・不登校"
 
 
 async def test_a_resume_code_brings_the_conversation_back_until_deleted(app: Any) -> None:

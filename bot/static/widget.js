@@ -61,7 +61,8 @@
   var LANGS = [["ja", "日本語"], ["ja-easy", "やさしい日本語"], ["en", "English"]];
   var prefs = {};
   try { prefs = JSON.parse(sessionStorage.getItem(PREFS) || "{}") || {}; } catch (e) { prefs = {}; }
-  var lang = T[prefs.lang] ? prefs.lang : "ja";
+  var pageLang = (document.documentElement.lang || "").toLowerCase();
+  var lang = T[prefs.lang] ? prefs.lang : pageLang.indexOf("en") === 0 ? "en" : "ja";
   var stream = null, unread = false, queue = Promise.resolve();
 
   function tr(k) { return T[lang][k]; }
@@ -232,13 +233,17 @@
       });
     }).catch(trouble);
   }
+  function first() {
+    send({ event: "follow" });
+    return lang === "ja" ? queue : send({ code: "c:lang:" + lang }); // the language chosen already
+  }
   function load() {
-    if (!token(false)) return send({ event: "follow" });
+    if (!token(false)) return first();
     return api("/api/chat/history", "GET").then(function (r) {
       if (!r.ok) return failed(r);
       return r.json().then(function (data) {
         clearPanel();
-        if (!data.turns.length) return send({ event: "follow" });
+        if (!data.turns.length) return first();
         if (T[data.locale] && data.locale !== lang) { lang = data.locale; chrome(); }
         var last = null;
         data.turns.forEach(function (t) { last = show(t.text, t.role === "resident" ? "me" : t.role, t.at) || last; });
