@@ -32,6 +32,7 @@ CONSENT_VERSION = "consent-2026-11-v1"
 NOTE_LIMIT = 200
 HISTORY_LIMIT = 40
 FAMILY = ("child", "sibling", "parent", "spouse", "other")
+RESUME, DANGER = "c:resume", "c:danger"  # いま危ない: on every question (DOMAIN.md §6)
 
 
 class IntakeState(TypedDict, total=False):
@@ -168,11 +169,11 @@ def _section_has_content(state: IntakeState, section: str) -> bool:
 def prompt(q: Question, state: IntakeState) -> dict[str, Any]:
     """What the node asks: the payload of its ``interrupt`` (JSON, rendered by flows.render)."""
     if state.get("paused"):
-        return {"q": q.id, "say": state.get("say", []), "options": ["c:resume"], "paused": True}
+        return {"q": q.id, "say": state.get("say", []), "options": [RESUME, DANGER], "paused": True}
     payload: dict[str, Any] = {
         "q": q.id,
         "say": state.get("say", []),
-        "options": options_for(q, state),
+        "options": [*options_for(q, state), DANGER],
         "family": is_family(state),
         "multi": q.multi,
         "chosen": list(state.get("answers", {}).get(q.id) or []) if q.multi else [],

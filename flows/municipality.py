@@ -51,6 +51,8 @@ class Window(_Strict):
 
 
 class Hotline(_Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     name: str
     number: str
     always_open: bool = False
@@ -59,7 +61,15 @@ class Hotline(_Strict):
     categories: list[str] = Field(
         default_factory=list, description="crisis categories it serves; empty = all"
     )
+    audience: list[Literal["self", "family", "elder", "child", "partner"]] = Field(
+        default_factory=list,
+        alias="for",
+        description="who is at risk it is meant for (flows.at_risk.AUDIENCES); empty = anyone",
+    )
     verified_at: dt.date
+
+    def serves(self, audience: str | None) -> bool:
+        return audience is None or not self.audience or audience in self.audience
 
     @model_validator(mode="after")
     def _has_hours(self) -> Hotline:
@@ -203,9 +213,14 @@ class Municipality(_Strict):
                 return opening
         return None
 
-    def open_hotlines(self, at: dt.datetime, category: str | None = None) -> list[Hotline]:
+    def open_hotlines(
+        self, at: dt.datetime, category: str | None = None, audience: str | None = None
+    ) -> list[Hotline]:
+        """Lines open at ``at`` for the crisis category and for who is at risk (``for:``)."""
         return [
             h
             for h in self.hotlines
-            if h.open_at(at) and (category is None or not h.categories or category in h.categories)
+            if h.open_at(at)
+            and (category is None or not h.categories or category in h.categories)
+            and h.serves(audience)
         ]

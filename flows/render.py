@@ -149,6 +149,8 @@ def dynamic_keys() -> set[str]:
 
     keys: set[str] = {"fmt.when", "fmt.weekdays", "opt.pick.cancel", "label.unknown"}
     keys |= {"opt.safety.yes", "opt.safety.no", "opt.safety.unsure"}  # bot.crisis.SAFETY_OPTIONS
+    keys |= {"opt.ideation.yes", "opt.ideation.no", "opt.ideation.unsure"}  # bot.crisis buttons
+    keys |= {"opt.crisis.call", "opt.crisis.cannot_call", "opt.crisis.safe"}
     keys |= {f"form.{code}" for code in QUESTIONS["concerns"].values}
     for q in QUESTIONS.values():
         if q.family_wording:

@@ -89,7 +89,7 @@ async def send(request: Request) -> Response:
         Inbound(
             CHANNEL,
             session,
-            dt.datetime.now(dt.UTC),
+            request.app.state.clock(),
             text=chat.text,
             code=chat.code,
             event=chat.event,
@@ -132,7 +132,7 @@ async def history(request: Request) -> Response:
         snapshot = await service.graph.aget_state({"configurable": {"thread_id": conv.id}})
         pending = _pending(snapshot)
         if pending is not None:
-            _, pairs = render(pending, conv.locale, service.context(dt.datetime.now(dt.UTC)))
+            _, pairs = render(pending, conv.locale, service.context(request.app.state.clock()))
             options = [{"code": c, "label": lbl} for c, lbl in pairs]
     return JSONResponse({"turns": turns, "options": options, "live": live, "locale": conv.locale})
 

@@ -50,7 +50,7 @@ async def issue(request: Request) -> Response:
         return _kind("まだ相談が始まっていません。", 404)
     code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     keys, city = request.app.state.keys, request.app.state.city
-    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=city.retention_days)
+    expires = request.app.state.clock() + dt.timedelta(days=city.retention_days)
     async with request.app.state.db.session() as s:
         await s.exec(delete(ResumeCode).where(col(ResumeCode.conversation_id) == conv.id))  # type: ignore[call-overload]
         s.add(
@@ -76,7 +76,7 @@ async def resume(request: Request) -> Response:
     keys = request.app.state.keys
     async with request.app.state.db.session() as s:
         found = await s.get(ResumeCode, keys.lookup_hash("resume", code)) if code else None
-    now = dt.datetime.now(dt.UTC)
+    now = request.app.state.clock()
     token = keys.decrypt(found.token_enc) if found is not None else None
     expires = found.expires_at if found is not None else now
     if token is None or (expires if expires.tzinfo else expires.replace(tzinfo=dt.UTC)) < now:
