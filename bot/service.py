@@ -33,7 +33,7 @@ from bot.messages import Inbound, Option, Reply, stays_command
 from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
-from flows import triage
+from flows import listening, triage
 from flows.at_risk import at_risk
 from flows.intake import command_for, initial_state
 from flows.locale import t
@@ -333,7 +333,8 @@ class ConversationService:
         locale = opened.conv.locale
         if pending is None and (opened.is_new or not values):
             opening = heard.text if inbound.event == "message" and heard.code is None else None
-            start = initial_state(locale, opening or None)
+            meant = listening.meaning("intro", inbound.text or "") if opening else None
+            start = initial_state(locale, opening or None, meant)
             return await self.graph.ainvoke(start, opened.config, durability="exit")
         if pending is None:  # the graph ended (deleted): start again
             return await self.graph.ainvoke(initial_state(locale), opened.config, durability="exit")
@@ -347,6 +348,10 @@ class ConversationService:
             "code": heard.code,
             "text": heard.text if heard.code is None else None,
             "at": at,
+            # the answer read from the words before redaction: option values, never text
+            "meant": listening.meaning(pending.get("q", ""), inbound.text or "")
+            if heard.code is None and inbound.text
+            else None,
         }
         if inbound.event == "follow":
             resume = {"code": "c:resume", "at": at}
@@ -386,6 +391,7 @@ class ConversationService:
         return Context(
             city=self.city.name,
             hours=self.city.office_hours_text(),
+            office=self.city.office_window(),
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),

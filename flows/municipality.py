@@ -174,14 +174,20 @@ class Municipality(_Strict):
     def default_agency(self) -> Agency:
         return self.agencies[0]
 
-    def office_hours_text(self) -> str:
-        """The default agency's weekday hours as 08:30〜17:15 (empty when it has none)."""
+    def office_window(self) -> tuple[dt.time, dt.time] | None:
+        """The default agency's weekday opening and closing (each locale writes them its own way:
+        flows.render.hours)."""
         hours = self.default_agency.office_hours
         weekdays = [getattr(hours, d) for d in ("mon", "tue", "wed", "thu", "fri")]
         first = next((h for h in weekdays if h), None)
-        if first is None:
+        return None if first is None else (first[0], first[1])
+
+    def office_hours_text(self) -> str:
+        """The default agency's weekday hours as 8:30〜17:15 (empty when it has none)."""
+        window = self.office_window()
+        if window is None:
             return ""
-        return f"{first[0].strftime('%H:%M')}〜{first[1].strftime('%H:%M')}"
+        return "〜".join(f"{t.hour}:{t.minute:02d}" for t in window)
 
     def is_closed_day(self, day: dt.date) -> bool:
         if day in self._holidays or day in self.extra_closed_dates:
