@@ -29,7 +29,7 @@ from bot.crisis_turn import CrisisTalk
 from bot.crypto import Keys
 from bot.db import Database, prune_thread
 from bot.locks import Locks
-from bot.messages import Inbound, Option, Reply
+from bot.messages import Inbound, Option, Reply, stays_command
 from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
@@ -193,7 +193,11 @@ class ConversationService:
                 await self.live.publish(events.QUEUE, events.crisis_alert(conv.id, heard.level))
 
         # a caseworker has the chat: the bot stays silent and relays
-        if handoff is not None and handoff.state == HandoffState.LIVE and heard.code != "c:danger":
+        if (
+            handoff is not None
+            and handoff.state == HandoffState.LIVE
+            and not stays_command(heard.code, pending)
+        ):
             await self.turns.append(conv.id, now, [heard.row])
             await self.live.publish(
                 events.handoff_topic(handoff.id),
@@ -524,7 +528,8 @@ class ConversationService:
             await sender(address, messages, [Option(c, lbl) for c, lbl in options])
         else:
             await self.live.publish(
-                events.resident_topic(conversation_id), events.to_resident("bot", messages)
+                events.resident_topic(conversation_id),
+                events.to_resident("bot", messages, options),
             )
         return True
 

@@ -5,6 +5,7 @@ which 24-hour lines are open at this moment."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -128,6 +129,24 @@ class OnCall(_Strict):
         return self
 
 
+class Widget(_Strict):
+    """The chat widget on the city's own site (docs/WIDGET.md): the origins (scheme, host and
+    port, nothing more) whose pages may embed ``/widget.js`` and call the chat API."""
+
+    allowed_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", value):
+                raise ValueError(
+                    f"{value!r} is not an origin: write scheme and host (and port), in lower "
+                    "case, without a path or a trailing slash, e.g. https://www.city.example.jp"
+                )
+        return values
+
+
 class Municipality(_Strict):
     code: str = Field(description="全国地方公共団体コード (6 digits)")
     name: str
@@ -138,6 +157,7 @@ class Municipality(_Strict):
     resources: list[Resource] = Field(default_factory=list)
     retention_days: int = Field(ge=1, le=3650)
     oncall: OnCall | None = None
+    widget: Widget = Field(default_factory=Widget)
 
     @field_validator("code")
     @classmethod
