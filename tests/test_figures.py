@@ -247,3 +247,42 @@ def test_hiding_only_the_small_cells_would_let_them_be_worked_out_and_protection
     assert {(month, column) for month, column, _ in found} >= {("0", "1"), ("1", "2")}
     assert grid.hidden, "complementary cells were hidden"
     assert _recoverable(_as_json(grid, lambda g, c: g.shown(c))) == []
+
+
+async def test_a_resident_who_comes_back_after_a_closed_handoff_counts_as_a_return(
+    sqlite_app: Any,
+) -> None:
+    app = sqlite_app
+    resident = Resident(app.state.service, address="back-1", at=DAYTIME.replace(month=10, day=15))
+    await resident.say("相談したいことがあります")
+    await resident.skip_until("summary")
+    await resident.tap("a:summary:ok")
+    await resident.tap("a:consent:agree")
+    await add_staff(app, "chief", role="supervisor")
+    async with client_for(app) as client:
+        chief = await token_for(client, "chief")
+        hid = (await client.get("/api/console/handoffs", headers=chief)).json()["handoffs"][0]["id"]
+        r = await client.post(
+            f"/api/console/handoffs/{hid}/close", headers=chief, json={"outcome": "info_only"}
+        )
+        assert r.status_code == 200, r.text
+        resident.wait(days=35)  # November: the resident writes again and hands off once more
+        await resident.say("また相談したいです")
+        await resident.tap("c:restart")
+        await resident.skip_until("summary")
+        await resident.tap("a:summary:ok")
+        await resident.tap("a:consent:agree")
+        data = (await client.get("/api/console/figures.json", headers=chief)).json()
+    returns = next(t for t in data["tables"] if t["dimension"] == "returning")
+    assert [(row["month"], row["cells"][0]) for row in returns["rows"]] == [
+        ("2026-10", "0"),
+        ("2026-11", suppression.SMALL),
+        ("計", suppression.SMALL),
+    ]
+    outcome = next(t for t in data["tables"] if t["dimension"] == "outcome")
+    cells = {
+        row["month"]: dict(zip(outcome["columns"], row["cells"], strict=True))
+        for row in outcome["rows"]
+    }
+    assert cells["2026-10"]["情報提供のみ"] == suppression.SMALL
+    assert cells["2026-10"]["対応中"] == "0" and cells["2026-11"]["対応中"] == suppression.SMALL
