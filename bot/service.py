@@ -32,7 +32,7 @@ from bot.messages import Inbound, Option, Reply
 from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
-from flows import triage
+from flows import resources, triage
 from flows.intake import command_for, fold, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
@@ -405,6 +405,8 @@ class ConversationService:
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
+            places=tuple(self.city.resources),
+            agency=agency,
         )
 
     # ------------------------------------------------------------------ consent
@@ -450,6 +452,7 @@ class ConversationService:
             crisis_categories=[f for f in conv.crisis_flags.split(",") if f and f != "third_party"],
             crisis_first_at=conv.crisis_first_at,
             third_party_risk="third_party" in conv.crisis_flags,
+            resources_shown=resources.shown(state, self.city.resources),
         )
 
     async def _ensure_handoff(

@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
 
+from flows import resources
 from flows.questions import (
     COMMANDS,
     DONE,
@@ -173,6 +174,7 @@ def prompt(q: Question, state: IntakeState) -> dict[str, Any]:
         "say": state.get("say", []),
         "options": options_for(q, state),
         "family": is_family(state),
+        "places": resources.offer(q.id, dict(state)),
         "multi": q.multi,
         "chosen": list(state.get("answers", {}).get(q.id) or []) if q.multi else [],
     }

@@ -99,6 +99,7 @@ class Resource(_Strict):
     kind: Literal["ibasho", "family_group", "hikikomori_center", "other"]
     name: str
     description: str = ""
+    hours: str = ""  # as the city writes it (毎月第2土曜 14:00〜16:00)
     contact: str = ""
     web: str = ""
 

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from flows import resources
 from flows.locale import t
-from flows.municipality import JST
+from flows.municipality import JST, Agency, Resource
 from flows.questions import QUESTIONS
 
 
@@ -20,6 +21,8 @@ class Context:
     staffed_now: bool
     next_staffed: dt.datetime | None
     resources: tuple[str, ...] = ()  # local places to go (居場所, 家族会, センター), one line each
+    places: tuple[Resource, ...] = ()  # the same places in full (flows.resources)
+    agency: Agency | None = None  # the agency a visit or call goes to
 
 
 def when(locale: str, moment: dt.datetime) -> str:
@@ -122,6 +125,9 @@ def render(
     """Messages (at most three bubbles) and quick replies (code, label) for one interrupt."""
     messages: list[str] = []
     said = [say_text(locale, item, ctx) for item in payload.get("say", [])]
+    if payload.get("places"):
+        offered = resources.offer_text(locale, payload["places"], ctx.places, ctx.agency, ctx.hours)
+        said += [offered] if offered else []
     if said:
         messages.append("\n".join(said))
     if payload.get("preview") is not None:
