@@ -49,6 +49,7 @@ class IntakeState(TypedDict, total=False):
     stopped_at: str | None
     delete_from: str | None
     consent: dict[str, Any] | None
+    places_asked: list[str]  # kinds of place asked for by name (居場所, 家族会)
 
 
 def initial_state(locale: str = "ja", opening_note: str | None = None) -> IntakeState:
@@ -271,6 +272,8 @@ def _command(q: Question, state: IntakeState, code: str | None) -> Command[str] 
             goto="closed",
             update={"status": "handed", "say": [say("closed.by_staff")], "paused": False},
         )
+    if code and code.startswith("c:places:"):
+        return resources.on_request(q.id, dict(state), code[len("c:places:") :])
     if code == "c:withdraw" and q.id != "handed_over":
         return _stay(q, say=[say("withdraw.nothing")])
     if code == "u:later":

@@ -79,6 +79,8 @@ def say_text(locale: str, item: dict[str, Any], ctx: Context) -> str:
         params["section"] = t(locale, f"section.{params['section']}")
     elif key == "handed.over":
         params["next_staffed"] = staffing(locale, ctx)
+    elif key == "places.heading":
+        return resources.listing(locale, params["kinds"], ctx.places) or t(locale, "places.none")
     elif key == "consent.declined" and ctx.resources:
         listing = "\n".join(f"・{line}" for line in ctx.resources)
         return f"{t(locale, key)}\n{t(locale, 'consent.resources')}\n{listing}"

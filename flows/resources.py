@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from langgraph.types import Command
+
 from flows.locale import t
 from flows.municipality import Agency, Resource
 
@@ -54,9 +56,22 @@ def offer(qid: str, state: dict[str, Any]) -> list[str]:
     return []
 
 
+def on_request(qid: str, state: dict[str, Any], kind: str) -> Command[str]:
+    """「居場所」/「家族会」 typed anywhere: the places of that kind, then the same question."""
+    asked = [*(state.get("places_asked") or []), kind]
+    return Command(
+        goto=qid,
+        update={
+            "places_asked": list(dict.fromkeys(asked)),
+            "say": [{"key": "places.heading", "params": {"kinds": [kind]}}],
+            "paused": False,
+        },
+    )
+
+
 def shown(state: dict[str, Any], resources: Sequence[Resource]) -> list[str]:
     """Names of the places this conversation has been shown (``urgency.resources_shown``)."""
-    kinds = set(for_wants(state))
+    kinds = set(for_wants(state)) | set(state.get("places_asked") or [])
     if "contact_time" in (state.get("history") or []):  # 引き継ぎ済み was reached
         kinds |= set(after_handoff(state))
     return [r.name for r in resources if r.kind in kinds]

@@ -45,7 +45,9 @@ async def test_a_family_who_wants_to_know_how_to_relate_sees_the_family_associat
     await resident.tap("m:done")
     shown = resident.text
     assert FAMILY_GROUP in shown and "毎月第2土曜日 14:00〜16:00" in shown
-    assert "接し方の悩みも話せます" in shown and "https://www.city.tobira.example.jp/akari/" in shown
+    assert (
+        "接し方の悩みも話せます" in shown and "https://www.city.tobira.example.jp/akari/" in shown
+    )
     assert CENTRE in shown
     assert IBASHO not in shown  # a drop-in place is not what was asked for
     assert resident.question == "summary"  # and the conversation goes on
@@ -73,3 +75,24 @@ async def test_someone_who_will_visit_gets_the_agency_address_phone_and_hours(
     assert IBASHO in text and FAMILY_GROUP not in text  # after a handoff, for the person
     summary = await _summary(sqlite_app, resident)
     assert summary.urgency.resources_shown == [IBASHO, CENTRE]
+
+
+async def test_typing_kazokukai_anywhere_lists_the_family_association_and_keeps_the_question(
+    sqlite_app: Any,
+) -> None:
+    resident = Resident(sqlite_app.state.service, address="places-3")
+    await resident.say("相談したいです")
+    await resident.skip_until("relationship")
+    await resident.tap("a:relationship:child")
+    before = resident.question
+    await resident.say("家族会")
+    assert FAMILY_GROUP in resident.text and IBASHO not in resident.text
+    assert resident.question == before  # the same question again, nothing answered
+    await resident.say("居場所")
+    assert IBASHO in resident.text and "火・木 13:00〜17:00" in resident.text
+    await resident.skip_until("summary")
+    await resident.tap("a:summary:ok")
+    await resident.tap("a:consent:agree")
+    summary = await _summary(sqlite_app, resident)
+    assert summary.urgency.resources_shown == [IBASHO, FAMILY_GROUP]
+    assert "家族会" not in summary.concerns.summary_text  # a request, not a note about the family
