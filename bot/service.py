@@ -37,7 +37,7 @@ from flows.intake import command_for, fold, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
 from flows.render import Context, label, render
-from handoff import events, lifecycle
+from handoff import events, lifecycle, routing
 from handoff.live import LiveHub
 from handoff.models import ACTIVE_STATES, Handoff, HandoffState
 from handoff.ports import TranscriptTurn
@@ -471,7 +471,7 @@ class ConversationService:
             self.live,
             conversation_id=conv.id,
             channel=conv.channel,
-            agency_id=self.city.default_agency.id,
+            agency_id=routing.agency_for(self._summary(conv, state, "", now), self.city.agencies),
             after_hours=not self.city.staffed_at(now),
             now=now,
             contact_enc=contact_enc,

@@ -35,7 +35,7 @@ class Seed:
 # 6 + 2 in September, 5 + 1 in October, 7 + 3 (1 at night) in November
 SEEDS = (
     [Seed(9, "web", "self", "hikikomori_futoko")] * 6
-    + [Seed(9, "line", "child", "care")] * 2
+    + [Seed(9, "line", "child", "family_relations")] * 2
     + [Seed(10, "line", "child", "hikikomori_futoko")] * 5
     + [Seed(10, "web", "self", "income_living")]
     + [Seed(11, "web", "child", "hikikomori_futoko")] * 7
@@ -45,7 +45,7 @@ SEEDS = (
 CHANNEL = {"web": "Webチャット", "line": "LINE"}
 CATEGORY = {
     "hikikomori_futoko": "ひきこもり・不登校",
-    "care": "介護のこと",
+    "family_relations": "家族との関係について",
     "income_living": "収入・生活費のこと",
     "health_disability": "病気や健康、障害のこと",
 }
