@@ -33,10 +33,10 @@ from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
 from flows import resources, triage
-from flows.intake import command_for, fold, initial_state
+from flows.intake import command_for, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
-from flows.render import Context, label, render
+from flows.render import Context, label, label_match, render
 from handoff import events, lifecycle, routing
 from handoff.live import LiveHub
 from handoff.models import ACTIVE_STATES, Handoff, HandoffState
@@ -183,7 +183,8 @@ class ConversationService:
                 heard.assessment.rule_id,
             )
             conv = await crisis.record(self.db, self.live, conv, heard.assessment, now, handoff)
-            await self._alert(conv, heard.assessment, now)
+            if self.alerts is not None:
+                await self.alerts.on_assessment(conv.id, conv.channel, heard.assessment, now)
 
         # a caseworker has the chat: the bot stays silent and relays
         if handoff is not None and handoff.state == HandoffState.LIVE and heard.code != "c:danger":
@@ -196,17 +197,7 @@ class ConversationService:
         if heard.code == "c:withdraw":
             return await self._withdraw(conv, handoff, now, heard)
         if heard.code == crisis.SAFE and pending is not None:
-            # "no danger now": thank them and show the open question again
-            messages, options = render(pending, conv.locale, self.context(now))
-            messages.insert(0, t(conv.locale, "safety.no"))
-            await self.turns.append(
-                conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")]
-            )
-            return Reply(
-                messages=messages,
-                options=[Option(c, lbl) for c, lbl in options],
-                conversation_id=conv.id,
-            )
+            return await self._safe_now(conv, pending, now, heard)
         if heard.assessment is not None and heard.level in ("P0", "P1"):
             reply = crisis.reply(
                 self.city,
@@ -230,11 +221,6 @@ class ConversationService:
         self._remember(conv.id, state, payload)
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
-        if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
-            # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
-            # to the open question is kept, and the question comes back after 「いいえ」
-            messages = [t(locale, "safety.ask")]
-            options = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
         if state.get("status") == "consented":
             await self._ensure_handoff(
                 conv, state, now, heard.contact_enc, consent_turn=heard.code == "a:consent:agree"
@@ -253,19 +239,17 @@ class ConversationService:
 
     # ------------------------------------------------------------------ pieces of a turn
 
-    async def _alert(
-        self, conv: Conversation, assessment: triage.Assessment, now: dt.datetime
-    ) -> None:
-        """Someone is told of every P0, and of every P1 outside office hours (bot.alerts)."""
-        level = assessment.level
-        if self.alerts is None or level is None or not self.alerts.should_alert(level, now):
-            return
-        await self.alerts.record(
+    async def _safe_now(
+        self, conv: Conversation, pending: dict[str, Any], now: dt.datetime, heard: Heard
+    ) -> Reply:
+        """「いいえ」 to the safety question: thank them and show the open question again."""
+        messages, options = render(pending, conv.locale, self.context(now))
+        messages.insert(0, t(conv.locale, "safety.no"))
+        await self.turns.append(conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")])
+        return Reply(
+            messages=messages,
+            options=[Option(c, lbl) for c, lbl in options],
             conversation_id=conv.id,
-            level=level,
-            category=assessment.category or "",
-            channel=conv.channel,
-            at=now,
         )
 
     async def _open(self, inbound: Inbound, key_hash: str) -> Opened:
@@ -324,7 +308,7 @@ class ConversationService:
             code = command_for(raw)
         if raw and code is None and pending and pending.get("options"):
             # typing a button's label is pressing the button: not free text, not triaged
-            code = _label_match(raw, pending["options"], locale)
+            code = label_match(raw, pending["options"], locale)
         assessment = triage.assess(raw) if raw and code is None else None
         if code == "c:danger" or code in crisis.DANGER_ANSWERS:
             assessment = crisis.DANGER_BUTTON
@@ -384,6 +368,11 @@ class ConversationService:
         heard: Heard,
     ) -> tuple[list[str], list[tuple[str, str]]]:
         """The graph's reply, with what this turn adds in front of it."""
+        if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
+            # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
+            # to the open question is kept, and the question comes back after 「いいえ」
+            safety = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
+            return [t(locale, "safety.ask")], safety
         messages, options = (
             render(payload, locale, self.context(inbound.at)) if payload else ([], [])
         )
@@ -401,7 +390,7 @@ class ConversationService:
         agency = self.city.default_agency
         return Context(
             city=self.city.name,
-            hours=_hours_text(self.city),
+            hours=self.city.office_hours_text(),
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
@@ -600,21 +589,3 @@ def _pending_payload(snapshot: Any) -> dict[str, Any] | None:
             if isinstance(intr.value, dict):
                 return intr.value
     return None
-
-
-def _label_match(raw: str, options: list[str], locale: str) -> str | None:
-    """Typed text that is exactly an offered button's label counts as pressing it."""
-    folded = fold(raw).strip("。.!！")
-    for code in options:
-        if fold(label(locale, code)) == folded:
-            return code
-    return None
-
-
-def _hours_text(city: Municipality) -> str:
-    hours = city.default_agency.office_hours
-    weekdays = [getattr(hours, d) for d in ("mon", "tue", "wed", "thu", "fri")]
-    first = next((h for h in weekdays if h), None)
-    if first is None:
-        return ""
-    return f"{first[0].strftime('%H:%M')}〜{first[1].strftime('%H:%M')}"

@@ -15,6 +15,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
 
 from flows import resources
+from flows.intake_routes import destinations
 from flows.questions import (
     COMMANDS,
     DONE,
@@ -272,8 +273,6 @@ def _command(q: Question, state: IntakeState, code: str | None) -> Command[str] 
             goto="closed",
             update={"status": "handed", "say": [say("closed.by_staff")], "paused": False},
         )
-    if code and code.startswith("c:places:"):
-        return resources.on_request(q.id, dict(state), code[len("c:places:") :])
     if code == "c:withdraw" and q.id != "handed_over":
         return _stay(q, say=[say("withdraw.nothing")])
     if code == "u:later":
@@ -282,7 +281,7 @@ def _command(q: Question, state: IntakeState, code: str | None) -> Command[str] 
         return _moved(
             state, q.id, "closed", status="stopped", stopped_at=q.id, say=[say("stop.ack")]
         )
-    return None
+    return resources.on_request(q.id, dict(state), code)  # 「居場所」「家族会」, else None
 
 
 def _answer(
@@ -588,7 +587,14 @@ def _node(q: Question) -> Any:
 
 def build_graph(checkpointer: Any = None) -> Any:
     builder = StateGraph(IntakeState)
+    routes = destinations({qid for qid in INTAKE_ORDER if not applies(qid, {})})
     for q in QUESTIONS.values():
-        builder.add_node(q.id, _node(q))
+        builder.add_node(q.id, _node(q), destinations=routes[q.id])
     builder.add_edge(START, "intro")
     return builder.compile(checkpointer=checkpointer)
+
+
+if __name__ == "__main__":
+    from flows.intake_routes import main
+
+    raise SystemExit(main())

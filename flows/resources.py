@@ -27,6 +27,7 @@ AFTER_HANDOFF_SELF = ("ibasho", "hikikomori_center")
 AFTER_HANDOFF_FAMILY = ("family_group", "hikikomori_center")
 AGENCY = "agency"  # the agency's own address, phone and hours
 CONTACT_STEPS = ("contact", "contact_phone", "contact_time")
+REQUEST = "c:places:"
 
 
 def _family(state: dict[str, Any]) -> bool:
@@ -56,8 +57,12 @@ def offer(qid: str, state: dict[str, Any]) -> list[str]:
     return []
 
 
-def on_request(qid: str, state: dict[str, Any], kind: str) -> Command[str]:
-    """「居場所」/「家族会」 typed anywhere: the places of that kind, then the same question."""
+def on_request(qid: str, state: dict[str, Any], code: str | None) -> Command[str] | None:
+    """「居場所」/「家族会」 typed anywhere (``c:places:<kind>``): the places of that kind, then
+    the same question; None for any other code."""
+    if not code or not code.startswith(REQUEST):
+        return None
+    kind = code[len(REQUEST) :]
     asked = [*(state.get("places_asked") or []), kind]
     return Command(
         goto=qid,
