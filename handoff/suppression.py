@@ -22,6 +22,7 @@ HIDDEN = "x"
 THRESHOLD = 5  # cells 1..THRESHOLD-1 are small
 
 Cell = tuple[int, int]
+Node = tuple[str, int]  # ("r", row) or ("c", column)
 
 
 @dataclass
@@ -90,7 +91,7 @@ def _can_move(grid: Grid, cell: Cell, step: int) -> bool:
     return moved >= lo and (hi is None or moved <= hi)
 
 
-def disclosed(grid: Grid) -> list[Cell]:
+def disclosed(grid: Grid, first_only: bool = False) -> list[Cell]:
     """Hidden cells a reader can work out exactly from everything shown (an exact audit).
 
     The published equations are a network: rows and columns are nodes, hidden cells the edges
@@ -99,35 +100,39 @@ def disclosed(grid: Grid) -> list[Cell]:
     unimodular, so integer and real answers agree). A hidden cell can take another value
     exactly when some cycle through it can move by one within its bounds."""
     hidden = grid.suppressed()
+    up = {cell for cell in hidden if _can_move(grid, cell, +1)}
+    down = {cell for cell in hidden if _can_move(grid, cell, -1)}
+    arcs: dict[Node, list[tuple[Node, Cell]]] = {}
+    for cell in up:
+        arcs.setdefault(("r", cell[0]), []).append((("c", cell[1]), cell))
+    for cell in down:
+        arcs.setdefault(("c", cell[1]), []).append((("r", cell[0]), cell))
     out = []
     for cell in sorted(hidden):
         r, c = ("r", cell[0]), ("c", cell[1])
-        if _can_move(grid, cell, +1) and _path(grid, hidden - {cell}, c, r):
+        if cell in up and _path(arcs, cell, c, r):
             continue
-        if _can_move(grid, cell, -1) and _path(grid, hidden - {cell}, r, c):
+        if cell in down and _path(arcs, cell, r, c):
             continue
         out.append(cell)
+        if first_only:
+            break
     return out
 
 
-def _path(grid: Grid, edges: set[Cell], start: tuple[str, int], goal: tuple[str, int]) -> bool:
-    """A directed path start → goal: row→column along a cell that may go up by one (signed),
-    column→row along a cell that may go down by one."""
-    arcs: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for cell in edges:
-        r, c = ("r", cell[0]), ("c", cell[1])
-        if _can_move(grid, cell, +1):
-            arcs.setdefault(r, []).append(c)
-        if _can_move(grid, cell, -1):
-            arcs.setdefault(c, []).append(r)
+def _path(
+    arcs: dict[Node, list[tuple[Node, Cell]]], without: Cell, start: Node, goal: Node
+) -> bool:
+    """A directed path start → goal not through ``without``: row→column along a cell that may go
+    up by one (signed), column→row along a cell that may go down by one."""
     seen = {start}
     frontier = [start]
     while frontier:
         node = frontier.pop()
         if node == goal:
             return True
-        for nxt in arcs.get(node, []):
-            if nxt not in seen:
+        for nxt, cell in arcs.get(node, []):
+            if cell != without and nxt not in seen:
                 seen.add(nxt)
                 frontier.append(nxt)
     return False
@@ -163,12 +168,13 @@ def _weak_spot(grid: Grid) -> list[Cell] | None:
     """Where one more cell must be hidden: the other cells of a line with exactly one hidden
     cell (recoverable by one subtraction), else the row and column of a cell the audit finds
     disclosed; None when the table is safe."""
+    suppressed = grid.suppressed()
     for members, total in grid.lines():
         line = [*members, total]
-        hidden = [c for c in line if c in grid.suppressed()]
+        hidden = [c for c in line if c in suppressed]
         if len(hidden) == 1:
             return [c for c in line if c != hidden[0]]
-    found = disclosed(grid)
+    found = disclosed(grid, first_only=True)
     if not found:
         return None
     i, j = found[0]
@@ -183,8 +189,9 @@ def _partner(grid: Grid, pool: list[Cell]) -> tuple[Cell, bool] | None:
     zeros are left (every cell of a line is small, e.g. 1+1+1+1 = 4 shown as <5 throughout),
     a zero is shown as <5 too, so that <5 can mean 0."""
     everything = [(a, b) for a in range(grid.rows + 1) for b in range(grid.cols + 1)]
+    suppressed = grid.suppressed()
     for candidates in (pool, everything):
-        shown = [c for c in candidates if c not in grid.suppressed()]
+        shown = [c for c in candidates if c not in suppressed]
         nonzero = [c for c in shown if grid.values[c[0]][c[1]] > 0]
         inner = [c for c in nonzero if c[0] < grid.rows and c[1] < grid.cols]
         if nonzero:
