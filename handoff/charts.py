@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 BAR = "#3a6ea5"
 MUTED = "#888888"
-LABEL_WIDTH = 190
+LABEL_WIDTH = 240
 BAR_AREA = 300
 ROW = 22
 
