@@ -19,7 +19,7 @@ IBASHO = "とびら市 居場所「えんがわ」"
 
 async def _to_wants(app: Any, address: str, relationship: str = "child") -> Resident:
     resident = Resident(app.state.service, address=address)
-    await resident.say("息子のことで相談したいです")
+    await resident.say("相談したいことがあります")
     await resident.skip_until("relationship")
     await resident.tap(f"a:relationship:{relationship}")
     await resident.skip_until("wants")
@@ -71,7 +71,7 @@ async def test_someone_who_will_visit_gets_the_agency_address_phone_and_hours(
     await resident.tap("u:skip")  # no preferred time: 引き継ぎ済み
     text = resident.text
     assert "とびら市中央1-1 市役所別館2階" in text and "0000-00-0000" in text
-    assert "08:30〜17:15" in text
+    assert "平日 8:30〜17:15" in text
     assert IBASHO in text and FAMILY_GROUP not in text  # after a handoff, for the person
     summary = await _summary(sqlite_app, resident)
     assert summary.urgency.resources_shown == [IBASHO, CENTRE]

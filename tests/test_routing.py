@@ -13,7 +13,7 @@ from tests.test_console import PASSWORD, client_for, token_for
 
 async def _hand_off(app: Any, address: str, concerns: list[str], primary: str) -> None:
     resident = Resident(app.state.service, address=address)
-    await resident.say("母の介護と息子のことで相談です")
+    await resident.say("相談したいことがあります")
     await resident.skip_until("relationship")
     await resident.tap("a:relationship:child")
     await resident.skip_until("concerns")
