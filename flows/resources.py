@@ -46,6 +46,8 @@ def after_handoff(state: dict[str, Any]) -> list[str]:
 def offer(qid: str, state: dict[str, Any]) -> list[str]:
     """The kinds of place to show above question ``qid`` (and ``agency`` for the agency's
     address): right after the wishes were answered, and on arriving at 引き継ぎ済み."""
+    if state.get("brief"):  # a short answer on the same question: said once is enough
+        return []
     history = state.get("history") or []
     last = history[-1] if history else None
     if last == "wants" and qid != "wants":
