@@ -33,13 +33,13 @@ from bot.messages import Inbound, Option, Reply, stays_command
 from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
-from flows import listening, triage
+from flows import listening, resources, triage
 from flows.at_risk import at_risk
 from flows.intake import command_for, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
 from flows.render import Context, label, label_match, render
-from handoff import events, lifecycle
+from handoff import events, lifecycle, routing
 from handoff.live import LiveHub
 from handoff.models import ACTIVE_STATES, Handoff, HandoffState
 from handoff.ports import TranscriptTurn
@@ -395,6 +395,8 @@ class ConversationService:
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
+            places=tuple(self.city.resources),
+            agency=agency,
         )
 
     # ------------------------------------------------------------------ consent
@@ -440,6 +442,7 @@ class ConversationService:
             crisis_categories=[f for f in conv.crisis_flags.split(",") if f and f != "third_party"],
             crisis_first_at=conv.crisis_first_at,
             third_party_risk="third_party" in conv.crisis_flags,
+            resources_shown=resources.shown(state, self.city.resources),
         )
 
     async def _ensure_handoff(
@@ -458,7 +461,7 @@ class ConversationService:
             self.live,
             conversation_id=conv.id,
             channel=conv.channel,
-            agency_id=self.city.default_agency.id,
+            agency_id=routing.agency_for(self._summary(conv, state, "", now), self.city.agencies),
             after_hours=not self.city.staffed_at(now),
             now=now,
             contact_enc=contact_enc,

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from flows.questions import A_CATEGORIES
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 JST = ZoneInfo("Asia/Tokyo")
@@ -104,12 +106,23 @@ class Agency(_Strict):
     email: str = ""
     web: str = ""
     office_hours: OfficeHours
+    # A票 categories (flows.questions.A_CATEGORIES) this agency takes (handoff/routing.py)
+    categories: list[str] = Field(default_factory=list)
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, value: list[str]) -> list[str]:
+        unknown = [c for c in value if c not in A_CATEGORIES]
+        if unknown:
+            raise ValueError(f"unknown A票 categories {unknown}; use {list(A_CATEGORIES)}")
+        return value
 
 
 class Resource(_Strict):
     kind: Literal["ibasho", "family_group", "hikikomori_center", "other"]
     name: str
     description: str = ""
+    hours: str = ""  # as the city writes it (毎月第2土曜 14:00〜16:00)
     contact: str = ""
     web: str = ""
 
