@@ -444,7 +444,9 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         if h.level in ("P0", "P1", "P2"):
             flags.add(CATEGORY_FLAG[h.category])
             flags.update(h.rule.extra_flags)
-    scores = _model_scores(text, ja)
+    # a rule P0 in a message too short to doubt stands as it is: the model is not needed
+    short = top is not None and top.level == "P0" and len(text) < triage_meta.DOUBT_MIN_LENGTH
+    scores = None if short else _model_scores(text, ja)
     model = triage_model.load()
     if model is None or model.meta is None:
         return _rules_only(top, flags, info, text)
