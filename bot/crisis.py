@@ -26,7 +26,7 @@ from bot.db import Database
 from bot.models import Conversation
 from flows import triage
 from flows.locale import t
-from flows.municipality import Municipality
+from flows.municipality import Hotline, Municipality
 from flows.render import Context, label, when
 from handoff import lifecycle
 from handoff.live import LiveHub
@@ -276,8 +276,18 @@ def _lines(city: Municipality, m: Moment, category: str) -> str:
     if level != "P0" and category != "lifeline":
         hotlines = [h for h in hotlines if h.number not in ("110", "119")] or hotlines
     listing = [t(m.locale, "crisis.lines")]
-    listing += [t(m.locale, "crisis.line", name=h.name, number=h.number) for h in hotlines[:6]]
+    listing += [
+        t(m.locale, "crisis.line", name=_hotline_name(h, m.locale), number=h.number)
+        for h in hotlines[:6]
+    ]
     return "\n".join(listing)
+
+
+def _hotline_name(h: Hotline, locale: str) -> str:
+    """English readers get the city's gloss beside the Japanese name they will hear."""
+    if locale == "en" and h.name_en:
+        return f"{h.name_en} ({h.name})"
+    return h.name
 
 
 def _who_reads(m: Moment) -> list[str]:
