@@ -5,6 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A message already triaged and redacted where it came in (the LINE webhook, before the
+    durable inbox): the raw text is gone. A turn from it raises on failure, so it is retried."""
+
+    code: str | None  # postback data or a command typed anywhere
+    text: str | None  # redacted
+    entity_types: str = ""
+    assessment: Any = None  # flows.triage.Assessment | None
+    contact_enc: str | None = None  # encrypted; used only at the contact step
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -18,6 +32,7 @@ class Inbound:
     code: str | None = None  # quick-reply option code (postback data)
     event: str = "message"  # "message" | "follow" | "unfollow" | "unsupported"
     kind: str = ""  # for unsupported: sticker | image | video | audio | file | location
+    prepared: Prepared | None = None  # instead of text and code: triaged and redacted already
 
 
 @dataclass(frozen=True)

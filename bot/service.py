@@ -28,7 +28,7 @@ from bot.alerts import AlertOutbox
 from bot.crypto import Keys
 from bot.db import Database, prune_thread
 from bot.locks import Locks
-from bot.messages import Inbound, Option, Reply
+from bot.messages import Inbound, Option, Prepared, Reply
 from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
@@ -157,6 +157,8 @@ class ConversationService:
             # the person still gets a kind answer; the log holds the type and frames, no text
             ERRORS.labels(inbound.channel).inc()
             log.exception("turn failed channel=%s", inbound.channel)
+            if inbound.prepared is not None:
+                raise  # it comes from a durable inbox: retried there instead
             return Reply(messages=[t("ja", "error.try_again")])
         TURN_SECONDS.labels(inbound.channel).observe(time.perf_counter() - started)
         return reply
@@ -318,6 +320,8 @@ class ConversationService:
 
     def _hear(self, inbound: Inbound, pending: dict[str, Any] | None, locale: str) -> Heard:
         """Read the raw text once: command or button label, triage, contact details, redaction."""
+        if inbound.prepared is not None:
+            return _heard(inbound.prepared, pending, locale)
         raw = (inbound.text or "")[:MAX_TEXT] or None
         code = inbound.code
         if raw and code is None:
@@ -597,6 +601,17 @@ def _pending_payload(snapshot: Any) -> dict[str, Any] | None:
             if isinstance(intr.value, dict):
                 return intr.value
     return None
+
+
+def _heard(p: Prepared, pending: dict[str, Any] | None, locale: str) -> Heard:
+    """A message heard where it came in (``bot.hearing``), settled against the open question."""
+    code, assessment = p.code, p.assessment
+    if code is None and p.text and pending and pending.get("options"):
+        code = _label_match(p.text, pending["options"], locale)
+        assessment = None if code is not None else assessment
+    at_contact = pending is not None and pending.get("q") == "contact_phone" and code is None
+    contact = p.contact_enc if at_contact and p.text else None
+    return Heard(code, p.text, p.entity_types, assessment, contact, p.truncated)
 
 
 def _label_match(raw: str, options: list[str], locale: str) -> str | None:

@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import bot.alerts
+import bot.inbox
 import bot.models  # noqa: F401  (registers tables)
 import handoff.models  # noqa: F401
 
