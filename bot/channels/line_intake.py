@@ -218,13 +218,14 @@ class Runner:
     def running(self) -> int:
         return len(self._active)
 
-    async def stop(self, drain: float = DRAIN_ON_SHUTDOWN) -> None:
+    async def stop(self, drain: float | None = None) -> None:
         """Stop claiming; let the turns under way finish (up to ``drain`` seconds); hand back
         every resident held, so another worker (or the next start) takes their events at once."""
         self._stopping = True
         self._wake.set()
         if self._active:
-            await asyncio.wait(list(self._active.values()), timeout=drain)
+            wait = DRAIN_ON_SHUTDOWN if drain is None else drain
+            await asyncio.wait(list(self._active.values()), timeout=wait)
         for task in [*self._active.values(), *self._tasks]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
