@@ -20,7 +20,7 @@ from bot.channels import line as line_channel
 from bot.channels import web as web_channel
 from bot.city import load_municipality
 from bot.crypto import Keys
-from bot.db import Database, checkpointer, migrate
+from bot.db import Database, checkpointer, migrate, wait_for_schema
 from bot.locks import LocalLocks, Locks, RedisLocks
 from bot.logs import install_log_privacy
 from bot.service import ConversationService
@@ -41,7 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await asyncio.to_thread(migrate, settings.database_url)
+        if settings.migrate_on_start:  # under an advisory lock: once, however many workers
+            await asyncio.to_thread(migrate, settings.database_url)
+        else:
+            await asyncio.to_thread(wait_for_schema, settings.database_url, settings.schema_wait)
         db = Database(settings.database_url)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         locks: Locks = RedisLocks(redis) if redis is not None else LocalLocks()

@@ -47,6 +47,13 @@ class Settings(BaseSettings):
         default=6.0,
         description="a pause longer than this starts the next reply with 前回の続きから",
     )
+    migrate_on_start: bool = Field(
+        default=True,
+        description="upgrade the schema at start-up (under a lock); false: wait for `tobira migrate`",
+    )
+    schema_wait: float = Field(
+        default=60.0, ge=0, description="seconds to wait for a schema behind before refusing"
+    )
     log_level: str = "INFO"
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="the address staff open; alert links use it"
