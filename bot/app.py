@@ -9,7 +9,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
@@ -21,6 +21,7 @@ from bot.channels import web as web_channel
 from bot.city import load_municipality
 from bot.crypto import Keys
 from bot.db import Database, checkpointer, migrate, wait_for_schema
+from bot.edge import BodyLimit, bearer_matches
 from bot.locks import LocalLocks, Locks, RedisLocks
 from bot.logs import install_log_privacy
 from bot.service import ConversationService
@@ -114,9 +115,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return await _readiness(app)
 
     @app.get("/metrics")
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        token = settings.metrics_token.get_secret_value()
+        if token and not bearer_matches(request.headers, token):
+            return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
+    app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.include_router(line_channel.router)
     app.include_router(web_channel.router)
     app.include_router(console.router)

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     schema_wait: float = Field(
         default=60.0, ge=0, description="seconds to wait for a schema behind before refusing"
     )
+    metrics_token: SecretStr = Field(
+        default=SecretStr(""), description="/metrics wants `Authorization: Bearer` this when set"
+    )
+    max_body: int = Field(default=1024 * 1024, ge=1024, description="largest request body, bytes")
     log_level: str = "INFO"
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="the address staff open; alert links use it"
