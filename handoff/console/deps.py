@@ -19,6 +19,7 @@ from handoff.auth import Principal
 from handoff.console import security
 from handoff.live import LiveHub
 from handoff.ports import Decrypter, ResidentLink, Sessions
+from handoff.throttle import AddressThrottle
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Services:
     agencies: dict[str, str]  # id -> name
     default_agency: str
     shutdown: anyio.Event = field(default_factory=anyio.Event)
+    throttle: AddressThrottle = field(default_factory=AddressThrottle)  # sign-in, per address
 
     def visible(self, principal: Principal) -> set[str] | None:
         """Agencies whose handoffs this caller sees; None = all (admins)."""
