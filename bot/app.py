@@ -51,13 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         locks: Locks = RedisLocks(redis) if redis is not None else LocalLocks()
         live = LiveHub(redis)
         async with checkpointer(settings.database_url) as saver:
-            alerts = AlertOutbox(
-                db,
-                city,
-                public_url=settings.public_url,
-                smtp_url=settings.smtp_url,
-                smtp_from=settings.smtp_from,
-            )
+            alerts = AlertOutbox.for_settings(db, city, settings)
             service = ConversationService(
                 settings=settings,
                 city=city,
@@ -90,10 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
             finally:
                 app.state.ready = False
-                for task in background:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+                await _stop(background)
                 await console.shutdown(app)
                 await line_channel.shutdown(app)
                 await db.dispose()
@@ -165,6 +156,13 @@ async def _readiness(app: FastAPI) -> Response:
     if alerts != "ok":
         body["degraded"] = True
     return JSONResponse(body, status_code=200 if ok else 503)
+
+
+async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _retention_loop(service: ConversationService, every: float = 3600.0) -> None:

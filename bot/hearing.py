@@ -6,14 +6,18 @@ settled later, in the turn, from the redacted text (``bot.service``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot import crisis
 from bot.crypto import Keys
 from bot.messages import Prepared
-from bot.service import MAX_STORED, MAX_TEXT
 from flows import triage
 from flows.intake import command_for
+from flows.render import label_match
 from pii import redact
 
+MAX_TEXT = 10_000  # characters looked at per message; LINE itself caps text at 5,000
+MAX_STORED = 2_000  # redacted characters kept per turn
 CONTACT_CHARS = 200
 
 
@@ -39,3 +43,16 @@ def prepare(raw: str | None, code: str | None, keys: Keys) -> Prepared:
         contact_enc=contact if code is None else None,
         truncated=raw is not None and len(raw) > MAX_TEXT,
     )
+
+
+def settle(
+    p: Prepared, pending: dict[str, Any] | None, locale: str
+) -> tuple[str | None, Any, str | None]:
+    """At the turn, against the open question: a typed button label is the button (and not
+    triaged); the encrypted copy is a contact detail only at the contact step."""
+    code, assessment = p.code, p.assessment
+    if code is None and p.text and pending and pending.get("options"):
+        code = label_match(p.text, pending["options"], locale)
+        assessment = None if code is not None else assessment
+    at_contact = pending is not None and pending.get("q") == "contact_phone" and code is None
+    return code, assessment, p.contact_enc if at_contact and p.text else None

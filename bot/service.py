@@ -27,16 +27,17 @@ from bot import crisis, erasure
 from bot.alerts import AlertOutbox
 from bot.crypto import Keys
 from bot.db import Database, prune_thread
+from bot.hearing import MAX_STORED, MAX_TEXT, settle
 from bot.locks import Locks
-from bot.messages import Inbound, Option, Prepared, Reply
+from bot.messages import Inbound, Option, Reply
 from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
 from flows import triage
-from flows.intake import command_for, fold, initial_state
+from flows.intake import command_for, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
-from flows.render import Context, label, render
+from flows.render import Context, label, label_match, render
 from handoff import events, lifecycle
 from handoff.live import LiveHub
 from handoff.models import ACTIVE_STATES, Handoff, HandoffState
@@ -53,8 +54,6 @@ HANDOFFS = Counter("tobira_handoffs_total", "Consented handoffs created", ["chan
 ERRORS = Counter("tobira_turn_errors_total", "Turns that failed inside the service", ["channel"])
 TURN_SECONDS = Histogram("tobira_turn_seconds", "Time to handle one turn", ["channel"])
 
-MAX_TEXT = 10_000  # characters looked at per message; LINE itself caps text at 5,000
-MAX_STORED = 2_000  # redacted characters kept per turn
 AFTER_CONSENT = ("contact", "contact_phone", "contact_time", "handed_over")
 MAX_VIEWS = 10_000  # conversations whose graph position is remembered between turns
 UNSUPPORTED = {
@@ -185,7 +184,8 @@ class ConversationService:
                 heard.assessment.rule_id,
             )
             conv = await crisis.record(self.db, self.live, conv, heard.assessment, now, handoff)
-            await self._alert(conv, heard.assessment, now)
+            if self.alerts is not None:
+                await self.alerts.on_assessment(conv.id, conv.channel, heard.assessment, now)
 
         # a caseworker has the chat: the bot stays silent and relays
         if handoff is not None and handoff.state == HandoffState.LIVE and heard.code != "c:danger":
@@ -198,17 +198,7 @@ class ConversationService:
         if heard.code == "c:withdraw":
             return await self._withdraw(conv, handoff, now, heard)
         if heard.code == crisis.SAFE and pending is not None:
-            # "no danger now": thank them and show the open question again
-            messages, options = render(pending, conv.locale, self.context(now))
-            messages.insert(0, t(conv.locale, "safety.no"))
-            await self.turns.append(
-                conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")]
-            )
-            return Reply(
-                messages=messages,
-                options=[Option(c, lbl) for c, lbl in options],
-                conversation_id=conv.id,
-            )
+            return await self._safe_now(conv, pending, now, heard)
         if heard.assessment is not None and heard.level in ("P0", "P1"):
             reply = crisis.reply(
                 self.city,
@@ -232,11 +222,6 @@ class ConversationService:
         self._remember(conv.id, state, payload)
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
-        if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
-            # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
-            # to the open question is kept, and the question comes back after 「いいえ」
-            messages = [t(locale, "safety.ask")]
-            options = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
         if state.get("status") == "consented":
             await self._ensure_handoff(
                 conv, state, now, heard.contact_enc, consent_turn=heard.code == "a:consent:agree"
@@ -255,19 +240,17 @@ class ConversationService:
 
     # ------------------------------------------------------------------ pieces of a turn
 
-    async def _alert(
-        self, conv: Conversation, assessment: triage.Assessment, now: dt.datetime
-    ) -> None:
-        """Someone is told of every P0, and of every P1 outside office hours (bot.alerts)."""
-        level = assessment.level
-        if self.alerts is None or level is None or not self.alerts.should_alert(level, now):
-            return
-        await self.alerts.record(
+    async def _safe_now(
+        self, conv: Conversation, pending: dict[str, Any], now: dt.datetime, heard: Heard
+    ) -> Reply:
+        """「いいえ」 to the safety question: thank them and show the open question again."""
+        messages, options = render(pending, conv.locale, self.context(now))
+        messages.insert(0, t(conv.locale, "safety.no"))
+        await self.turns.append(conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")])
+        return Reply(
+            messages=messages,
+            options=[Option(c, lbl) for c, lbl in options],
             conversation_id=conv.id,
-            level=level,
-            category=assessment.category or "",
-            channel=conv.channel,
-            at=now,
         )
 
     async def _open(self, inbound: Inbound, key_hash: str) -> Opened:
@@ -320,15 +303,16 @@ class ConversationService:
 
     def _hear(self, inbound: Inbound, pending: dict[str, Any] | None, locale: str) -> Heard:
         """Read the raw text once: command or button label, triage, contact details, redaction."""
-        if inbound.prepared is not None:
-            return _heard(inbound.prepared, pending, locale)
+        if (p := inbound.prepared) is not None:  # heard where it came in (bot.hearing)
+            code, assessment, contact = settle(p, pending, locale)
+            return Heard(code, p.text, p.entity_types, assessment, contact, p.truncated)
         raw = (inbound.text or "")[:MAX_TEXT] or None
         code = inbound.code
         if raw and code is None:
             code = command_for(raw)
         if raw and code is None and pending and pending.get("options"):
             # typing a button's label is pressing the button: not free text, not triaged
-            code = _label_match(raw, pending["options"], locale)
+            code = label_match(raw, pending["options"], locale)
         assessment = triage.assess(raw) if raw and code is None else None
         if code == "c:danger" or code in crisis.DANGER_ANSWERS:
             assessment = crisis.DANGER_BUTTON
@@ -388,6 +372,11 @@ class ConversationService:
         heard: Heard,
     ) -> tuple[list[str], list[tuple[str, str]]]:
         """The graph's reply, with what this turn adds in front of it."""
+        if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
+            # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
+            # to the open question is kept, and the question comes back after 「いいえ」
+            safety = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
+            return [t(locale, "safety.ask")], safety
         messages, options = (
             render(payload, locale, self.context(inbound.at)) if payload else ([], [])
         )
@@ -405,7 +394,7 @@ class ConversationService:
         agency = self.city.default_agency
         return Context(
             city=self.city.name,
-            hours=_hours_text(self.city),
+            hours=self.city.office_hours_text(),
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
@@ -601,32 +590,3 @@ def _pending_payload(snapshot: Any) -> dict[str, Any] | None:
             if isinstance(intr.value, dict):
                 return intr.value
     return None
-
-
-def _heard(p: Prepared, pending: dict[str, Any] | None, locale: str) -> Heard:
-    """A message heard where it came in (``bot.hearing``), settled against the open question."""
-    code, assessment = p.code, p.assessment
-    if code is None and p.text and pending and pending.get("options"):
-        code = _label_match(p.text, pending["options"], locale)
-        assessment = None if code is not None else assessment
-    at_contact = pending is not None and pending.get("q") == "contact_phone" and code is None
-    contact = p.contact_enc if at_contact and p.text else None
-    return Heard(code, p.text, p.entity_types, assessment, contact, p.truncated)
-
-
-def _label_match(raw: str, options: list[str], locale: str) -> str | None:
-    """Typed text that is exactly an offered button's label counts as pressing it."""
-    folded = fold(raw).strip("。.!！")
-    for code in options:
-        if fold(label(locale, code)) == folded:
-            return code
-    return None
-
-
-def _hours_text(city: Municipality) -> str:
-    hours = city.default_agency.office_hours
-    weekdays = [getattr(hours, d) for d in ("mon", "tue", "wed", "thu", "fri")]
-    first = next((h for h in weekdays if h), None)
-    if first is None:
-        return ""
-    return f"{first[0].strftime('%H:%M')}〜{first[1].strftime('%H:%M')}"

@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
 
+from flows.intake_routes import destinations
 from flows.questions import (
     COMMANDS,
     DONE,
@@ -583,7 +584,14 @@ def _node(q: Question) -> Any:
 
 def build_graph(checkpointer: Any = None) -> Any:
     builder = StateGraph(IntakeState)
+    routes = destinations({qid for qid in INTAKE_ORDER if not applies(qid, {})})
     for q in QUESTIONS.values():
-        builder.add_node(q.id, _node(q))
+        builder.add_node(q.id, _node(q), destinations=routes[q.id])
     builder.add_edge(START, "intro")
     return builder.compile(checkpointer=checkpointer)
+
+
+if __name__ == "__main__":
+    from flows.intake_routes import main
+
+    raise SystemExit(main())
