@@ -42,10 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.migrate_on_start:  # under an advisory lock: once, however many workers
-            await asyncio.to_thread(migrate, settings.database_url)
-        else:
-            await asyncio.to_thread(wait_for_schema, settings.database_url, settings.schema_wait)
+        await _schema(settings)
         db = Database(settings.database_url)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         locks: Locks = RedisLocks(redis) if redis is not None else LocalLocks()
@@ -105,18 +102,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def readyz() -> Response:
         return await _readiness(app)
 
-    @app.get("/metrics")
-    async def metrics(request: Request) -> Response:
-        token = settings.metrics_token.get_secret_value()
-        if token and not bearer_matches(request.headers, token):
-            return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    app.add_api_route("/metrics", _metrics, methods=["GET"])
 
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.include_router(line_channel.router)
     app.include_router(web_channel.router)
     app.include_router(console.router)
     return app
+
+
+async def _schema(settings: Settings) -> None:
+    if settings.migrate_on_start:  # under an advisory lock: once, however many workers
+        await asyncio.to_thread(migrate, settings.database_url)
+    else:
+        await asyncio.to_thread(wait_for_schema, settings.database_url, settings.schema_wait)
+
+
+async def _metrics(request: Request) -> Response:
+    """Prometheus metrics; with TOBIRA_METRICS_TOKEN set, only for ``Bearer <token>``."""
+    token = request.app.state.settings.metrics_token.get_secret_value()
+    if token and not bearer_matches(request.headers, token):
+        return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 def _console_services(
