@@ -24,6 +24,7 @@ from bot.db import Database, checkpointer, migrate, wait_for_schema
 from bot.edge import BodyLimit, bearer_matches
 from bot.locks import LocalLocks, Locks, RedisLocks
 from bot.logs import install_log_privacy
+from bot.ratelimit import ChatRateLimit, Limits, Windows
 from bot.service import ConversationService
 from bot.settings import Settings, get_settings
 from flows.intake import build_graph
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             gc.freeze()
             app.state.db = db
             app.state.redis = redis
+            app.state.rate_windows.redis = redis
             app.state.live = live
             app.state.service = service
             app.state.alerts = alerts
@@ -93,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.city = city
     app.state.keys = keys
     app.state.ready = False
+    app.state.rate_windows = Windows()  # Redis joins in the lifespan when configured
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -104,11 +107,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_api_route("/metrics", _metrics, methods=["GET"])
 
-    app.add_middleware(BodyLimit, max_body=settings.max_body)
+    _edge_limits(app, settings)
     app.include_router(line_channel.router)
     app.include_router(web_channel.router)
     app.include_router(console.router)
     return app
+
+
+def _edge_limits(app: FastAPI, settings: Settings) -> None:
+    """Rate limits on the widget's API, inside a body cap on every route (the outermost layer)."""
+    limits = Limits(
+        settings.chat_rate_per_session,
+        settings.chat_rate_per_address,
+        settings.chat_starts_per_address,
+    )
+    app.add_middleware(ChatRateLimit, windows=app.state.rate_windows, limits=limits)
+    app.add_middleware(BodyLimit, max_body=settings.max_body)
 
 
 async def _schema(settings: Settings) -> None:

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
         default=SecretStr(""), description="/metrics wants `Authorization: Bearer` this when set"
     )
     max_body: int = Field(default=1024 * 1024, ge=1024, description="largest request body, bytes")
+    chat_rate_per_session: int = Field(default=30, ge=1, description="/api/chat/ per minute")
+    chat_rate_per_address: int = Field(default=120, ge=1, description="/api/chat/ per minute")
+    chat_starts_per_address: int = Field(default=20, ge=1, description="new sessions per 10 min")
     log_level: str = "INFO"
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="the address staff open; alert links use it"
