@@ -49,7 +49,7 @@ from bot.channels.line_api import (
     retryable,
     status_of,
 )
-from bot.channels.line_intake import WEBHOOKS, Intake, Leave, Runner, worker_name
+from bot.channels.line_intake import WEBHOOKS, Intake, Leave, Runner, stored_turn, worker_name
 from bot.channels.line_render import render
 from bot.inbox import Inbox, InboxEvent, load_assessment
 from bot.messages import Inbound, Option, Prepared, Reply
@@ -102,7 +102,9 @@ class LineChannel:
         self.redis = redis
         self.inbox = Inbox(db, worker_name())
         self.intake = Intake(settings.line_channel_secret.get_secret_value(), keys, self.inbox)
-        self.runner = Runner(self.inbox, self._run, settings.line_workers, self._dead)
+        self.runner = Runner(
+            self.inbox, self._run, settings.line_workers, self._dead, recover=self._recover
+        )
         self.accepting = False
         self._client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
@@ -209,6 +211,25 @@ class LineChannel:
             )
             return
         TURN_SECONDS.observe(job.age())
+
+    async def _recover(self, event: InboxEvent) -> None:
+        """A worker died after storing this turn; whether its answer went out is unknown. The
+        reply token settles it: LINE takes a token once, so the stored answer is sent with it
+        again and LINE refuses it if it was used. No token, or a stale one: nothing is sent
+        (a second answer by push could not be told from the first)."""
+        user_id = self.keys.decrypt(event.address_enc)
+        job = Job(
+            event.event_id, user_id or "", event.reply_token, event.received_at, event.sent_at
+        )
+        if user_id is None or not event.reply_token or not self._token_fresh(job):
+            return
+        answer = await stored_turn(self.db, event, "bot")
+        if answer:
+            batch: list[Message] = [
+                TextMessage(text=answer[:5000], quickReply=None, quoteToken=None)
+            ]
+            if await self._reply(event.reply_token, batch, job):
+                log.info("line: answer to event %s sent after its worker stopped", event.event_id)
 
     async def _dead(self, event: InboxEvent) -> None:
         """Given up after retries: the resident at least hears that they should write again."""

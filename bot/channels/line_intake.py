@@ -21,6 +21,7 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client import Counter, Gauge
 from sqlmodel import col, select
@@ -195,11 +196,13 @@ class Runner:
         turn: Callable[[InboxEvent], Awaitable[None]],
         concurrency: int,
         on_dead: Callable[[InboxEvent], Awaitable[None]] | None = None,
+        recover: Callable[[InboxEvent], Awaitable[None]] | None = None,
     ) -> None:
         self.inbox = inbox
         self.turn = turn
         self.concurrency = concurrency
         self.on_dead = on_dead
+        self.recover = recover  # a turn stored by a worker that died: its answer, at most once
         self._active: dict[str, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._stopping = False
@@ -272,7 +275,10 @@ class Runner:
                 if event is None or self._stopping:
                     break
                 if event.last_error == "running" and await self._stored(event):
-                    log.info("line: event %s was done before its worker stopped", event.event_id)
+                    log.info("line: event %s was stored before its worker stopped", event.event_id)
+                    if self.recover is not None:
+                        with contextlib.suppress(Exception):
+                            await self.recover(event)
                     await self.inbox.done(event)
                     continue
                 await self.inbox.started(event)
@@ -313,21 +319,7 @@ class Runner:
 
     async def _stored(self, event: InboxEvent) -> bool:
         """Whether an interrupted attempt got as far as storing the resident's turn."""
-        at = dt.datetime.fromtimestamp(event.sent_at, dt.UTC)
-        near = dt.timedelta(milliseconds=1)
-        async with self.inbox.db.session() as s:
-            found = await s.exec(
-                select(Turn.id)
-                .join(Conversation, col(Conversation.id) == col(Turn.conversation_id))
-                .where(
-                    Conversation.key_hash == event.user_key,
-                    Turn.role == "resident",
-                    col(Turn.at) >= at - near,
-                    col(Turn.at) <= at + near,
-                )
-                .limit(1)
-            )
-            return found.first() is not None
+        return await stored_turn(self.inbox.db, event, "resident") is not None
 
     async def _heartbeat(self) -> None:
         beats = 0
@@ -343,6 +335,27 @@ class Runner:
                     await self.inbox.tidy()
             except Exception as exc:
                 log.warning("line: inbox heartbeat failed (%s)", type(exc).__name__)
+
+
+async def stored_turn(db: Any, event: InboxEvent, role: str) -> str | None:
+    """The text of the turn ``role`` stored for this event (turns carry the event's time)."""
+    at = dt.datetime.fromtimestamp(event.sent_at, dt.UTC)
+    near = dt.timedelta(milliseconds=1)
+    async with db.session() as s:
+        found = await s.exec(
+            select(Turn.id, Turn.text)
+            .join(Conversation, col(Conversation.id) == col(Turn.conversation_id))
+            .where(
+                Conversation.key_hash == event.user_key,
+                Turn.role == role,
+                col(Turn.at) >= at - near,
+                col(Turn.at) <= at + near,
+            )
+            .order_by(col(Turn.seq).desc())
+            .limit(1)
+        )
+        row = found.first()
+    return None if row is None else (row[1] or "")
 
 
 async def _retrying(action: Callable[[], Awaitable[None]], attempts: int = 5) -> None:
