@@ -18,7 +18,7 @@ from handoff import queue
 from handoff.auth import Principal
 from handoff.console import security
 from handoff.live import LiveHub
-from handoff.ports import Decrypter, ResidentLink, Sessions
+from handoff.ports import CrisisDesk, Decrypter, ResidentLink, Sessions
 from handoff.throttle import AddressThrottle
 
 
@@ -33,6 +33,7 @@ class Services:
     secret: bytes  # keys CSRF tokens
     agencies: dict[str, str]  # id -> name
     default_agency: str
+    crisis: CrisisDesk | None = None  # alert cards for people in danger without consent
     shutdown: anyio.Event = field(default_factory=anyio.Event)
     throttle: AddressThrottle = field(default_factory=AddressThrottle)  # sign-in, per address
 
