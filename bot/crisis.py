@@ -26,7 +26,7 @@ from bot.db import Database
 from bot.models import Conversation
 from flows import triage
 from flows.locale import t
-from flows.municipality import Municipality
+from flows.municipality import Hotline, Municipality
 from flows.render import Context, label, when
 from handoff import lifecycle
 from handoff.live import LiveHub
@@ -226,8 +226,9 @@ def _high(city: Municipality, m: Moment, a: triage.Assessment) -> Step:
                 t(locale, "crisis.family"),
             ]
         )
-        return Step(
-            [first, _lines(city, m, category), "\n".join(_who_reads(m))], GO_ON_OPTIONS, None
+        return _asking_if_unsure(
+            m,
+            Step([first, _lines(city, m, category), "\n".join(_who_reads(m))], GO_ON_OPTIONS, None),
         )
     if a.category in ASK_ABOUT:
         messages = [
@@ -237,7 +238,16 @@ def _high(city: Municipality, m: Moment, a: triage.Assessment) -> Step:
         ]
         return Step(messages, (*IDEATION_OPTIONS, DANGER), stage=ASKED, level="P1")
     first = _first_line(locale, "P1", category, family=False)
-    return Step([first, _lines(city, m, category), "\n".join(_who_reads(m))], GO_ON_OPTIONS, None)
+    step = Step([first, _lines(city, m, category), "\n".join(_who_reads(m))], GO_ON_OPTIONS, None)
+    return _asking_if_unsure(m, step)
+
+
+def _asking_if_unsure(m: Moment, step: Step) -> Step:
+    """A P1 that triage thinks may be a P0 (`Assessment.ask`) ends with the safety question:
+    はい / わからない get the emergency reply."""
+    if m.assessment is None or not m.assessment.ask:
+        return step
+    return Step([*step.messages, t(m.locale, "safety.ask")], SAFETY_OPTIONS, step.stage)
 
 
 # ---------------------------------------------------------------------------- wording
@@ -266,8 +276,18 @@ def _lines(city: Municipality, m: Moment, category: str) -> str:
     if level != "P0" and category != "lifeline":
         hotlines = [h for h in hotlines if h.number not in ("110", "119")] or hotlines
     listing = [t(m.locale, "crisis.lines")]
-    listing += [t(m.locale, "crisis.line", name=h.name, number=h.number) for h in hotlines[:6]]
+    listing += [
+        t(m.locale, "crisis.line", name=_hotline_name(h, m.locale), number=h.number)
+        for h in hotlines[:6]
+    ]
     return "\n".join(listing)
+
+
+def _hotline_name(h: Hotline, locale: str) -> str:
+    """English readers get the city's gloss beside the Japanese name they will hear."""
+    if locale == "en" and h.name_en:
+        return f"{h.name_en} ({h.name})"
+    return h.name
 
 
 def _who_reads(m: Moment) -> list[str]:

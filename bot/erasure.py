@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 
 from bot.db import Database
-from bot.models import Conversation, Turn
+from bot.models import Conversation, ResumeCode, Turn
 from handoff import lifecycle
 from handoff.live import LiveHub
 from handoff.models import Handoff
@@ -27,9 +27,10 @@ async def find(db: Database, key_hash: str) -> Conversation | None:
 async def delete_conversation(
     db: Database, saver: Any, live: LiveHub, conversation_id: str, reason: str
 ) -> None:
-    """The turns, the consents and handoffs (audited), the conversation, its checkpoints."""
+    """The turns, resume codes, the consents and handoffs (audited), the conversation, its checkpoints."""
     async with db.session() as s:
         await s.exec(delete(Turn).where(col(Turn.conversation_id) == conversation_id))  # type: ignore[call-overload]
+        await s.exec(delete(ResumeCode).where(col(ResumeCode.conversation_id) == conversation_id))  # type: ignore[call-overload]
         handoff_ids = await lifecycle.erase(s, conversation_id, reason)
         await s.exec(delete(Conversation).where(col(Conversation.id) == conversation_id))  # type: ignore[call-overload]
     await saver.adelete_thread(conversation_id)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import crisis
+from bot import codes, crisis
 from bot.crypto import Keys
 from bot.messages import Prepared
 from flows import triage
+from flows.at_risk import at_risk
 from flows.intake import command_for
 from flows.render import label_match
 from pii import redact
@@ -33,6 +34,11 @@ def prepare(raw: str | None, code: str | None, keys: Keys) -> Prepared:
     assessment = triage.assess(text) if text and code is None else None
     if code == "c:danger" or code in crisis.DANGER_ANSWERS:
         assessment = crisis.DANGER_BUTTON
+    elif code in crisis.LIFELINE_CODES:
+        assessment = crisis.LIFELINE
+    audience = "self"
+    if text and assessment is not None and assessment.level is not None:
+        audience = at_risk(text, assessment.category, third_party=assessment.third_party)
     redacted = redact(text) if text else None
     contact = keys.encrypt(text[:CONTACT_CHARS]) if text and redacted and redacted.types else None
     return Prepared(
@@ -42,6 +48,7 @@ def prepare(raw: str | None, code: str | None, keys: Keys) -> Prepared:
         assessment=assessment,
         contact_enc=contact if code is None else None,
         truncated=raw is not None and len(raw) > MAX_TEXT,
+        audience=audience,
     )
 
 
@@ -50,7 +57,8 @@ def settle(
 ) -> tuple[str | None, Any, str | None]:
     """At the turn, against the open question: a typed button label is the button (and not
     triaged); the encrypted copy is a contact detail only at the contact step."""
-    code, assessment = p.code, p.assessment
+    options = (pending or {}).get("options") or ()
+    code, assessment = codes.accepted(p.code, options), p.assessment  # only codes the bot issued
     if code is None and p.text and pending and pending.get("options"):
         code = label_match(p.text, pending["options"], locale)
         assessment = None if code is not None else assessment

@@ -52,6 +52,7 @@ class InboxEvent(SQLModel, table=True):
     text: str | None = Field(default=None, description="redacted text, never the raw message")
     entity_types: str = Field(default="", max_length=200)
     assessment: str | None = Field(default=None, max_length=600, description="triage, JSON")
+    audience: str = Field(default="self", max_length=16, description="who is at risk")
     contact_enc: str | None = Field(default=None, description="encrypted, for the contact step")
     truncated: bool = False
     reply_token: str | None = Field(default=None, max_length=255)
@@ -87,6 +88,7 @@ class Entry:
     text: str | None = None
     entity_types: str = ""
     assessment: triage.Assessment | None = None
+    audience: str = "self"
     contact_enc: str | None = None
     truncated: bool = False
     reply_token: str | None = None
@@ -119,9 +121,9 @@ _NEXT_SEQ = text(
 )
 _INSERT = text(
     "INSERT INTO inbox (event_id, user_key, seq, address_enc, kind, detail, code, text, "
-    "entity_types, assessment, contact_enc, truncated, reply_token, sent_at, received_at, "
+    "entity_types, assessment, audience, contact_enc, truncated, reply_token, sent_at, received_at, "
     "state, attempts, next_at) VALUES (:event_id, :user_key, :seq, :address_enc, :kind, "
-    ":detail, :code, :text, :entity_types, :assessment, :contact_enc, :truncated, "
+    ":detail, :code, :text, :entity_types, :assessment, :audience, :contact_enc, :truncated, "
     ":reply_token, :sent_at, :received_at, 'queued', 0, :received_at)"
 )
 

@@ -192,6 +192,7 @@ class LineChannel:
             assessment=load_assessment(event.assessment),
             contact_enc=event.contact_enc,
             truncated=bool(event.truncated),
+            audience=event.audience,
         )
         inbound = Inbound(
             CHANNEL, user_id, at, event=event.kind, kind=event.detail, prepared=prepared

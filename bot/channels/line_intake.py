@@ -159,6 +159,7 @@ class Intake:
             text=heard.text if heard else None,
             entity_types=heard.entity_types if heard else "",
             assessment=heard.assessment if heard else None,
+            audience=heard.audience if heard else "self",
             contact_enc=heard.contact_enc if heard else None,
             truncated=heard.truncated if heard else False,
             reply_token=event.reply_token,

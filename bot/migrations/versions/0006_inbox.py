@@ -1,7 +1,7 @@
 """durable LINE inbox: events stored before the webhook answers, per-resident claims
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07 15:00:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("text", text(), nullable=True),
         sa.Column("entity_types", text(length=200), nullable=False),
         sa.Column("assessment", text(length=600), nullable=True),
+        sa.Column("audience", text(length=16), nullable=False),
         sa.Column("contact_enc", text(), nullable=True),
         sa.Column("truncated", sa.Boolean(), nullable=False),
         sa.Column("reply_token", text(length=255), nullable=True),
