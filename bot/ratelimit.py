@@ -19,11 +19,13 @@ from urllib.parse import parse_qs
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.channels.web_cors import SESSION_HEADER as WIDGET_SESSION_HEADER
 from flows.locale import t
 
 log = logging.getLogger("tobira.ratelimit")
 LIMITED = Counter("tobira_chat_rate_limited_total", "Widget requests refused 429", ["limit"])
 PREFIX = "/api/chat/"
+SESSION_HEADER = WIDGET_SESSION_HEADER.lower().encode()
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,9 @@ async def test_one_address_flooding_event_streams_is_stopped(sqlite_url: str) ->
     async with running_app(sqlite_url, **LIMITS) as app, widget(app, "198.51.100.4") as client:
         mine = new_session()
         statuses = [
-            (await client.get("/api/chat/events", params={"session": f"{mine}{i:02d}"})).status_code
+            (
+                await client.get("/api/chat/events", headers={"X-Tobira-Session": f"{mine}{i:02d}"})
+            ).status_code
             for i in range(14)
         ]
         assert statuses[:3] == [404, 404, 404]  # no conversation yet: an honest answer
