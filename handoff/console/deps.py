@@ -19,6 +19,7 @@ from handoff.auth import Principal
 from handoff.console import security
 from handoff.live import LiveHub
 from handoff.ports import CrisisDesk, Decrypter, ResidentLink, Sessions
+from handoff.throttle import AddressThrottle
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Services:
     default_agency: str
     crisis: CrisisDesk | None = None  # alert cards for people in danger without consent
     shutdown: anyio.Event = field(default_factory=anyio.Event)
+    throttle: AddressThrottle = field(default_factory=AddressThrottle)  # sign-in, per address
 
     def visible(self, principal: Principal) -> set[str] | None:
         """Agencies whose handoffs this caller sees; None = all (admins)."""
