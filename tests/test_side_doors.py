@@ -51,7 +51,7 @@ async def _line_turn(app: Any, client: httpx.AsyncClient, fake: FakeLine, event:
     assert response.status_code == 200
     await fake.wait_for(lambda f: len(f.delivered) > before, 15)
     deadline = time.monotonic() + 15
-    while app.state.line.pending:
+    while await app.state.line.backlog():  # the durable inbox has handed everything on
         assert time.monotonic() < deadline, "LINE events still queued"
         await asyncio.sleep(0.01)
     return fake.delivered[-1]
