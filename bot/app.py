@@ -26,7 +26,7 @@ from bot.logs import install_log_privacy
 from bot.service import ConversationService
 from bot.settings import Settings, get_settings
 from flows.intake import build_graph
-from flows.municipality import Municipality
+from flows.municipality import JST, Municipality
 from handoff import console
 from handoff.live import LiveHub
 
@@ -37,6 +37,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     install_log_privacy()
     city = load_municipality(settings.municipality)  # a broken YAML stops here, naming the field
+    for stale in _stale_hotlines(city):
+        log.warning(
+            "hotline not verified for over %d days: %s %s (verified_at %s)",
+            city.hotline_review_days,
+            stale["name"],
+            stale["number"],
+            stale["verified_at"],
+        )
     keys = Keys(settings.require_secret())
 
     @contextlib.asynccontextmanager
@@ -133,7 +141,16 @@ def _console_services(
         secret=settings.secret_key.get_secret_value().encode(),
         agencies={a.id: a.name for a in city.agencies},
         default_agency=city.default_agency.id,
+        stale_hotlines=lambda: _stale_hotlines(city),
     )
+
+
+def _stale_hotlines(city: Municipality) -> list[dict[str, str]]:
+    today = dt.datetime.now(JST).date()
+    return [
+        {"name": h.name, "number": h.number, "verified_at": h.verified_at.isoformat()}
+        for h in city.stale_hotlines(today)
+    ]
 
 
 async def _readiness(app: FastAPI) -> Response:
@@ -153,8 +170,14 @@ async def _readiness(app: FastAPI) -> Response:
     ok = app.state.ready and all(v == "ok" for v in checks.values())
     # undelivered on-call alerts degrade readiness without taking the worker out of service
     alerts = await app.state.alerts.health() if ok else "unknown"
-    body: dict[str, object] = {"ready": ok, **checks, "alerts": alerts}
-    if alerts != "ok":
+    stale = _stale_hotlines(app.state.city)
+    body: dict[str, object] = {
+        "ready": ok,
+        **checks,
+        "alerts": alerts,
+        "hotlines": "ok" if not stale else f"stale={len(stale)}",
+    }
+    if alerts != "ok" or stale:
         body["degraded"] = True
     return JSONResponse(body, status_code=200 if ok else 503)
 

@@ -1,5 +1,11 @@
-"""Deleting what is kept about a person: at once when they ask (削除) or unfollow on LINE, and
-after the city's retention days for conversations that never reached a handoff."""
+"""Deleting what is kept about a person: at once when they ask (削除) or unfollow on LINE, and by
+retention (hourly, and ``tobira purge``): conversations that no agency holds after the city's
+``retention_days``, and the agency's closed records, consent records and audit details after
+their own retention days (docs/PRIVACY.md).
+
+Deleted means unreadable: SQLite runs with ``secure_delete`` (freed pages are zeroed) and its
+write-ahead log is checkpointed and truncated after a deletion; on PostgreSQL the purged tables
+are vacuumed so their dead tuples are reclaimed."""
 
 from __future__ import annotations
 
@@ -7,16 +13,24 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlmodel import col, select
 
-from bot.db import Database
+from bot.alerts import Alert
+from bot.db import Database, is_sqlite_saver
 from bot.models import Conversation, Turn
-from handoff import lifecycle
+from flows.municipality import Municipality
+from handoff import audit, consent, lifecycle
 from handoff.live import LiveHub
-from handoff.models import Handoff
+from handoff.models import ACTIVE_STATES, Handoff
 
 log = logging.getLogger("tobira.service")
+
+# the tables a deletion touches (the checkpointer's own are vacuumed by scrub on SQLite)
+PURGED_TABLES = (
+    "turn", "conversation", "handoff", "handoffnote", "consent", "auditlog", "alert",
+    "checkpoints", "checkpoint_blobs", "checkpoint_writes",
+)  # fmt: skip
 
 
 async def find(db: Database, key_hash: str) -> Conversation | None:
@@ -25,29 +39,108 @@ async def find(db: Database, key_hash: str) -> Conversation | None:
 
 
 async def delete_conversation(
-    db: Database, saver: Any, live: LiveHub, conversation_id: str, reason: str
+    db: Database,
+    saver: Any,
+    live: LiveHub,
+    conversation_id: str,
+    reason: str,
+    *,
+    now: dt.datetime,
+    secure: bool = True,
 ) -> None:
-    """The turns, the consents and handoffs (audited), the conversation, its checkpoints."""
+    """The turns, the handoffs (deleted, or kept as the agency's record: handoff.lifecycle.erase),
+    the consents, the delivered alerts, the conversation and its checkpoints; then, unless the
+    caller scrubs once for many, the freed bytes."""
     async with db.session() as s:
         await s.exec(delete(Turn).where(col(Turn.conversation_id) == conversation_id))  # type: ignore[call-overload]
-        handoff_ids = await lifecycle.erase(s, conversation_id, reason)
+        if reason == "retention":
+            await lifecycle.detach_expired(s, conversation_id)
+            handoff_ids: list[str] = []
+        else:
+            handoff_ids = await lifecycle.erase(s, conversation_id, reason, now)
+        await s.exec(  # type: ignore[call-overload]
+            delete(Alert)
+            .where(col(Alert.conversation_id) == conversation_id)
+            .where(col(Alert.status).in_(("sent", "failed")))
+        )
         await s.exec(delete(Conversation).where(col(Conversation.id) == conversation_id))  # type: ignore[call-overload]
     await saver.adelete_thread(conversation_id)
     await lifecycle.announce_erased(live, handoff_ids)
     log.info("conversation deleted conv=%s reason=%s", conversation_id[:8], reason)
+    if secure:
+        await scrub(db, saver)
+
+
+async def agency_keeps(db: Database, conversation_id: str) -> bool:
+    """Whether deleting this conversation leaves an agency's record (a caseworker opened one of
+    its handoffs): what the bot must say before the person confirms."""
+    async with db.session() as s:
+        opened = await s.exec(
+            select(Handoff.id)
+            .where(Handoff.conversation_id == conversation_id)
+            .where(col(Handoff.opened_at).is_not(None))
+        )
+        return opened.first() is not None
 
 
 async def expired(db: Database, now: dt.datetime, retention_days: int) -> list[str]:
-    """Conversations inactive for the retention days that never reached a handoff."""
+    """Conversations inactive for the retention days whose agency holds no handoff (none was
+    made, or every one is closed: the agency's record stays, without the conversation)."""
     cutoff = now - dt.timedelta(days=retention_days)
     async with db.session() as s:
-        handed = select(Handoff.conversation_id)
+        held = select(Handoff.conversation_id).where(
+            col(Handoff.state).in_(ACTIVE_STATES), col(Handoff.conversation_id).is_not(None)
+        )
         return list(
             (
                 await s.exec(
                     select(Conversation.id)
                     .where(col(Conversation.last_active_at) < cutoff)
-                    .where(col(Conversation.id).not_in(handed))
+                    .where(col(Conversation.id).not_in(held))
                 )
             ).all()
         )
+
+
+async def purge_records(db: Database, city: Municipality, now: dt.datetime) -> int:
+    """The agency's closed records, consent records and audit entries past their retention."""
+    day = dt.timedelta(days=1)
+    async with db.session() as s:
+        handoffs = await lifecycle.purge_closed(s, now - city.closed_retention_days * day)
+        consents = await consent.purge(s, now - city.consent_retention_days * day)
+        await s.exec(  # type: ignore[call-overload]
+            delete(Alert)
+            .where(col(Alert.created_at) < now - city.audit_retention_days * day)
+            .where(col(Alert.status).in_(("sent", "failed")))
+        )
+    async with db.session() as s:  # after the purge's own audit records
+        blanked, entries = await audit.purge(
+            s,
+            blank_before=now - city.audit_detail_days * day,
+            delete_before=now - city.audit_retention_days * day,
+        )
+    total = len(handoffs) + consents + blanked + entries
+    if total:
+        log.info(
+            "retention: handoffs=%d consents=%d audit_blanked=%d audit_deleted=%d",
+            len(handoffs),
+            consents,
+            blanked,
+            entries,
+        )
+    return total
+
+
+async def scrub(db: Database, saver: Any) -> None:
+    """Make what was just deleted unreadable on disk (see the module's docstring)."""
+    if db.url.startswith("sqlite"):
+        async with db.engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if is_sqlite_saver(saver):
+            async with saver.lock:
+                await saver.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    async with db.engine.connect() as conn:
+        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        for table in PURGED_TABLES:
+            await autocommit.execute(text(f"VACUUM {table}"))

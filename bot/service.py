@@ -39,7 +39,7 @@ from flows.municipality import Municipality
 from flows.render import Context, label, render
 from handoff import events, lifecycle
 from handoff.live import LiveHub
-from handoff.models import ACTIVE_STATES, Handoff, HandoffState
+from handoff.models import ACTIVE_STATES, SCOPE_SUMMARY, Handoff, HandoffState
 from handoff.ports import TranscriptTurn
 from handoff.summary import Summary, build_summary
 from pii import redact
@@ -224,12 +224,15 @@ class ConversationService:
         result = await self._advance(inbound, opened, values, pending, heard)
         state: dict[str, Any] = {k: v for k, v in result.items() if k != "__interrupt__"}
         if state.get("status") == "deleted":
+            done = await self._deletion_words(conv.id, conv.locale, "delete.done")
             await self._delete_conversation(conv.id, reason="resident asked")
-            return Reply(messages=[t(conv.locale, "delete.done")], conversation_id=conv.id)
+            return Reply(messages=[done], conversation_id=conv.id)
         payload = _interrupt_of(result)
         self._remember(conv.id, state, payload)
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
+        if payload and payload.get("q") == "confirm_delete" and messages:
+            messages[-1] = await self._deletion_words(conv.id, locale, messages[-1])
         if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
             # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
             # to the open question is kept, and the question comes back after 「いいえ」
@@ -237,7 +240,11 @@ class ConversationService:
             options = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
         if state.get("status") == "consented":
             await self._ensure_handoff(
-                conv, state, now, heard.contact_enc, consent_turn=heard.code == "a:consent:agree"
+                conv,
+                state,
+                now,
+                heard.contact_enc,
+                consent_turn=(heard.code or "").startswith("a:consent:agree"),
             )
         prune = self.turns.prune_in_store
         bot_row = ("bot", "\n".join(messages), None, "")
@@ -474,6 +481,7 @@ class ConversationService:
             contact_enc=contact_enc,
             consent_turn=consent_turn,
             consent_version=str(consent.get("version", "")),
+            consent_scope=str(consent.get("scope") or SCOPE_SUMMARY),
             make_summary=lambda hid, created_at: self._summary(conv, state, hid, created_at),
         )
         if handoff is not None and created:
@@ -557,15 +565,34 @@ class ConversationService:
         )
         return True
 
+    async def _deletion_words(self, conversation_id: str, locale: str, otherwise: str) -> str:
+        """What 削除 will do, said truthfully before the person confirms and after: once a
+        caseworker has opened the handoff, the agency keeps the summary and notes as its record
+        for the city's ``closed_retention_days`` (handoff.lifecycle.erase)."""
+        if not await erasure.agency_keeps(self.db, conversation_id):
+            return t(locale, otherwise) if otherwise == "delete.done" else otherwise
+        key = "delete.done_kept" if otherwise == "delete.done" else "delete.kept_record"
+        return t(locale, key, days=self.city.closed_retention_days)
+
     async def _delete_conversation(self, conversation_id: str, reason: str) -> None:
         self._views.pop(conversation_id, None)
-        await erasure.delete_conversation(self.db, self.saver, self.live, conversation_id, reason)
+        await erasure.delete_conversation(
+            self.db, self.saver, self.live, conversation_id, reason, now=utcnow()
+        )
 
     async def purge_expired(self, now: dt.datetime) -> int:
-        """Delete conversations that never reached a handoff after the city's retention days."""
+        """Retention (hourly, and ``tobira purge``): conversations inactive for the city's
+        retention days whose agency holds no handoff, then the agency's closed records, consent
+        records and audit details past their own retention (bot.erasure.purge_records)."""
         ids = await erasure.expired(self.db, now, self.city.retention_days)
         for cid in ids:
-            await self._delete_conversation(cid, reason="retention")
+            self._views.pop(cid, None)
+            await erasure.delete_conversation(
+                self.db, self.saver, self.live, cid, "retention", now=now, secure=False
+            )
+        purged = await erasure.purge_records(self.db, self.city, now)
+        if ids or purged:
+            await erasure.scrub(self.db, self.saver)
         return len(ids)
 
     async def conversation_count(self) -> int:

@@ -15,6 +15,13 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
 
 from flows.intake_routes import destinations
+from flows.preview import (
+    consent_scope,
+    drop_notes,
+    parent_health_applies,
+    pickable_sections,
+    preview,
+)
 from flows.questions import (
     COMMANDS,
     DONE,
@@ -28,7 +35,7 @@ from flows.questions import (
     Question,
 )
 
-CONSENT_VERSION = "consent-2026-11-v1"
+CONSENT_VERSION = "consent-2026-12-v2"
 NOTE_LIMIT = 200
 HISTORY_LIMIT = 40
 FAMILY = ("child", "sibling", "parent", "spouse", "other")
@@ -96,9 +103,8 @@ def applies(qid: str, state: IntakeState) -> bool:
         return "hikikomori_futoko" in concerns(state)
     if qid in ("aware", "wants_support", "consultant_age"):
         return is_family(state)
-    if qid == "parent_health":
-        household = answers.get("household") or []
-        return answers.get("relationship") == "child" or bool({"father", "mother"} & set(household))
+    if qid in ("parent_health", "father_health", "mother_health"):
+        return parent_health_applies(qid, answers)
     return True
 
 
@@ -133,7 +139,7 @@ def options_for(q: Question, state: IntakeState) -> list[str]:
     if q.id == "primary":
         values: list[str] = concerns(state)[:9]
     elif q.id in ("fix_pick", "remove_pick"):
-        values = [s for s in SECTIONS if _section_has_content(state, s)] + ["cancel"]
+        values = [*pickable_sections(state), "cancel"]
     else:
         values = list(q.values)
     if q.multi:
@@ -152,14 +158,6 @@ def options_for(q: Question, state: IntakeState) -> list[str]:
     if q.id == "closed":
         return ["c:resume", "c:restart", "c:delete"]
     return [q.code(v) for v in values] + list(q.universal)
-
-
-def _section_has_content(state: IntakeState, section: str) -> bool:
-    answers = state.get("answers", {})
-    return any(
-        qid in answers or qid in state.get("unknown", []) or qid in state.get("notes", {})
-        for qid in SECTIONS[section]
-    )
 
 
 # ---------------------------------------------------------------------------- the nodes
@@ -416,6 +414,8 @@ def _pick(
     q: Question, state: IntakeState, code: str | None, text: str | None, answers: dict[str, Any]
 ) -> Command[str]:
     section = code.split(":", 2)[2] if code and code.startswith(f"a:{q.id}:") else None
+    if section == "notes":
+        return _moved(state, q.id, "summary", **drop_notes(state, fixing=q.id == "fix_pick"))
     if section not in SECTIONS:
         return _moved(state, q.id, "summary")
     if q.id == "remove_pick":
@@ -446,8 +446,8 @@ def _pick(
 def _consent(
     q: Question, state: IntakeState, code: str | None, text: str | None, answers: dict[str, Any]
 ) -> Command[str]:
-    if code == "a:consent:agree":
-        consent = {"version": CONSENT_VERSION, "at": state.get("now") or ""}
+    if code in ("a:consent:agree", "a:consent:agree_transcript"):
+        consent = {"version": CONSENT_VERSION, "at": state.get("now") or "", **consent_scope(code)}
         return _moved(
             state, q.id, "contact", status="consented", consent=consent, say=[say("consent.thanks")]
         )
@@ -539,33 +539,6 @@ _SPECIAL = {
     "closed": _closed,
     "confirm_delete": _confirm_delete,
 }
-
-
-# ---------------------------------------------------------------------------- preview
-
-
-def preview(state: IntakeState) -> list[dict[str, Any]]:
-    """The summary the person approves, section by section, as codes (rendered per locale)."""
-    answers = state.get("answers", {})
-    items: list[dict[str, Any]] = []
-    for section, qids in SECTIONS.items():
-        parts: list[dict[str, Any]] = []
-        for qid in qids:
-            if qid in answers:
-                value = answers[qid]
-                parts.append(
-                    {"q": qid, "values": list(value) if isinstance(value, list) else [value]}
-                )
-            elif qid in state.get("unknown", []):
-                parts.append({"q": qid, "values": [], "unknown": True})
-        if parts:
-            items.append({"section": section, "parts": parts, "primary": answers.get("primary")})
-    notes = [v for k, v in state.get("notes", {}).items() if v]
-    if notes:
-        items.append({"section": "notes", "texts": notes})
-    if state.get("declined"):
-        items.append({"section": "declined", "qids": list(state["declined"])})
-    return items
 
 
 # ---------------------------------------------------------------------------- assembly

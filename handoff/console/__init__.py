@@ -12,12 +12,22 @@ from fastapi import APIRouter, FastAPI
 
 from handoff.console import security
 from handoff.console.deps import Services, install, services_of
-from handoff.console.routes import audit, events, handoffs, notes, queue, records, session, staff
+from handoff.console.routes import (
+    audit,
+    events,
+    handoffs,
+    hotlines,
+    notes,
+    queue,
+    records,
+    session,
+    staff,
+)
 
 # One flat router of the nouns' routes (their prefixes are in the paths): the app includes it,
 # and ``router.routes`` lists every console route.
 router = APIRouter(route_class=security.ConsoleRoute)
-for _part in (session, queue, handoffs, notes, records, events, audit, staff):
+for _part in (session, queue, handoffs, notes, records, events, audit, staff, hotlines):
     router.routes.extend(_part.router.routes)
 
 
