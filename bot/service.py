@@ -378,7 +378,7 @@ class ConversationService:
         }
         if inbound.event == "follow":
             resume = {"code": "c:resume", "at": at}
-        if closed_by_staff:
+        if closed_by_staff and heard.code != "c:delete":  # 削除 is heard whatever happened
             resume = {"code": "sys:closed", "at": at}
         return await self.graph.ainvoke(_Resume(resume), opened.config, durability="exit")
 
