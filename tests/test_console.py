@@ -598,7 +598,7 @@ async def test_the_paste_text_lays_the_summary_out_like_the_intake_form(sqlite_a
     await resident.tap("a:primary:hikikomori_futoko")
     await resident.skip_until("summary")
     await resident.tap("a:summary:ok")
-    await resident.tap(consent)
+    await resident.tap("a:consent:agree")
     async with app.state.db.session() as s:
         handoff = (await s.exec(select(Handoff))).one()
     summary = render.load(handoff.summary_json)

@@ -96,7 +96,9 @@ async def test_every_question_can_be_skipped_and_the_summary_is_still_reached(ap
     assert "答えなかったこと" in resident.text
     assert len(asked) >= 8
     await resident.choose("これでよい")
-    await resident.choose("まとめだけ引き継ぐ")  # an anonymous, all-skipped handoff is still a handoff
+    await resident.choose(
+        "まとめだけ引き継ぐ"
+    )  # an anonymous, all-skipped handoff is still a handoff
     async with app.state.db.session() as s:
         assert (await s.exec(select(Handoff))).one().level == "P2"
 

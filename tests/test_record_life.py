@@ -251,7 +251,7 @@ async def test_the_agencys_record_goes_after_its_retention_with_notes_consent_an
     app: Any,
 ) -> None:
     await add_staff(app, "sato")
-    resident, conv, hid = await handed_off(app, "resident-closed")
+    _resident, _conv, hid = await handed_off(app, "resident-closed")
     async with client_for(app) as client:
         await _caseworker(app, client, hid, "after_close")
     city = app.state.city
