@@ -27,7 +27,9 @@ from sqlalchemy import and_, func, or_, update
 from sqlmodel import Field, SQLModel, col, select
 
 from bot.db import Database
+from bot.settings import Settings
 from flows.municipality import JST, Municipality, OnCall
+from flows.triage import Assessment
 from handoff.models import new_id, utcnow
 
 log = logging.getLogger("tobira.alerts")
@@ -102,6 +104,16 @@ class AlertOutbox:
         self.clock = clock
         self._wake = asyncio.Event()
 
+    @classmethod
+    def for_settings(cls, db: Database, city: Municipality, settings: Settings) -> AlertOutbox:
+        return cls(
+            db,
+            city,
+            public_url=settings.public_url,
+            smtp_url=settings.smtp_url,
+            smtp_from=settings.smtp_from,
+        )
+
     @property
     def oncall(self) -> OnCall | None:
         return self.city.oncall
@@ -121,6 +133,21 @@ class AlertOutbox:
         if level == "P0":
             return True
         return level == "P1" and not self.city.staffed_at(at)
+
+    async def on_assessment(
+        self, conversation_id: str, channel: str, assessment: Assessment, at: dt.datetime
+    ) -> None:
+        """Someone is told of every P0, and of every P1 outside office hours."""
+        level = assessment.level
+        if level is None or not self.should_alert(level, at):
+            return
+        await self.record(
+            conversation_id=conversation_id,
+            level=level,
+            category=assessment.category or "",
+            channel=channel,
+            at=at,
+        )
 
     async def record(
         self, *, conversation_id: str, level: str, category: str, channel: str, at: dt.datetime

@@ -37,14 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     install_log_privacy()
     city = load_municipality(settings.municipality)  # a broken YAML stops here, naming the field
-    for stale in _stale_hotlines(city):
-        # by position and date: the log scrubber keeps no Japanese text (bot.logs)
-        log.warning(
-            "hotline %s of the city YAML not verified for over %d days (verified_at %s)",
-            stale["position"],
-            city.hotline_review_days,
-            stale["verified_at"],
-        )
+    _warn_stale_hotlines(city)
     keys = Keys(settings.require_secret())
 
     @contextlib.asynccontextmanager
@@ -55,13 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         locks: Locks = RedisLocks(redis) if redis is not None else LocalLocks()
         live = LiveHub(redis)
         async with checkpointer(settings.database_url) as saver:
-            alerts = AlertOutbox(
-                db,
-                city,
-                public_url=settings.public_url,
-                smtp_url=settings.smtp_url,
-                smtp_from=settings.smtp_from,
-            )
+            alerts = AlertOutbox.for_settings(db, city, settings)
             service = ConversationService(
                 settings=settings,
                 city=city,
@@ -94,10 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
             finally:
                 app.state.ready = False
-                for task in background:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+                await _stop(background)
                 await console.shutdown(app)
                 await line_channel.shutdown(app)
                 await db.dispose()
@@ -145,6 +129,17 @@ def _console_services(
     )
 
 
+def _warn_stale_hotlines(city: Municipality) -> None:
+    for stale in _stale_hotlines(city):
+        # by position and date: the log scrubber keeps no Japanese text (bot.logs)
+        log.warning(
+            "hotline %s of the city YAML not verified for over %d days (verified_at %s)",
+            stale["position"],
+            city.hotline_review_days,
+            stale["verified_at"],
+        )
+
+
 def _stale_hotlines(city: Municipality) -> list[dict[str, str]]:
     today = dt.datetime.now(JST).date()
     stale = city.stale_hotlines(today)
@@ -187,6 +182,13 @@ async def _readiness(app: FastAPI) -> Response:
     if alerts != "ok" or stale:
         body["degraded"] = True
     return JSONResponse(body, status_code=200 if ok else 503)
+
+
+async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _retention_loop(service: ConversationService, every: float = 3600.0) -> None:

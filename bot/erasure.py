@@ -19,6 +19,7 @@ from sqlmodel import col, select
 from bot.alerts import Alert
 from bot.db import Database, is_sqlite_saver
 from bot.models import Conversation, Turn
+from flows.locale import t
 from flows.municipality import Municipality
 from handoff import audit, consent, lifecycle
 from handoff.live import LiveHub
@@ -81,6 +82,33 @@ async def agency_keeps(db: Database, conversation_id: str) -> bool:
             .where(col(Handoff.opened_at).is_not(None))
         )
         return opened.first() is not None
+
+
+async def words(
+    db: Database, city: Municipality, conversation_id: str, locale: str, otherwise: str
+) -> str:
+    """What 削除 will do, said truthfully before the person confirms (``otherwise`` is the
+    question as asked) and after (``otherwise`` is ``delete.done``): once a caseworker has opened
+    the handoff, the agency keeps the summary and notes for ``closed_retention_days``."""
+    if not await agency_keeps(db, conversation_id):
+        return t(locale, otherwise) if otherwise == "delete.done" else otherwise
+    key = "delete.done_kept" if otherwise == "delete.done" else "delete.kept_record"
+    return t(locale, key, days=city.closed_retention_days)
+
+
+async def purge(
+    db: Database, saver: Any, live: LiveHub, city: Municipality, now: dt.datetime
+) -> int:
+    """Retention: conversations inactive for the city's ``retention_days`` whose agency holds no
+    handoff, then the agency's closed records, consent records and audit details past their own
+    retention; the freed bytes scrubbed once at the end. Returns the conversations deleted."""
+    ids = await expired(db, now, city.retention_days)
+    for cid in ids:
+        await delete_conversation(db, saver, live, cid, "retention", now=now, secure=False)
+    purged = await purge_records(db, city, now)
+    if ids or purged:
+        await scrub(db, saver)
+    return len(ids)
 
 
 async def expired(db: Database, now: dt.datetime, retention_days: int) -> list[str]:

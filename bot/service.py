@@ -33,10 +33,10 @@ from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
 from flows import triage
-from flows.intake import command_for, fold, initial_state
+from flows.intake import command_for, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
-from flows.render import Context, label, render
+from flows.render import Context, label, label_match, render
 from handoff import events, lifecycle
 from handoff.live import LiveHub
 from handoff.models import ACTIVE_STATES, SCOPE_SUMMARY, Handoff, HandoffState
@@ -183,7 +183,8 @@ class ConversationService:
                 heard.assessment.rule_id,
             )
             conv = await crisis.record(self.db, self.live, conv, heard.assessment, now, handoff)
-            await self._alert(conv, heard.assessment, now)
+            if self.alerts is not None:
+                await self.alerts.on_assessment(conv.id, conv.channel, heard.assessment, now)
 
         # a caseworker has the chat: the bot stays silent and relays
         if handoff is not None and handoff.state == HandoffState.LIVE and heard.code != "c:danger":
@@ -196,17 +197,7 @@ class ConversationService:
         if heard.code == "c:withdraw":
             return await self._withdraw(conv, handoff, now, heard)
         if heard.code == crisis.SAFE and pending is not None:
-            # "no danger now": thank them and show the open question again
-            messages, options = render(pending, conv.locale, self.context(now))
-            messages.insert(0, t(conv.locale, "safety.no"))
-            await self.turns.append(
-                conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")]
-            )
-            return Reply(
-                messages=messages,
-                options=[Option(c, lbl) for c, lbl in options],
-                conversation_id=conv.id,
-            )
+            return await self._safe_now(conv, pending, now, heard)
         if heard.assessment is not None and heard.level in ("P0", "P1"):
             reply = crisis.reply(
                 self.city,
@@ -224,7 +215,7 @@ class ConversationService:
         result = await self._advance(inbound, opened, values, pending, heard)
         state: dict[str, Any] = {k: v for k, v in result.items() if k != "__interrupt__"}
         if state.get("status") == "deleted":
-            done = await self._deletion_words(conv.id, conv.locale, "delete.done")
+            done = await erasure.words(self.db, self.city, conv.id, conv.locale, "delete.done")
             await self._delete_conversation(conv.id, reason="resident asked")
             return Reply(messages=[done], conversation_id=conv.id)
         payload = _interrupt_of(result)
@@ -232,12 +223,7 @@ class ConversationService:
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
         if payload and payload.get("q") == "confirm_delete" and messages:
-            messages[-1] = await self._deletion_words(conv.id, locale, messages[-1])
-        if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
-            # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
-            # to the open question is kept, and the question comes back after 「いいえ」
-            messages = [t(locale, "safety.ask")]
-            options = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
+            messages[-1] = await erasure.words(self.db, self.city, conv.id, locale, messages[-1])
         if state.get("status") == "consented":
             await self._ensure_handoff(
                 conv,
@@ -260,19 +246,17 @@ class ConversationService:
 
     # ------------------------------------------------------------------ pieces of a turn
 
-    async def _alert(
-        self, conv: Conversation, assessment: triage.Assessment, now: dt.datetime
-    ) -> None:
-        """Someone is told of every P0, and of every P1 outside office hours (bot.alerts)."""
-        level = assessment.level
-        if self.alerts is None or level is None or not self.alerts.should_alert(level, now):
-            return
-        await self.alerts.record(
+    async def _safe_now(
+        self, conv: Conversation, pending: dict[str, Any], now: dt.datetime, heard: Heard
+    ) -> Reply:
+        """「いいえ」 to the safety question: thank them and show the open question again."""
+        messages, options = render(pending, conv.locale, self.context(now))
+        messages.insert(0, t(conv.locale, "safety.no"))
+        await self.turns.append(conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")])
+        return Reply(
+            messages=messages,
+            options=[Option(c, lbl) for c, lbl in options],
             conversation_id=conv.id,
-            level=level,
-            category=assessment.category or "",
-            channel=conv.channel,
-            at=now,
         )
 
     async def _open(self, inbound: Inbound, key_hash: str) -> Opened:
@@ -331,7 +315,7 @@ class ConversationService:
             code = command_for(raw)
         if raw and code is None and pending and pending.get("options"):
             # typing a button's label is pressing the button: not free text, not triaged
-            code = _label_match(raw, pending["options"], locale)
+            code = label_match(raw, pending["options"], locale)
         assessment = triage.assess(raw) if raw and code is None else None
         if code == "c:danger" or code in crisis.DANGER_ANSWERS:
             assessment = crisis.DANGER_BUTTON
@@ -391,6 +375,11 @@ class ConversationService:
         heard: Heard,
     ) -> tuple[list[str], list[tuple[str, str]]]:
         """The graph's reply, with what this turn adds in front of it."""
+        if heard.assessment is not None and heard.assessment.ask and heard.level not in RAISED:
+            # unsure whether someone is in danger: ask, with buttons (DOMAIN.md §4); the answer
+            # to the open question is kept, and the question comes back after 「いいえ」
+            safety = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
+            return [t(locale, "safety.ask")], safety
         messages, options = (
             render(payload, locale, self.context(inbound.at)) if payload else ([], [])
         )
@@ -408,7 +397,7 @@ class ConversationService:
         agency = self.city.default_agency
         return Context(
             city=self.city.name,
-            hours=_hours_text(self.city),
+            hours=self.city.office_hours_text(),
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
@@ -565,15 +554,6 @@ class ConversationService:
         )
         return True
 
-    async def _deletion_words(self, conversation_id: str, locale: str, otherwise: str) -> str:
-        """What 削除 will do, said truthfully before the person confirms and after: once a
-        caseworker has opened the handoff, the agency keeps the summary and notes as its record
-        for the city's ``closed_retention_days`` (handoff.lifecycle.erase)."""
-        if not await erasure.agency_keeps(self.db, conversation_id):
-            return t(locale, otherwise) if otherwise == "delete.done" else otherwise
-        key = "delete.done_kept" if otherwise == "delete.done" else "delete.kept_record"
-        return t(locale, key, days=self.city.closed_retention_days)
-
     async def _delete_conversation(self, conversation_id: str, reason: str) -> None:
         self._views.pop(conversation_id, None)
         await erasure.delete_conversation(
@@ -581,19 +561,9 @@ class ConversationService:
         )
 
     async def purge_expired(self, now: dt.datetime) -> int:
-        """Retention (hourly, and ``tobira purge``): conversations inactive for the city's
-        retention days whose agency holds no handoff, then the agency's closed records, consent
-        records and audit details past their own retention (bot.erasure.purge_records)."""
-        ids = await erasure.expired(self.db, now, self.city.retention_days)
-        for cid in ids:
-            self._views.pop(cid, None)
-            await erasure.delete_conversation(
-                self.db, self.saver, self.live, cid, "retention", now=now, secure=False
-            )
-        purged = await erasure.purge_records(self.db, self.city, now)
-        if ids or purged:
-            await erasure.scrub(self.db, self.saver)
-        return len(ids)
+        """Retention, hourly and ``tobira purge`` (bot.erasure.purge)."""
+        self._views.clear()  # positions are re-read from the checkpoints after a purge
+        return await erasure.purge(self.db, self.saver, self.live, self.city, now)
 
     async def conversation_count(self) -> int:
         async with self.db.session() as s:
@@ -624,21 +594,3 @@ def _pending_payload(snapshot: Any) -> dict[str, Any] | None:
             if isinstance(intr.value, dict):
                 return intr.value
     return None
-
-
-def _label_match(raw: str, options: list[str], locale: str) -> str | None:
-    """Typed text that is exactly an offered button's label counts as pressing it."""
-    folded = fold(raw).strip("。.!！")
-    for code in options:
-        if fold(label(locale, code)) == folded:
-            return code
-    return None
-
-
-def _hours_text(city: Municipality) -> str:
-    hours = city.default_agency.office_hours
-    weekdays = [getattr(hours, d) for d in ("mon", "tue", "wed", "thu", "fri")]
-    first = next((h for h in weekdays if h), None)
-    if first is None:
-        return ""
-    return f"{first[0].strftime('%H:%M')}〜{first[1].strftime('%H:%M')}"

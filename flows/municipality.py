@@ -158,6 +158,15 @@ class Municipality(_Strict):
     def default_agency(self) -> Agency:
         return self.agencies[0]
 
+    def office_hours_text(self) -> str:
+        """The default agency's weekday hours as 08:30〜17:15 (empty when it has none)."""
+        hours = self.default_agency.office_hours
+        weekdays = [getattr(hours, d) for d in ("mon", "tue", "wed", "thu", "fri")]
+        first = next((h for h in weekdays if h), None)
+        if first is None:
+            return ""
+        return f"{first[0].strftime('%H:%M')}〜{first[1].strftime('%H:%M')}"
+
     def is_closed_day(self, day: dt.date) -> bool:
         if day in self._holidays or day in self.extra_closed_dates:
             return True

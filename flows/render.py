@@ -56,6 +56,17 @@ def label(locale: str, code: str) -> str:
     return t(locale, f"opt.{kind}.{rest}")
 
 
+def label_match(raw: str, options: list[str], locale: str) -> str | None:
+    """Typed text that is exactly an offered button's label counts as pressing it."""
+    from flows.intake import fold
+
+    folded = fold(raw).strip("。.!！")
+    for code in options:
+        if fold(label(locale, code)) == folded:
+            return code
+    return None
+
+
 def question_text(locale: str, qid: str, family: bool, ctx: Context) -> str:
     q = QUESTIONS[qid]
     if q.family_wording:
