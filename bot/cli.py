@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     check = line_sub.add_parser("check", help="verify the channel credentials and webhook settings")
     check.set_defaults(func=cmd_line_check)
 
-    purge = sub.add_parser("purge", help="delete conversations past the city's retention days")
+    purge = sub.add_parser("purge", help="run the retention purge now (docs/PRIVACY.md)")
     purge.set_defaults(func=cmd_purge)
 
     args = parser.parse_args(argv)

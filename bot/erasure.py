@@ -4,8 +4,8 @@ retention (hourly, and ``tobira purge``): conversations that no agency holds aft
 their own retention days (docs/PRIVACY.md).
 
 Deleted means unreadable: SQLite runs with ``secure_delete`` (freed pages are zeroed) and its
-write-ahead log is checkpointed and truncated after a deletion; on PostgreSQL the purged tables
-are vacuumed so their dead tuples are reclaimed."""
+write-ahead log is checkpointed and truncated after a deletion; on PostgreSQL the hourly purge
+vacuums the tables deletions touch, so their dead tuples are reclaimed."""
 
 from __future__ import annotations
 
@@ -105,9 +105,9 @@ async def purge(
     ids = await expired(db, now, city.retention_days)
     for cid in ids:
         await delete_conversation(db, saver, live, cid, "retention", now=now, secure=False)
-    purged = await purge_records(db, city, now)
-    if ids or purged:
-        await scrub(db, saver)
+    await purge_records(db, city, now)
+    # every pass: on PostgreSQL this vacuums what 削除 and unfollow deleted since the last one
+    await scrub(db, saver, vacuum=True)
     return len(ids)
 
 
@@ -159,14 +159,18 @@ async def purge_records(db: Database, city: Municipality, now: dt.datetime) -> i
     return total
 
 
-async def scrub(db: Database, saver: Any) -> None:
-    """Make what was just deleted unreadable on disk (see the module's docstring)."""
+async def scrub(db: Database, saver: Any, *, vacuum: bool = False) -> None:
+    """Make what was just deleted unreadable on disk (see the module's docstring). SQLite's WAL
+    is checkpointed at once; PostgreSQL's VACUUM runs in the purge job (``vacuum=True``), not in
+    the resident's turn."""
     if db.url.startswith("sqlite"):
         async with db.engine.connect() as conn:
             await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         if is_sqlite_saver(saver):
             async with saver.lock:
                 await saver.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    if not vacuum:
         return
     async with db.engine.connect() as conn:
         autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")

@@ -58,6 +58,7 @@ async def test_a_summary_only_consent_keeps_the_transcript_closed_and_audits_the
         page = await client.get(f"/console/handoffs/{hid}")
         assert "会話記録を表示" not in page.text  # not offered at all
         assert "同意の範囲外" in page.text  # and the page says why
+        assert "まとめのみ（会話の記録は含まない）" in page.text  # the A票's 範囲
         csrf = await session_csrf(client)
         refused = await client.post(
             f"/console/handoffs/{hid}/transcript",
@@ -82,6 +83,7 @@ async def test_the_transcript_is_offered_when_the_resident_chose_summary_and_rec
         await login(client, "sato")
         page = await client.get(f"/console/handoffs/{hid}")
         assert "会話記録を表示" in page.text and "「まとめと会話の記録」" in page.text
+        assert "まとめと会話の記録（個人情報除去済み）" in page.text  # the A票's 範囲
         csrf = await session_csrf(client)
         shown = await client.post(
             f"/console/handoffs/{hid}/transcript",
