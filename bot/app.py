@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
@@ -19,6 +19,7 @@ from bot.alerts import AlertOutbox
 from bot.channels import line as line_channel
 from bot.channels import web as web_channel
 from bot.city import load_municipality
+from bot.crisis_desk import CrisisDesk
 from bot.crypto import Keys
 from bot.db import Database, checkpointer, migrate
 from bot.locks import LocalLocks, Locks, RedisLocks
@@ -30,11 +31,13 @@ from flows.municipality import JST, Municipality
 from handoff import console
 from handoff.live import LiveHub
 
+Clock = Callable[[], dt.datetime]
 log = logging.getLogger("tobira.app")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    """``clock``: the time the channels stamp on turns (tests inject 03:00 on a Sunday)."""
+    settings, now = settings or get_settings(), clock or _utc_now
     install_log_privacy()
     city = load_municipality(settings.municipality)  # a broken YAML stops here, naming the field
     _warn_stale_hotlines(city)
@@ -49,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         live = LiveHub(redis)
         async with checkpointer(settings.database_url) as saver:
             alerts = AlertOutbox.for_settings(db, city, settings)
+            alerts.clock = now
             service = ConversationService(
                 settings=settings,
                 city=city,
@@ -71,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.service = service
             app.state.alerts = alerts
             await line_channel.startup(app)
-            await console.startup(app, _console_services(settings, city, keys, service))
+            await console.startup(app, _console_services(settings, city, keys, service, now))
             app.state.ready = True
             background = [
                 asyncio.create_task(_retention_loop(service)),
@@ -93,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.city = city
     app.state.keys = keys
     app.state.ready = False
+    app.state.clock = now
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -112,8 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def _console_services(
-    settings: Settings, city: Municipality, keys: Keys, service: ConversationService
+    settings: Settings, city: Municipality, keys: Keys, service: ConversationService, now: Clock
 ) -> console.Services:
     """What the console needs of the app, typed: it reaches the conversation through the service
     (its ``ResidentLink``) and never imports ``bot``."""
@@ -126,6 +135,7 @@ def _console_services(
         agencies={a.id: a.name for a in city.agencies},
         default_agency=city.default_agency.id,
         stale_hotlines=lambda: _stale_hotlines(city),
+        crisis=CrisisDesk(service.db, service, clock=now),
     )
 
 

@@ -22,6 +22,8 @@ class Conversation(SQLModel, table=True):
     crisis_level: str | None = Field(default=None, max_length=2)
     crisis_flags: str = Field(default="", max_length=200)
     crisis_first_at: dt.datetime | None = None
+    # the crisis conversation's step (bot.crisis.ASKED / WITH); None: the ordinary conversation
+    crisis_stage: str | None = Field(default=None, max_length=8)
     push_target_enc: str | None = Field(
         default=None, description="encrypted channel address for pushes"
     )

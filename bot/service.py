@@ -25,6 +25,7 @@ from sqlmodel import col, select
 
 from bot import crisis, erasure
 from bot.alerts import AlertOutbox
+from bot.crisis_turn import CrisisTalk
 from bot.crypto import Keys
 from bot.db import Database, prune_thread
 from bot.locks import Locks
@@ -32,7 +33,8 @@ from bot.messages import Inbound, Option, Reply
 from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
-from flows import triage
+from flows import listening, triage
+from flows.at_risk import at_risk
 from flows.intake import command_for, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
@@ -81,6 +83,7 @@ class Heard:
     assessment: triage.Assessment | None
     contact_enc: str | None  # typed at the contact step, encrypted
     truncated: bool
+    audience: str = "self"  # who is at risk (flows.at_risk), when there is danger
 
     @property
     def row(self) -> Row:
@@ -129,6 +132,7 @@ class ConversationService:
         self.live = live
         self.alerts = alerts
         self.turns = TurnStore(db, saver)
+        self.talk = CrisisTalk(db, city, self.turns, alerts, self.context)
         self.senders: dict[str, Sender] = {}
         # Where each conversation's graph stands after its last turn (status, open question), so
         # a turn need not read the checkpoint back before resuming it. Only with the SQLite saver
@@ -185,6 +189,8 @@ class ConversationService:
             conv = await crisis.record(self.db, self.live, conv, heard.assessment, now, handoff)
             if self.alerts is not None:
                 await self.alerts.on_assessment(conv.id, conv.channel, heard.assessment, now)
+            if handoff is None and heard.level in RAISED:  # the console's alert card
+                await self.live.publish(events.QUEUE, events.crisis_alert(conv.id, heard.level))
 
         # a caseworker has the chat: the bot stays silent and relays
         if handoff is not None and handoff.state == HandoffState.LIVE and heard.code != "c:danger":
@@ -196,20 +202,9 @@ class ConversationService:
             return Reply(messages=[], conversation_id=conv.id, silent=True)
         if heard.code == "c:withdraw":
             return await self._withdraw(conv, handoff, now, heard)
-        if heard.code == crisis.SAFE and pending is not None:
-            return await self._safe_now(conv, pending, now, heard)
-        if heard.assessment is not None and heard.level in ("P0", "P1"):
-            reply = crisis.reply(
-                self.city,
-                conv,
-                heard.assessment,
-                now,
-                self.context(now),
-                holds_handoff=handoff is not None,
-            )
-            bot_row: Row = ("bot", "\n".join(reply.messages), None, "")
-            await self.turns.append(conv.id, now, [heard.row, bot_row])
-            return reply
+        answered = await self.talk.turn(conv, handoff, heard, pending, now)
+        if answered is not None:
+            return answered
 
         self._views.pop(conv.id, None)  # dropped until the resume below succeeds
         result = await self._advance(inbound, opened, values, pending, heard)
@@ -224,6 +219,9 @@ class ConversationService:
         messages, options = self._compose(payload, locale, inbound, opened, heard)
         if payload and payload.get("q") == "confirm_delete" and messages:
             messages[-1] = await erasure.words(self.db, self.city, conv.id, locale, messages[-1])
+        if heard.code in crisis.LIFELINE_CODES:  # 食べ物がない / 電気・ガス: who acts, and when
+            moment = self.talk.moment(conv, handoff, heard, now)
+            messages.insert(0, "\n".join(crisis.lifeline_lines(moment)))
         if state.get("status") == "consented":
             await self._ensure_handoff(
                 conv,
@@ -245,19 +243,6 @@ class ConversationService:
         )
 
     # ------------------------------------------------------------------ pieces of a turn
-
-    async def _safe_now(
-        self, conv: Conversation, pending: dict[str, Any], now: dt.datetime, heard: Heard
-    ) -> Reply:
-        """「いいえ」 to the safety question: thank them and show the open question again."""
-        messages, options = render(pending, conv.locale, self.context(now))
-        messages.insert(0, t(conv.locale, "safety.no"))
-        await self.turns.append(conv.id, now, [heard.row, ("bot", "\n".join(messages), None, "")])
-        return Reply(
-            messages=messages,
-            options=[Option(c, lbl) for c, lbl in options],
-            conversation_id=conv.id,
-        )
 
     async def _open(self, inbound: Inbound, key_hash: str) -> Opened:
         """The person's conversation (created on the first turn) and the handoff it holds."""
@@ -319,6 +304,11 @@ class ConversationService:
         assessment = triage.assess(raw) if raw and code is None else None
         if code == "c:danger" or code in crisis.DANGER_ANSWERS:
             assessment = crisis.DANGER_BUTTON
+        elif code in crisis.LIFELINE_CODES:
+            assessment = crisis.LIFELINE
+        audience = "self"
+        if assessment is not None and assessment.level is not None:
+            audience = at_risk(raw, assessment.category, third_party=assessment.third_party)
         contact_enc = None
         if pending and pending.get("q") == "contact_phone" and raw and code is None:
             contact_enc = self.keys.encrypt(raw[:200])
@@ -330,6 +320,7 @@ class ConversationService:
             assessment=assessment,
             contact_enc=contact_enc,
             truncated=inbound.text is not None and len(inbound.text) > MAX_TEXT,
+            audience=audience,
         )
 
     async def _advance(
@@ -345,7 +336,8 @@ class ConversationService:
         locale = opened.conv.locale
         if pending is None and (opened.is_new or not values):
             opening = heard.text if inbound.event == "message" and heard.code is None else None
-            start = initial_state(locale, opening or None)
+            meant = listening.meaning("intro", inbound.text or "") if opening else None
+            start = initial_state(locale, opening or None, meant)
             return await self.graph.ainvoke(start, opened.config, durability="exit")
         if pending is None:  # the graph ended (deleted): start again
             return await self.graph.ainvoke(initial_state(locale), opened.config, durability="exit")
@@ -359,6 +351,10 @@ class ConversationService:
             "code": heard.code,
             "text": heard.text if heard.code is None else None,
             "at": at,
+            # the answer read from the words before redaction: option values, never text
+            "meant": listening.meaning(pending.get("q", ""), inbound.text or "")
+            if heard.code is None and inbound.text
+            else None,
         }
         if inbound.event == "follow":
             resume = {"code": "c:resume", "at": at}
@@ -398,6 +394,7 @@ class ConversationService:
         return Context(
             city=self.city.name,
             hours=self.city.office_hours_text(),
+            office=self.city.office_window(),
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),

@@ -7,21 +7,15 @@ arrives with the answer, and only redacted text and option codes ever enter the 
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from typing import Any, TypedDict
+from typing import Any
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
 
+from flows import listening
 from flows.intake_routes import destinations
-from flows.preview import (
-    consent_scope,
-    drop_notes,
-    parent_health_applies,
-    pickable_sections,
-    preview,
-)
+from flows.preview import consent_scope, drop_notes, pickable_sections
 from flows.questions import (
     COMMANDS,
     DONE,
@@ -34,89 +28,27 @@ from flows.questions import (
     UNKNOWN,
     Question,
 )
+from flows.state import (
+    CONSENT_VERSION,
+    EXCLUSIVE,
+    FAMILY,
+    FAMILY_WISHES,
+    HISTORY_LIMIT,
+    NOTE_LIMIT,
+    IntakeState,
+    applies,
+    concerns,
+    initial_state,
+    is_family,
+    next_question,
+    opening,
+    preview,
+    say,
+)
 
-CONSENT_VERSION = "consent-2026-12-v2"
-NOTE_LIMIT = 200
-HISTORY_LIMIT = 40
-FAMILY = ("child", "sibling", "parent", "spouse", "other")
+RESUME, DANGER = "c:resume", "c:danger"  # いま危ない: on every question (DOMAIN.md §6)
 
-
-class IntakeState(TypedDict, total=False):
-    locale: str
-    status: str  # intake | consented | handed (closed by staff) | declined | stopped | deleted
-    answers: dict[str, Any]  # question id -> option value or list of values
-    declined: list[str]  # questions answered 答えたくない (or removed from the summary)
-    unknown: list[str]  # questions answered わからない
-    notes: dict[str, str]  # question id -> redacted free text, at most NOTE_LIMIT characters
-    history: list[str]
-    say: list[dict[str, Any]]  # lines to say before the next question: {"key", "params"}
-    paused: bool
-    page: int
-    fix_section: str | None
-    stopped_at: str | None
-    delete_from: str | None
-    consent: dict[str, Any] | None
-
-
-def initial_state(locale: str = "ja", opening_note: str | None = None) -> IntakeState:
-    state: IntakeState = {
-        "locale": locale,
-        "status": "intake",
-        "answers": {},
-        "declined": [],
-        "unknown": [],
-        "notes": {},
-        "history": [],
-        "say": [],
-        "paused": False,
-        "page": 0,
-        "fix_section": None,
-        "stopped_at": None,
-        "delete_from": None,
-        "consent": None,
-    }
-    if opening_note:
-        state["notes"] = {"opening": opening_note[:NOTE_LIMIT]}
-    return state
-
-
-# ---------------------------------------------------------------------------- who is who
-
-
-def is_family(state: IntakeState) -> bool:
-    return state.get("answers", {}).get("relationship") in FAMILY
-
-
-def concerns(state: IntakeState) -> list[str]:
-    value = state.get("answers", {}).get("concerns") or []
-    return list(value)
-
-
-def applies(qid: str, state: IntakeState) -> bool:
-    """Whether a question is asked in this conversation (DOMAIN.md §6 conditions)."""
-    answers = state.get("answers", {})
-    if qid == "consultant_role":
-        return answers.get("relationship") == "child"
-    if qid == "primary":
-        return len(concerns(state)) > 1
-    if qid in ("outing", "duration"):
-        return "hikikomori_futoko" in concerns(state)
-    if qid in ("aware", "wants_support", "consultant_age"):
-        return is_family(state)
-    if qid in ("parent_health", "father_health", "mother_health"):
-        return parent_health_applies(qid, answers)
-    return True
-
-
-def next_question(state: IntakeState, after: str) -> str:
-    fix = state.get("fix_section")
-    order: tuple[str, ...] = SECTIONS[fix] if fix else INTAKE_ORDER
-    start = order.index(after) + 1 if after in order else 0
-    for qid in order[start:]:
-        if applies(qid, state):
-            return qid
-    return "summary"
-
+__all__ = ["IntakeState", "build_graph", "command_for", "fold", "initial_state", "next_question"]
 
 # ---------------------------------------------------------------------------- reading input
 
@@ -138,6 +70,8 @@ def options_for(q: Question, state: IntakeState) -> list[str]:
     answers = state.get("answers", {})
     if q.id == "primary":
         values: list[str] = concerns(state)[:9]
+    elif q.id == "wants" and not is_family(state):
+        values = [v for v in q.values if v not in FAMILY_WISHES]
     elif q.id in ("fix_pick", "remove_pick"):
         values = [*pickable_sections(state), "cancel"]
     else:
@@ -157,6 +91,9 @@ def options_for(q: Question, state: IntakeState) -> list[str]:
         return ["c:withdraw", "c:delete"]
     if q.id == "closed":
         return ["c:resume", "c:restart", "c:delete"]
+    if q.id == "intro":  # the language switch, offered where everyone sees it
+        here = state.get("locale", "ja")
+        return [q.code(v) for v in values] + [f"c:lang:{x}" for x in LANGUAGES if x != here]
     return [q.code(v) for v in values] + list(q.universal)
 
 
@@ -166,35 +103,40 @@ def options_for(q: Question, state: IntakeState) -> list[str]:
 def prompt(q: Question, state: IntakeState) -> dict[str, Any]:
     """What the node asks: the payload of its ``interrupt`` (JSON, rendered by flows.render)."""
     if state.get("paused"):
-        return {"q": q.id, "say": state.get("say", []), "options": ["c:resume"], "paused": True}
+        return {"q": q.id, "say": state.get("say", []), "options": [RESUME, DANGER], "paused": True}
     payload: dict[str, Any] = {
         "q": q.id,
         "say": state.get("say", []),
-        "options": options_for(q, state),
+        "options": [*options_for(q, state), DANGER],
         "family": is_family(state),
         "multi": q.multi,
         "chosen": list(state.get("answers", {}).get(q.id) or []) if q.multi else [],
+        "relationship": state.get("answers", {}).get("relationship"),
+        "brief": bool(state.get("brief")),
     }
-    if q.id in ("summary", "consent"):
+    if q.id == "summary" and not state.get("brief"):
         payload["preview"] = preview(state)
     return payload
-
-
-def say(key: str, **params: Any) -> dict[str, Any]:
-    return {"key": key, "params": params}
 
 
 def _moved(state: IntakeState, frm: str, to: str, **update: Any) -> Command[str]:
     history = (
         [*state.get("history", []), frm][-HISTORY_LIMIT:] if frm != to else state.get("history", [])
     )
-    base: dict[str, Any] = {"history": history, "page": 0, "say": [], "paused": False}
+    base: dict[str, Any] = {
+        "history": history,
+        "page": 0,
+        "say": [],
+        "paused": False,
+        "brief": False,
+        "confirming": None,
+    }
     base.update(update)
     return Command(goto=to, update=base)
 
 
 def _stay(q: Question, **update: Any) -> Command[str]:
-    base: dict[str, Any] = {"say": [], "paused": False}
+    base: dict[str, Any] = {"say": [], "paused": False, "brief": False, "confirming": None}
     base.update(update)
     return Command(goto=q.id, update=base)
 
@@ -284,6 +226,8 @@ def _answer(
 ) -> Command[str]:
     """An ordinary question's answer: an option, 答えたくない / わからない, more / done, or text."""
     if code in (SKIP, UNKNOWN):
+        if q.multi and answers.get(q.id):  # earlier picks are what they meant: keep them
+            return _after(q, state, answers, say=[say("multi.kept", options=_codes(q, answers))])
         bucket = "declined" if code == SKIP else "unknown"
         other = "unknown" if code == SKIP else "declined"
         lists: dict[str, list[str]] = {
@@ -300,72 +244,111 @@ def _answer(
         return _after(q, state, answers)
     if code and code.startswith(f"a:{q.id}:"):
         value = code.split(":", 2)[2]
-        valid = options_for(q, {**state, "page": 0} if not q.multi else state)  # type: ignore[typeddict-item]
         if q.multi:
-            chosen = list(answers.get(q.id) or [])
-            if value not in chosen and value in q.values:
-                exclusive = value in ("none", "alone")
-                chosen = (
-                    [value]
-                    if exclusive
-                    else [c for c in chosen if c not in ("none", "alone")] + [value]
-                )
-            answers[q.id] = chosen
-            update = {
-                "declined": _without(state.get("declined", []), q.id),
-                "unknown": _without(state.get("unknown", []), q.id),
-            }
-            if value in ("none", "alone") or len(chosen) >= len(q.values):
-                return _after(q, state, answers, **update)
-            return _stay(
-                q, answers=answers, page=0, say=[say("multi.added", option=code)], **update
-            )
+            return _pick_one(q, state, value, answers)
+        valid = options_for(q, {**state, "page": 0})  # type: ignore[typeddict-item]
         if code not in valid and value not in q.values:
             return _stay(q, say=[say("input.unclear")])
-        answers[q.id] = value
-        return _after(
-            q,
-            state,
-            answers,
-            declined=_without(state.get("declined", []), q.id),
-            unknown=_without(state.get("unknown", []), q.id),
-            say=_ack(q.id, value),
-        )
+        return _take(q, state, [value], answers, [])
     if text:
-        notes = {**state.get("notes", {}), q.id: text[:NOTE_LIMIT]}
-        if q.multi:
-            return _stay(q, notes=notes, say=[say("free.noted_multi")])
-        inferred = infer_relationship(text) if q.id == "relationship" else None
-        if inferred is not None:
-            answers[q.id] = inferred
-            return _after(
-                q, state, answers, notes=notes, say=[say("free.noted"), *_ack(q.id, inferred)]
-            )
-        return _after(q, state, answers, notes=notes, say=[say("free.noted")])
+        return _text(q, state, text, answers)
     return _stay(q, say=[say("input.unclear")])
 
 
-_RELATIONSHIP_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "child",
-        re.compile(
-            r"息子|娘|子ども|子供|こども|長男|次男|三男|長女|次女|むすこ|むすめ|\bsons?\b|daughter"
-        ),
-    ),
-    ("sibling", re.compile(r"兄|弟|姉|妹|きょうだい|brother|sister")),
-    ("spouse", re.compile(r"夫|妻|主人|旦那|だんな|嫁|husband|wife")),
-    ("parent", re.compile(r"父|母|親|ちち|はは|mother|father|\bmom\b|\bdad\b")),
-    ("self", re.compile(r"自分|わたし自身|私自身|僕自身|本人です|myself")),
-)
+def _settled(state: IntakeState, qid: str) -> dict[str, Any]:
+    return {
+        "declined": _without(state.get("declined", []), qid),
+        "unknown": _without(state.get("unknown", []), qid),
+    }
 
 
-def infer_relationship(text: str) -> str | None:
-    """Who a freely written answer to 「どなたのことですか」 is about (息子 → child, …)."""
-    lowered = text.lower()
-    for value, pattern in _RELATIONSHIP_WORDS:
-        if pattern.search(lowered):
-            return value
-    return None
+def _codes(q: Question, answers: dict[str, Any]) -> list[str]:
+    return [q.code(v) for v in answers.get(q.id) or []]
+
+
+def _pick_one(
+    q: Question,
+    state: IntakeState,
+    value: str,
+    answers: dict[str, Any],
+    lead: tuple[dict[str, Any], ...] = (),
+) -> Command[str]:
+    """One press in a multi-select list; 「ひとり暮らし」 or 「特にない」 after other picks is
+    checked gently (a second press confirms) instead of silently replacing them."""
+    chosen = list(answers.get(q.id) or [])
+    exclusive = value in EXCLUSIVE
+    if value in chosen or value not in q.values:
+        return _stay(q, say=[say("input.unclear")])
+    if exclusive and chosen and state.get("confirming") != value:
+        return _stay(
+            q,
+            confirming=value,
+            say=[*lead, say("multi.check", options=_codes(q, answers), option=q.code(value))],
+        )
+    chosen = [value] if exclusive else [c for c in chosen if c not in EXCLUSIVE] + [value]
+    answers[q.id] = chosen
+    update = _settled(state, q.id)
+    if exclusive or len(chosen) >= len(q.values):
+        return _after(q, state, answers, say=list(lead), **update)
+    return _stay(
+        q, answers=answers, page=0, say=[say("multi.added", option=q.code(value))], **update
+    )
+
+
+def _take(
+    q: Question,
+    state: IntakeState,
+    values: list[str],
+    answers: dict[str, Any],
+    said: list[dict[str, Any]],
+    **update: Any,
+) -> Command[str]:
+    """A single-choice answer, from a button or read from the person's words."""
+    answers[q.id] = values[0]
+    return _after(
+        q, state, answers, say=[*said, *_ack(q.id, values[0])], **_settled(state, q.id), **update
+    )
+
+
+def _text(q: Question, state: IntakeState, text: str, answers: dict[str, Any]) -> Command[str]:
+    """Free text: taken as the answer when it is one, reflected back in its own words, kept as a
+    note only when it says more than the answer, kept out of the summary when it is noise."""
+    values = q.values if q.id != "primary" else tuple(concerns(state))
+    if q.id == "wants" and not is_family(state):
+        values = tuple(v for v in q.values if v not in FAMILY_WISHES)
+    hint = state.get("meant")
+    meant = [v for v in hint if v in values] if hint is not None else []
+    meant = meant or listening.interpret(q.id, text, values)
+    words = listening.snippet(text)
+    if listening.REDACTED in words and meant:  # the words were a name to the redactor
+        words = ""
+    notes = dict(state.get("notes", {}))
+    if listening.meaningful(text, meant):
+        notes[q.id] = text[:NOTE_LIMIT]
+    if not meant:
+        kind = listening.noise(text)
+        if kind is not None:
+            return _stay(q, say=[say(f"noise.{kind}", words=words)])
+        if q.multi:
+            return _stay(q, notes=notes, say=[say("ack.noted_multi", words=words)])
+        return _after(q, state, answers, notes=notes, say=[say("ack.noted", words=words)])
+    if not q.multi:
+        said = [_took(words, q.code(meant[0]))]
+        return _take(q, state, meant, answers, said, notes=notes)
+    chosen = [c for c in answers.get(q.id) or [] if c not in EXCLUSIVE]
+    added = [v for v in meant if v not in chosen and v not in EXCLUSIVE]
+    if not added:  # 「ない」 or 「ひとり」 in words: the same as pressing the button
+        return _pick_one(q, state, meant[0], answers, lead=(_took(words, q.code(meant[0])),))
+    answers[q.id] = chosen + added
+    codes = [q.code(v) for v in added]
+    line = say("ack.added", words=words, options=codes) if words else _took("", codes[0])
+    return _stay(q, answers=answers, notes=notes, page=0, say=[line], **_settled(state, q.id))
+
+
+def _took(words: str, code: str) -> dict[str, Any]:
+    """「「むすこ」ですね。「子どものこと」と受け取りました。」, or without the quote when the
+    words did not survive redaction."""
+    return say("ack.took", words=words, option=code) if words else say("ack.heard", option=code)
 
 
 def _ack(qid: str, value: str) -> list[dict[str, Any]]:
@@ -379,6 +362,14 @@ def _ack(qid: str, value: str) -> list[dict[str, Any]]:
     return []
 
 
+def _first_open(state: IntakeState) -> str:
+    """Where 「話してみる」 leads: past who it is about when the opening words answered it (and
+    nothing else is answered yet, so 戻る then 話してみる still reaches N1 in a later visit)."""
+    if set(state.get("answers", {})) == {"relationship"}:
+        return next_question(state, "relationship")
+    return "relationship"
+
+
 # ---------------------------------------------------------------------------- special nodes
 
 
@@ -388,10 +379,19 @@ def _intro(
     if code == "a:intro:about":
         return _stay(q, say=[say("about.body")])
     if code == "a:intro:start":
-        return _moved(state, q.id, "relationship")
+        return _moved(state, q.id, _first_open(state))
     if text:
-        notes = {**state.get("notes", {}), "opening": text[:NOTE_LIMIT]}
-        return _moved(state, q.id, "relationship", notes=notes, say=[say("ack.opening")])
+        kind = listening.noise(text)
+        if kind is not None:
+            return _stay(q, say=[say(f"noise.{kind}", words=listening.snippet(text))])
+        opened: IntakeState = {**state, "answers": answers}  # type: ignore[typeddict-item]
+        lines = opening(opened, text, state.get("meant"))
+        answers = opened.get("answers", answers)
+        notes = dict(state.get("notes", {}))
+        who = answers.get("relationship")
+        if listening.meaningful(text, [who] if who else []):
+            notes["intro" if "opening" in notes else "opening"] = text[:NOTE_LIMIT]
+        return _moved(state, q.id, _first_open(opened), answers=answers, notes=notes, say=lines)
     return _stay(q, say=[say("input.unclear")])
 
 
@@ -404,10 +404,12 @@ def _summary(
         return _moved(state, q.id, "fix_pick")
     if code == "a:summary:remove":
         return _moved(state, q.id, "remove_pick")
-    if text:
+    if text and listening.noise(text) is None and len(text.strip()) > 8:
         notes = {**state.get("notes", {}), "summary": text[:NOTE_LIMIT]}
-        return _stay(q, notes=notes, say=[say("summary.noted")])
-    return _stay(q, say=[say("input.unclear")])
+        words = listening.snippet(text)
+        return _stay(q, notes=notes, brief=True, say=[say("summary.noted", words=words)])
+    # 「わからない」, a stray word: one plain line, never the whole summary again
+    return _stay(q, brief=True, say=[say("summary.unsure")])
 
 
 def _pick(
@@ -462,7 +464,7 @@ def _consent(
             stopped_at="summary",
             say=[say("consent.declined")],
         )
-    return _stay(q, say=[say("input.unclear")])
+    return _stay(q, brief=True, say=[say("consent.unsure")])
 
 
 def _contact(
@@ -549,7 +551,9 @@ def _node(q: Question) -> Any:
         given = interrupt(prompt(q, state))
         if not isinstance(given, dict):
             given = {"text": str(given)}
-        return advance(q, {**state, "now": given.get("at", "")}, given)  # type: ignore[typeddict-unknown-key]
+        # "meant": option values the service read from the words before redaction (codes only)
+        extra = {"now": given.get("at", ""), "meant": given.get("meant")}
+        return advance(q, {**state, **extra}, given)  # type: ignore[typeddict-item]
 
     run.__name__ = q.id
     return run

@@ -45,7 +45,10 @@ def _first_of_sections(conditional: set[str]) -> list[str]:
 def _special(conditional: set[str]) -> Routes:
     every = [n for n in QUESTIONS if n not in ("closed", "confirm_delete")]
     return {
-        "intro": {"relationship": ""},
+        # the opening words may already say who it is about (flows.intake._first_open)
+        "intro": dict.fromkeys(
+            ["relationship", *_next(INTAKE_ORDER, "relationship", conditional)], ""
+        ),
         "summary": {"consent": "", "fix_pick": "", "remove_pick": ""},
         "fix_pick": {**dict.fromkeys(_first_of_sections(conditional), ""), "summary": ""},
         "remove_pick": {"summary": ""},

@@ -50,6 +50,8 @@ class Window(_Strict):
 
 
 class Hotline(_Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     name: str
     number: str
     always_open: bool = False
@@ -58,7 +60,15 @@ class Hotline(_Strict):
     categories: list[str] = Field(
         default_factory=list, description="crisis categories it serves; empty = all"
     )
+    audience: list[Literal["self", "family", "elder", "child", "partner"]] = Field(
+        default_factory=list,
+        alias="for",
+        description="who is at risk it is meant for (flows.at_risk.AUDIENCES); empty = anyone",
+    )
     verified_at: dt.date
+
+    def serves(self, audience: str | None) -> bool:
+        return audience is None or not self.audience or audience in self.audience
 
     @model_validator(mode="after")
     def _has_hours(self) -> Hotline:
@@ -158,14 +168,20 @@ class Municipality(_Strict):
     def default_agency(self) -> Agency:
         return self.agencies[0]
 
-    def office_hours_text(self) -> str:
-        """The default agency's weekday hours as 08:30〜17:15 (empty when it has none)."""
+    def office_window(self) -> tuple[dt.time, dt.time] | None:
+        """The default agency's weekday opening and closing (each locale writes them its own way:
+        flows.render.hours)."""
         hours = self.default_agency.office_hours
         weekdays = [getattr(hours, d) for d in ("mon", "tue", "wed", "thu", "fri")]
         first = next((h for h in weekdays if h), None)
-        if first is None:
+        return None if first is None else (first[0], first[1])
+
+    def office_hours_text(self) -> str:
+        """The default agency's weekday hours as 8:30〜17:15 (empty when it has none)."""
+        window = self.office_window()
+        if window is None:
             return ""
-        return f"{first[0].strftime('%H:%M')}〜{first[1].strftime('%H:%M')}"
+        return "〜".join(f"{t.hour}:{t.minute:02d}" for t in window)
 
     def is_closed_day(self, day: dt.date) -> bool:
         if day in self._holidays or day in self.extra_closed_dates:
@@ -202,9 +218,14 @@ class Municipality(_Strict):
         oldest = today - dt.timedelta(days=self.hotline_review_days)
         return [h for h in self.hotlines if h.verified_at < oldest]
 
-    def open_hotlines(self, at: dt.datetime, category: str | None = None) -> list[Hotline]:
+    def open_hotlines(
+        self, at: dt.datetime, category: str | None = None, audience: str | None = None
+    ) -> list[Hotline]:
+        """Lines open at ``at`` for the crisis category and for who is at risk (``for:``)."""
         return [
             h
             for h in self.hotlines
-            if h.open_at(at) and (category is None or not h.categories or category in h.categories)
+            if h.open_at(at)
+            and (category is None or not h.categories or category in h.categories)
+            and h.serves(audience)
         ]

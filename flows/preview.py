@@ -1,8 +1,8 @@
-"""What the resident sees and approves before consenting, and what they can do with it: the
-preview (the summary section by section, as codes rendered per locale), the sections they can
-correct or remove — their own free text included — and the consent scope they choose.
+"""What the resident can do with the summary before consenting (the preview itself is
+``flows.state.preview``): the sections they can correct or remove — their own free text
+included —, the consent scope they choose, and each parent's health asked apart.
 
-Pure functions of the intake state (plain dicts here, so ``flows.intake`` can import them)."""
+Pure functions of the intake state (plain mappings here, so ``flows.state`` can import them)."""
 
 from __future__ import annotations
 
@@ -60,27 +60,3 @@ def parent_health_applies(qid: str, answers: dict[str, Any]) -> bool:
     return not both and (
         answers.get("relationship") == "child" or bool(set(PARENTS.values()) & household)
     )
-
-
-def preview(state: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The summary the person approves, section by section, as codes (rendered per locale)."""
-    answers = state.get("answers", {})
-    items: list[dict[str, Any]] = []
-    for section, qids in SECTIONS.items():
-        parts: list[dict[str, Any]] = []
-        for qid in qids:
-            if qid in answers:
-                value = answers[qid]
-                parts.append(
-                    {"q": qid, "values": list(value) if isinstance(value, list) else [value]}
-                )
-            elif qid in state.get("unknown", []):
-                parts.append({"q": qid, "values": [], "unknown": True})
-        if parts:
-            items.append({"section": section, "parts": parts, "primary": answers.get("primary")})
-    notes = [v for k, v in state.get("notes", {}).items() if v]
-    if notes:
-        items.append({"section": NOTES, "texts": notes})
-    if state.get("declined"):
-        items.append({"section": "declined", "qids": list(state["declined"])})
-    return items

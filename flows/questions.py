@@ -63,9 +63,8 @@ class Question:
     field: str
     values: tuple[str, ...] = ()
     multi: bool = False
-    page_size: int = (
-        7  # multi-select pages: 7 items + more + done + 4 universal = 13 (LINE's limit)
-    )
+    # multi-select pages: 6 items + more + done + 4 universal + いま危ない = 13 (LINE's limit)
+    page_size: int = 6
     free_text: bool = False
     family_wording: bool = False  # q.<id>.self / q.<id>.family instead of one q.<id>
     universal: tuple[str, ...] = UNIVERSAL

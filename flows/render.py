@@ -10,6 +10,11 @@ from flows.locale import t
 from flows.municipality import JST
 from flows.questions import QUESTIONS
 
+# The longest message a phone shows without scrolling: ~120 Japanese characters; Latin letters
+# are about half as wide, so English gets more letters for the same screen (locales/README.md).
+MESSAGE_LIMIT = {"ja": 120, "ja-easy": 120, "en": 200}
+NOTE_SHOWN = 30  # characters of a written note shown back in the summary
+
 
 @dataclass(frozen=True)
 class Context:
@@ -20,6 +25,32 @@ class Context:
     staffed_now: bool
     next_staffed: dt.datetime | None
     resources: tuple[str, ...] = ()  # local places to go (居場所, 家族会, センター), one line each
+    office: tuple[dt.time, dt.time] | None = None  # weekday opening and closing, shown per locale
+
+
+def limit(locale: str) -> int:
+    return MESSAGE_LIMIT.get(locale, MESSAGE_LIMIT["ja"])
+
+
+def clock(locale: str, moment: dt.time | dt.datetime) -> str:
+    """A time of day as the locale writes it (8:30, 午後5時15分, 5:15 p.m.), one way everywhere."""
+    half = t(locale, "fmt.ampm").split(",")[moment.hour >= 12]
+    return t(
+        locale,
+        "fmt.clock",
+        hour=moment.hour,
+        hour12=(moment.hour - 1) % 12 + 1,
+        minute=f"{moment.minute:02d}",
+        ampm=half,
+    )
+
+
+def hours(locale: str, ctx: Context) -> str:
+    if ctx.office is None:
+        return ctx.hours
+    return t(
+        locale, "fmt.hours", start=clock(locale, ctx.office[0]), end=clock(locale, ctx.office[1])
+    )
 
 
 def when(locale: str, moment: dt.datetime) -> str:
@@ -29,10 +60,10 @@ def when(locale: str, moment: dt.datetime) -> str:
         locale,
         "fmt.when",
         month=local.month,
+        month_name=t(locale, "fmt.months").split(",")[local.month - 1],
         day=local.day,
         weekday=weekday,
-        hour=local.hour,
-        minute=f"{local.minute:02d}",
+        time=clock(locale, local),
     )
 
 
@@ -46,6 +77,8 @@ def staffing(locale: str, ctx: Context) -> str:
 
 def label(locale: str, code: str) -> str:
     kind, _, rest = code.partition(":")
+    if rest.startswith("lang:"):  # each language's button in its own language
+        return t(locale, f"opt.lang.{rest[5:]}")
     if kind == "a":
         qid, _, value = rest.partition(":")
         if qid == "primary":
@@ -67,22 +100,34 @@ def label_match(raw: str, options: list[str], locale: str) -> str | None:
     return None
 
 
-def question_text(locale: str, qid: str, family: bool, ctx: Context) -> str:
+def question_text(locale: str, payload: dict[str, Any], ctx: Context) -> list[str]:
+    """The question, in one or more messages (the consent in two or three, essentials first)."""
+    qid, family = payload["q"], bool(payload.get("family"))
     q = QUESTIONS[qid]
+    if qid == "parent_health" and payload.get("relationship") == "child":
+        return [t(locale, "q.parent_health.carer")]  # a parent writing: their own health
     if q.family_wording:
-        return t(locale, f"q.{qid}.{'family' if family else 'self'}")
+        return [t(locale, f"q.{qid}.{'family' if family else 'self'}")]
     if qid == "intro":
-        return t(locale, "q.intro", hours=ctx.hours)
+        return [t(locale, "intro.hello"), t(locale, "q.intro", hours=hours(locale, ctx))]
     if qid == "consent":
-        text = t(locale, "q.consent", city=ctx.city)
-        return f"{text}\n{t(locale, 'consent.family_note')}" if family else text
-    return t(locale, f"q.{qid}")
+        ask = t(locale, "q.consent")
+        if family:  # said plainly, right beside the question
+            who = "child" if payload.get("relationship") == "child" else "other"
+            ask = f"{t(locale, f'consent.family_note.{who}')}\n{ask}"
+        return [t(locale, "consent.essentials", city=ctx.city), t(locale, "consent.privacy"), ask]
+    return [t(locale, f"q.{qid}")]
 
 
 def say_text(locale: str, item: dict[str, Any], ctx: Context) -> str:
     key, params = item["key"], dict(item.get("params") or {})
-    if key == "multi.added":
+    if "option" in params:
         params["option"] = label(locale, params["option"])
+    if "options" in params:
+        quoted = [quote(locale, label(locale, c)) for c in params["options"]]
+        params["options"] = t(locale, "fmt.and").join(quoted)
+    if key == "noise.what":
+        params["city"] = ctx.city
     elif key == "summary.removed":
         params["section"] = t(locale, f"section.{params['section']}")
     elif key == "handed.over":
@@ -93,63 +138,112 @@ def say_text(locale: str, item: dict[str, Any], ctx: Context) -> str:
     return t(locale, key, **params)
 
 
-def preview_text(locale: str, items: list[dict[str, Any]]) -> str:
+def _part(locale: str, part: dict[str, Any], primary: str | None, family: bool) -> str | None:
+    """One answer in the person's own words: the labels they pressed, ◎ for the main concern."""
+    qid = part["q"]
+    if qid == "primary":
+        return None
+    if part.get("unknown"):
+        values = t(locale, "label.unknown")
+    else:
+        shown = []
+        for value in part["values"]:
+            text = label(locale, f"a:{qid}:{value}")
+            if qid == "concerns":
+                text = ("◎" if value == primary else "○") + text
+            shown.append(text)
+        values = t(locale, "fmt.and").join(shown)
+    return f"{t(locale, _label_key(qid, family))}: {values}"
+
+
+def preview_lines(locale: str, items: list[dict[str, Any]], family: bool = True) -> list[str]:
     lines = [t(locale, "summary.heading")]
     for item in items:
         section = item["section"]
         if section == "notes":
-            body = " / ".join(item["texts"])
+            body = " / ".join(quote(locale, _shorten(text)) for text in item["texts"])
         elif section == "declined":
-            body = "、".join(t(locale, f"label.{qid}") for qid in item["qids"])
+            body = t(locale, "fmt.and").join(
+                t(locale, _label_key(qid, family)) for qid in item["qids"]
+            )
         else:
-            parts = []
-            for part in item["parts"]:
-                qid = part["q"]
-                if part.get("unknown"):
-                    values = t(locale, "label.unknown")
-                else:
-                    shown = []
-                    for value in part["values"]:
-                        text = label(locale, f"a:{qid}:{value}")
-                        if qid == "concerns":  # the form's own category names, ◎ for the main one
-                            mark = "◎" if value == item.get("primary") else "○"
-                            text = mark + t(locale, f"form.{value}")
-                        shown.append(text)
-                    values = "、".join(shown)
-                if qid == "primary":
-                    continue
-                parts.append(f"{t(locale, f'label.{qid}')}: {values}")
-            body = " / ".join(parts)
+            parts = [_part(locale, p, item.get("primary"), family) for p in item["parts"]]
+            body = " / ".join(p for p in parts if p)
         if body:
             lines.append(f"・{t(locale, f'section.{section}')} — {body}")
     if len(lines) == 1:
         lines.append(t(locale, "summary.empty"))
-    return "\n".join(lines)
+    return lines
+
+
+def preview_text(locale: str, items: list[dict[str, Any]], family: bool = True) -> str:
+    return "\n".join(preview_lines(locale, items, family))
+
+
+def quote(locale: str, text: str) -> str:
+    """Words quoted as the locale quotes them (「…」, "…")."""
+    return t(locale, "fmt.quote", text=text)
+
+
+def _label_key(qid: str, family: bool) -> str:
+    return f"label.{qid}.self" if qid == "subject_age" and not family else f"label.{qid}"
+
+
+def _shorten(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= NOTE_SHOWN else line[: NOTE_SHOWN - 1] + "…"
+
+
+def bubbles(text: str, most: int) -> list[str]:
+    """``text`` as phone-sized messages: whole lines packed up to ``most`` characters; a longer
+    line is cut after a sentence (the locale tests keep every line of the bot's own under it)."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > most:
+            cut = max(line.rfind(mark, 0, most) for mark in ("。", ". ", "、", " "))
+            cut = cut + 1 if cut > 0 else most
+            pieces.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        if line:
+            pieces.append(line)
+    out: list[str] = []
+    for piece in pieces:
+        if out and len(out[-1]) + 1 + len(piece) <= most:
+            out[-1] += "\n" + piece
+        else:
+            out.append(piece)
+    return out
 
 
 def render(
     payload: dict[str, Any], locale: str, ctx: Context
 ) -> tuple[list[str], list[tuple[str, str]]]:
-    """Messages (at most three bubbles) and quick replies (code, label) for one interrupt."""
+    """Messages, none longer than the locale's limit, and quick replies (code, label)."""
+    most = limit(locale)
+    family = bool(payload.get("family"))
     messages: list[str] = []
-    said = [say_text(locale, item, ctx) for item in payload.get("say", [])]
-    if said:
-        messages.append("\n".join(said))
+    for item in payload.get("say", []):
+        messages += bubbles(say_text(locale, item, ctx), most)
     if payload.get("preview") is not None:
-        messages.append(preview_text(locale, payload["preview"]))
-    if not payload.get("paused"):
-        messages.append(question_text(locale, payload["q"], bool(payload.get("family")), ctx))
+        messages += bubbles(preview_text(locale, payload["preview"], family), most)
+    if not payload.get("paused") and not payload.get("brief"):
+        for text in question_text(locale, payload, ctx):
+            messages += bubbles(text, most)
     options = [(code, label(locale, code)) for code in payload.get("options", [])]
     return messages, options
 
 
 def dynamic_keys() -> set[str]:
     """Keys the code builds from question ids, option values and sections (for the locale checks)."""
-    from flows.questions import COMMANDS, SECTIONS
+    from flows.questions import COMMANDS, LANGUAGES, SECTIONS
 
-    keys: set[str] = {"fmt.when", "fmt.weekdays", "opt.pick.cancel", "label.unknown"}
+    keys: set[str] = {"opt.pick.cancel", "label.unknown", "label.subject_age.self"}
+    keys |= {f"fmt.{k}" for k in ("when", "weekdays", "months", "clock", "ampm", "hours")}
+    keys |= {"fmt.quote", "fmt.and"}
     keys |= {"opt.safety.yes", "opt.safety.no", "opt.safety.unsure"}  # bot.crisis.SAFETY_OPTIONS
-    keys |= {f"form.{code}" for code in QUESTIONS["concerns"].values}
+    keys |= {"opt.ideation.yes", "opt.ideation.no", "opt.ideation.unsure"}  # bot.crisis buttons
+    keys |= {"opt.crisis.call", "opt.crisis.cannot_call", "opt.crisis.safe"}
+    keys |= {f"opt.lang.{x}" for x in LANGUAGES}
     for q in QUESTIONS.values():
         if q.family_wording:
             keys |= {f"q.{q.id}.self", f"q.{q.id}.family"}

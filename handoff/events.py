@@ -59,6 +59,11 @@ def handoff_state(handoff_id: str, state: str) -> dict[str, Any]:
     return {"type": "handoff_state", "handoff_id": handoff_id, "state": state}
 
 
+def crisis_alert(conversation_id: str, level: str) -> dict[str, Any]:
+    """A person in danger without a handoff: the queue shows an alert card (codes only)."""
+    return {"type": "crisis_alert", "conversation_id": conversation_id, "level": level}
+
+
 # ---------------------------------------------------------------------------- a handoff's topic
 
 

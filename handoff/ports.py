@@ -35,6 +35,29 @@ class ResidentLink(Protocol):
         ...
 
 
+class CrisisCard(TypedDict):
+    """A person in danger who has not consented to a handoff: codes and times, never text."""
+
+    conversation_id: str
+    level: str
+    category: str
+    channel: str
+    at: dt.datetime
+
+
+class CrisisDesk(Protocol):
+    """Alert cards and writing to a person in danger (``bot.crisis_desk.CrisisDesk``); the
+    basis is APPI Art. 27(1)(ii), protecting life (docs/PRIVACY-CRISIS.md)."""
+
+    async def cards(self) -> list[CrisisCard]:
+        """People in danger without a handoff, newest first."""
+        ...
+
+    async def reach(self, conversation_id: str, messages: list[str], staff: str) -> bool:
+        """Write to the person through the bot, which first says a caseworker is reading."""
+        ...
+
+
 class Sessions(Protocol):
     """The SQL handle (``bot.db.Database``): a session that commits on success."""
 

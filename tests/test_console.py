@@ -589,8 +589,7 @@ async def test_the_paste_text_lays_the_summary_out_like_the_intake_form(sqlite_a
     app = sqlite_app
     resident = Resident(app.state.service, address="mother")
     await resident.say("はじめまして。佐藤といいます。息子のことで相談したくて")
-    await resident.skip_until("relationship")
-    await resident.tap("a:relationship:child")
+    await resident.skip_until("consultant_role")  # 「息子のことで」 answered who it is about
     await resident.tap("a:consultant_role:mother")
     await resident.tap("a:concerns:hikikomori_futoko")
     await resident.tap("a:concerns:income_living")

@@ -41,7 +41,8 @@ async def test_p0_gets_the_emergency_reply_in_the_same_turn_from_any_question(
     reply = await resident.say(message)
     assert reply.level == "P0"
     assert "119" in resident.text or "110" in resident.text
-    assert "c:resume" in resident.codes
+    assert "c:resume" not in resident.codes  # no form until the person says they are safe
+    await resident.tap("crisis:safe")
     await resident.tap("c:resume")  # and the person returns to where they were
     assert resident.question == question
 
@@ -122,11 +123,12 @@ async def test_despair_is_acknowledged_and_the_conversation_goes_on(sqlite_app: 
     assert resident.question == "concerns"
 
 
-async def test_typing_a_buttons_label_is_pressing_it_not_an_alarm(sqlite_app: Any) -> None:
+async def test_typing_a_buttons_label_is_pressing_it_not_free_text(sqlite_app: Any) -> None:
     resident = await _at_question(sqlite_app.state.service, "immediate", "label")
     reply = await resident.say("電気・ガス・水道が止まる")  # the label of a button on this question
-    assert reply.level is None and "119" not in resident.text
+    assert "119" not in resident.text
     assert "「電気・ガス・水道が止まる」を入れました" in resident.text
+    assert reply.level == "P1"  # the button itself is a lifeline emergency (see test_crisis_talk)
 
 
 UNSURE = "誰にも迷惑をかけない方法を調べてしまった"  # triage is unsure: neither calm nor alarm

@@ -11,8 +11,7 @@ from handoff.models import Consent, Handoff
 from tests.resident import Resident
 
 MOTHER_8050 = [
-    "話してみる",
-    "子どものこと",
+    "話してみる",  # 「息子のことで」 already answered who it is about
     "母",
     "家から出られない・不登校",
     "収入・生活費",
@@ -44,22 +43,23 @@ async def walk_mother(resident: Resident) -> None:
         await resident.choose(label)
 
 
-async def test_mother_in_her_80s_reaches_a_summary_with_the_form_categories_and_no_name(
+async def test_mother_in_her_80s_reaches_a_summary_in_her_own_words_and_no_name(
     app: Any,
 ) -> None:
     resident = Resident(app.state.service)
     await walk_mother(resident)
     assert resident.question == "summary"
     preview = resident.text
-    assert "◎ひきこもり・不登校" in preview  # the 相談受付・申込票 categories
-    assert "○収入・生活費のこと" in preview and "○介護のこと" in preview
+    assert "◎家から出られない・不登校" in preview  # her own words; A票 names are the console's
+    assert "ひきこもり" not in preview
+    assert "○収入・生活費" in preview and "○介護のこと" in preview
     assert "自室からほとんど出ない" in preview and "10年以上" in preview
     assert "50代" in preview and "80代以上" in preview
     assert "佐藤" not in preview and "〔氏名〕" in preview  # the name she typed was never kept
 
     await resident.choose("これでよい")
     assert "引き継いでもよいですか" in resident.text
-    assert "ご家族からの相談として記録されます" in resident.text  # family consent wording
+    assert "お子さんに伝わることはありません" in resident.text  # family consent wording
     await resident.choose("まとめだけ引き継ぐ")
     async with app.state.db.session() as s:
         handoff = (await s.exec(select(Handoff))).one()
@@ -146,7 +146,9 @@ async def test_back_restart_and_free_text_anywhere(app: Any) -> None:
     await resident.choose("きょうだいのこと")
     assert "ご家族のことで困っていること" in resident.text  # family wording
     await resident.say("兄は10年くらい、ほとんど部屋で過ごしています")
-    assert "まとめに入れます" in resident.text and resident.question == "concerns"
+    # taken as an answer to the open question, in her words, and the question stays open
+    assert "「家から出られない・不登校」を入れました" in resident.text
+    assert "「兄は10年くらい" in resident.text and resident.question == "concerns"
     await resident.say("はじめから")
     assert resident.question == "intro"
 

@@ -90,7 +90,7 @@ def test_tobira_chat_walks_the_mother_through_the_whole_intake(tmp_path: Path) -
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "【まとめ】" in out and "◎ひきこもり・不登校" in out and "○介護のこと" in out
+    assert "【まとめ】" in out and "◎家から出られない・不登校" in out and "○介護のこと" in out
     assert "引き継いでもよいですか" in out  # [1] = これでよい leads to the consent text
     assert "Traceback" not in done.stderr
 

@@ -31,7 +31,7 @@ async def test_the_widget_api_runs_the_same_intake(sqlite_app: Any) -> None:
     transport = httpx.ASGITransport(app=sqlite_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://tobira.test") as client:
         first = (await _post(client, event="follow")).json()
-        assert "相談してくれて" in first["messages"][-1]
+        assert any("相談してくれて" in m for m in first["messages"])
         assert {"code": "a:intro:start", "label": "話してみる"} in first["options"]
         second = (await _post(client, code="a:intro:start")).json()
         assert "どなたのこと" in second["messages"][-1]

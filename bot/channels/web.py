@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import json
 import re
 from collections.abc import AsyncIterator
@@ -66,7 +65,7 @@ async def send(request: Request) -> Response:
         Inbound(
             CHANNEL,
             chat.session,
-            dt.datetime.now(dt.UTC),
+            request.app.state.clock(),
             text=chat.text,
             code=chat.code,
             event=chat.event,

@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI
 from handoff.console import security
 from handoff.console.deps import Services, install, services_of
 from handoff.console.routes import (
+    alerts,
     audit,
     events,
     handoffs,
@@ -27,7 +28,7 @@ from handoff.console.routes import (
 # One flat router of the nouns' routes (their prefixes are in the paths): the app includes it,
 # and ``router.routes`` lists every console route.
 router = APIRouter(route_class=security.ConsoleRoute)
-for _part in (session, queue, handoffs, notes, records, events, audit, staff, hotlines):
+for _part in (session, queue, alerts, handoffs, notes, records, events, audit, staff, hotlines):
     router.routes.extend(_part.router.routes)
 
 

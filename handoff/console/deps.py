@@ -19,7 +19,7 @@ from handoff import queue
 from handoff.auth import Principal
 from handoff.console import security
 from handoff.live import LiveHub
-from handoff.ports import Decrypter, ResidentLink, Sessions
+from handoff.ports import CrisisDesk, Decrypter, ResidentLink, Sessions
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Services:
     default_agency: str
     # hotlines past the city's review period: name, number, verified_at (ISO date)
     stale_hotlines: Callable[[], list[dict[str, str]]] = lambda: []
+    crisis: CrisisDesk | None = None  # alert cards for people in danger without consent
     shutdown: anyio.Event = field(default_factory=anyio.Event)
 
     def visible(self, principal: Principal) -> set[str] | None:

@@ -13,6 +13,7 @@ from fastapi import HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from flows.municipality import JST
 from handoff import auth, queue, sheet
 from handoff.auth import Principal
 from handoff.console import actions, security, views
@@ -20,6 +21,7 @@ from handoff.console.deps import Services
 from handoff.models import Handoff
 
 templates = Jinja2Templates(env=sheet.environment())
+templates.env.globals["jst"] = JST
 
 
 def page(

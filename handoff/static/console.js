@@ -42,7 +42,8 @@
 
     var source = new EventSource("/console/events/queue");
     source.addEventListener("ready", function () { setStatus("自動更新：接続中"); });
-    ["handoff_new", "handoff_withdrawn", "handoff_deleted", "handoff_state", "handoff_level", "handoff_opened"]
+    ["handoff_new", "handoff_withdrawn", "handoff_deleted", "handoff_state", "handoff_level", "handoff_opened",
+     "crisis_alert"]
       .forEach(function (name) { source.addEventListener(name, refresh); });
     source.onerror = function () { setStatus("自動更新：再接続しています…"); };
   }

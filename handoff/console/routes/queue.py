@@ -11,6 +11,8 @@ from handoff import audit, queue
 from handoff.auth import Principal
 from handoff.console import pages, security
 from handoff.console.deps import ApiUser, PageUser, Services, Svc
+from handoff.console.routes import alerts
+from handoff.console.routes.alerts import CATEGORY_LABELS
 from handoff.console.views import queue_row, queue_row_json
 from handoff.models import ACTIVE_STATES, HandoffState
 
@@ -26,6 +28,8 @@ async def _lists(svc: Services, principal: Principal) -> dict[str, Any]:
         "waiting": [queue_row(h) for h in active if h.state == HandoffState.QUEUED],
         "working": [queue_row(h) for h in active if h.state != HandoffState.QUEUED],
         "closed": [queue_row(h) for h in closed],
+        "alerts": await alerts.cards(svc),
+        "category_labels": CATEGORY_LABELS,
         "outcomes": queue.OUTCOMES,
         "destinations": queue.DESTINATIONS,
     }
