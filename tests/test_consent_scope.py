@@ -291,3 +291,20 @@ async def test_a_stale_hotline_is_reported_at_start_up_on_readyz_and_to_admins(
     async with running_app(fresh_db, municipality=fresh_city) as fresh, client_for(fresh) as client:
         body = (await client.get("/readyz")).json()
         assert body["hotlines"] == "ok" and "degraded" not in body
+
+
+async def test_live_queue_events_reach_only_the_agency_that_holds_the_handoff(
+    sqlite_app: Any,
+) -> None:
+    from handoff import events
+    from handoff.auth import Principal
+    from handoff.console.routes.events import _within
+
+    svc = sqlite_app.state.console
+    _, hid = await hand_off(sqlite_app, "resident-e")
+    other = Principal(1, "other-boss", "supervisor", "elsewhere", "x", "bearer")
+    mine = Principal(2, "boss", "supervisor", "", "y", "bearer")
+    new = events.handoff_new(hid, "P2", False)
+    assert not await _within(svc, other, new)
+    assert await _within(svc, mine, new)
+    assert await _within(svc, other, events.crisis_alert("c" * 32, "P0"))  # no handoff yet

@@ -54,8 +54,8 @@ _GONE = ("handoff_deleted", "handoff_withdrawn")
 async def _within(svc: Services, principal: Principal, event: dict[str, object]) -> bool:
     """A queue event reaches only the callers who may see its handoff (agency boundaries)."""
     agencies = svc.visible(principal)
-    if agencies is None or event.get("type") in _GONE:
-        return True
+    if agencies is None or event.get("type") in _GONE or "handoff_id" not in event:
+        return True  # crisis alert cards (no handoff yet) go to every console, as before
     async with svc.db.session() as s:
         return await queue.get(s, str(event.get("handoff_id", "")), agencies) is not None
 
