@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from bot.alerts import AlertOutbox
 from bot.channels import line as line_channel
-from bot.channels import web as web_channel
+from bot.channels import widget
 from bot.city import load_municipality
 from bot.crisis_desk import CrisisDesk
 from bot.crypto import Keys
@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(line_channel.router)
-    app.include_router(web_channel.router)
+    widget.mount(app, city.widget.allowed_origins, settings.public_url)
     app.include_router(console.router)
     return app
 

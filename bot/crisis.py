@@ -226,8 +226,9 @@ def _high(city: Municipality, m: Moment, a: triage.Assessment) -> Step:
                 t(locale, "crisis.family"),
             ]
         )
-        return Step(
-            [first, _lines(city, m, category), "\n".join(_who_reads(m))], GO_ON_OPTIONS, None
+        return _asking_if_unsure(
+            m,
+            Step([first, _lines(city, m, category), "\n".join(_who_reads(m))], GO_ON_OPTIONS, None),
         )
     if a.category in ASK_ABOUT:
         messages = [
@@ -237,7 +238,16 @@ def _high(city: Municipality, m: Moment, a: triage.Assessment) -> Step:
         ]
         return Step(messages, (*IDEATION_OPTIONS, DANGER), stage=ASKED, level="P1")
     first = _first_line(locale, "P1", category, family=False)
-    return Step([first, _lines(city, m, category), "\n".join(_who_reads(m))], GO_ON_OPTIONS, None)
+    step = Step([first, _lines(city, m, category), "\n".join(_who_reads(m))], GO_ON_OPTIONS, None)
+    return _asking_if_unsure(m, step)
+
+
+def _asking_if_unsure(m: Moment, step: Step) -> Step:
+    """A P1 that triage thinks may be a P0 (`Assessment.ask`) ends with the safety question:
+    はい / わからない get the emergency reply."""
+    if m.assessment is None or not m.assessment.ask:
+        return step
+    return Step([*step.messages, t(m.locale, "safety.ask")], SAFETY_OPTIONS, step.stage)
 
 
 # ---------------------------------------------------------------------------- wording

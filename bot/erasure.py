@@ -18,7 +18,7 @@ from sqlmodel import col, select
 
 from bot.alerts import Alert
 from bot.db import Database, is_sqlite_saver
-from bot.models import Conversation, Turn
+from bot.models import Conversation, ResumeCode, Turn
 from flows.locale import t
 from flows.municipality import Municipality
 from handoff import audit, consent, lifecycle
@@ -30,7 +30,7 @@ log = logging.getLogger("tobira.service")
 # the tables a deletion touches (the checkpointer's own are vacuumed by scrub on SQLite)
 PURGED_TABLES = (
     "turn", "conversation", "handoff", "handoffnote", "consent", "auditlog", "alert",
-    "checkpoints", "checkpoint_blobs", "checkpoint_writes",
+    "resume_code", "checkpoints", "checkpoint_blobs", "checkpoint_writes",
 )  # fmt: skip
 
 
@@ -50,10 +50,11 @@ async def delete_conversation(
     secure: bool = True,
 ) -> None:
     """The turns, the handoffs (deleted, or kept as the agency's record: handoff.lifecycle.erase),
-    the consents, the delivered alerts, the conversation and its checkpoints; then, unless the
+    the resume codes, the consents, the delivered alerts, the conversation and its checkpoints; then, unless the
     caller scrubs once for many, the freed bytes."""
     async with db.session() as s:
         await s.exec(delete(Turn).where(col(Turn.conversation_id) == conversation_id))  # type: ignore[call-overload]
+        await s.exec(delete(ResumeCode).where(col(ResumeCode.conversation_id) == conversation_id))  # type: ignore[call-overload]
         if reason == "retention":
             await lifecycle.detach_expired(s, conversation_id)
             handoff_ids: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,12 @@ class Reply:
     conversation_id: str | None = None
     level: str | None = None  # crisis level assessed this turn, if any
     silent: bool = False  # a caseworker has the chat: the bot says nothing
+
+
+def stays_command(code: str | None, pending: dict[str, Any] | None) -> bool:
+    """During a live chat with a caseworker, commands stay commands (削除 and its confirmation,
+    いま危ない, 戻る, a language): the bot answers them instead of relaying them as chat."""
+    code = code or ""
+    return code.startswith("c:") or (
+        code.startswith("a:confirm_delete:") and (pending or {}).get("q") == "confirm_delete"
+    )

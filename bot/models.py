@@ -46,3 +46,15 @@ class ProcessedEvent(SQLModel, table=True):
 
     event_id: str = Field(primary_key=True, max_length=64)
     at: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
+class ResumeCode(SQLModel, table=True):
+    """A widget conversation's short resume code (only when the person asked for one): the code's
+    keyed hash, the conversation, the widget token encrypted, and when the code stops working."""
+
+    __tablename__ = "resume_code"
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    conversation_id: str = Field(index=True, max_length=32)
+    token_enc: str
+    expires_at: dt.datetime

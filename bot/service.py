@@ -23,23 +23,23 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot import crisis, erasure
+from bot import codes, crisis, erasure
 from bot.alerts import AlertOutbox
 from bot.crisis_turn import CrisisTalk
 from bot.crypto import Keys
 from bot.db import Database, prune_thread
 from bot.locks import Locks
-from bot.messages import Inbound, Option, Reply
+from bot.messages import Inbound, Option, Reply, stays_command
 from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
-from flows import listening, triage
+from flows import listening, resources, triage
 from flows.at_risk import at_risk
 from flows.intake import command_for, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
 from flows.render import Context, label, label_match, render
-from handoff import events, lifecycle
+from handoff import events, lifecycle, routing
 from handoff.live import LiveHub
 from handoff.models import ACTIVE_STATES, SCOPE_SUMMARY, Handoff, HandoffState
 from handoff.ports import TranscriptTurn
@@ -193,7 +193,11 @@ class ConversationService:
                 await self.live.publish(events.QUEUE, events.crisis_alert(conv.id, heard.level))
 
         # a caseworker has the chat: the bot stays silent and relays
-        if handoff is not None and handoff.state == HandoffState.LIVE and heard.code != "c:danger":
+        if (
+            handoff is not None
+            and handoff.state == HandoffState.LIVE
+            and not stays_command(heard.code, pending)
+        ):
             await self.turns.append(conv.id, now, [heard.row])
             await self.live.publish(
                 events.handoff_topic(handoff.id),
@@ -295,7 +299,7 @@ class ConversationService:
     def _hear(self, inbound: Inbound, pending: dict[str, Any] | None, locale: str) -> Heard:
         """Read the raw text once: command or button label, triage, contact details, redaction."""
         raw = (inbound.text or "")[:MAX_TEXT] or None
-        code = inbound.code
+        code = codes.accepted(inbound.code, (pending or {}).get("options") or ())
         if raw and code is None:
             code = command_for(raw)
         if raw and code is None and pending and pending.get("options"):
@@ -398,6 +402,8 @@ class ConversationService:
             staffed_now=self.city.staffed_at(now, agency),
             next_staffed=self.city.next_staffed(now, agency),
             resources=tuple(f"{r.name} {r.contact}".strip() for r in self.city.resources),
+            places=tuple(self.city.resources),
+            agency=agency,
         )
 
     # ------------------------------------------------------------------ consent
@@ -443,6 +449,7 @@ class ConversationService:
             crisis_categories=[f for f in conv.crisis_flags.split(",") if f and f != "third_party"],
             crisis_first_at=conv.crisis_first_at,
             third_party_risk="third_party" in conv.crisis_flags,
+            resources_shown=resources.shown(state, self.city.resources),
         )
 
     async def _ensure_handoff(
@@ -461,7 +468,7 @@ class ConversationService:
             self.live,
             conversation_id=conv.id,
             channel=conv.channel,
-            agency_id=self.city.default_agency.id,
+            agency_id=routing.agency_for(self._summary(conv, state, "", now), self.city.agencies),
             after_hours=not self.city.staffed_at(now),
             now=now,
             contact_enc=contact_enc,
@@ -532,7 +539,8 @@ class ConversationService:
             await sender(address, messages, [Option(c, lbl) for c, lbl in options])
         else:
             await self.live.publish(
-                events.resident_topic(conversation_id), events.to_resident("bot", messages)
+                events.resident_topic(conversation_id),
+                events.to_resident("bot", messages, options),
             )
         return True
 

@@ -13,7 +13,7 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
 
-from flows import listening
+from flows import listening, resources
 from flows.intake_routes import destinations
 from flows.preview import consent_scope, drop_notes, pickable_sections
 from flows.questions import (
@@ -109,6 +109,7 @@ def prompt(q: Question, state: IntakeState) -> dict[str, Any]:
         "say": state.get("say", []),
         "options": [*options_for(q, state), DANGER],
         "family": is_family(state),
+        "places": resources.offer(q.id, dict(state)),
         "multi": q.multi,
         "chosen": list(state.get("answers", {}).get(q.id) or []) if q.multi else [],
         "relationship": state.get("answers", {}).get("relationship"),
@@ -218,7 +219,7 @@ def _command(q: Question, state: IntakeState, code: str | None) -> Command[str] 
         return _moved(
             state, q.id, "closed", status="stopped", stopped_at=q.id, say=[say("stop.ack")]
         )
-    return None
+    return resources.on_request(q.id, dict(state), code)  # 「居場所」「家族会」, else None
 
 
 def _answer(

@@ -5,12 +5,15 @@ which 24-hour lines are open at this moment."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from flows.questions import A_CATEGORIES
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -103,12 +106,23 @@ class Agency(_Strict):
     email: str = ""
     web: str = ""
     office_hours: OfficeHours
+    # A票 categories (flows.questions.A_CATEGORIES) this agency takes (handoff/routing.py)
+    categories: list[str] = Field(default_factory=list)
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, value: list[str]) -> list[str]:
+        unknown = [c for c in value if c not in A_CATEGORIES]
+        if unknown:
+            raise ValueError(f"unknown A票 categories {unknown}; use {list(A_CATEGORIES)}")
+        return value
 
 
 class Resource(_Strict):
     kind: Literal["ibasho", "family_group", "hikikomori_center", "other"]
     name: str
     description: str = ""
+    hours: str = ""  # as the city writes it (毎月第2土曜 14:00〜16:00)
     contact: str = ""
     web: str = ""
 
@@ -126,6 +140,24 @@ class OnCall(_Strict):
         if not self.webhook_url and not self.email:
             raise ValueError("oncall needs a webhook_url or at least one email")
         return self
+
+
+class Widget(_Strict):
+    """The chat widget on the city's own site (docs/WIDGET.md): the origins (scheme, host and
+    port, nothing more) whose pages may embed ``/widget.js`` and call the chat API."""
+
+    allowed_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", value):
+                raise ValueError(
+                    f"{value!r} is not an origin: write scheme and host (and port), in lower "
+                    "case, without a path or a trailing slash, e.g. https://www.city.example.jp"
+                )
+        return values
 
 
 class Municipality(_Strict):
@@ -152,6 +184,7 @@ class Municipality(_Strict):
         default=90, ge=1, le=3650, description="a hotline verified longer ago is reported stale"
     )
     oncall: OnCall | None = None
+    widget: Widget = Field(default_factory=Widget)
 
     @field_validator("code")
     @classmethod

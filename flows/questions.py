@@ -262,6 +262,9 @@ COMMANDS = {
         "たすけて",
     ),
     "c:withdraw": ("取り消す", "とりけす", "同意を取り消す", "withdraw"),
+    # places to go on request (flows/resources.py)
+    "c:places:ibasho": ("居場所", "いばしょ", "drop-in place"),
+    "c:places:family_group": ("家族会", "かぞくかい", "family association"),
     "c:lang:ja": ("日本語", "にほんご"),
     "c:lang:ja-easy": ("やさしい日本語", "やさしいにほんご", "easy japanese"),
     "c:lang:en": ("english", "英語"),

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from flows import resources
 from flows.locale import t
-from flows.municipality import JST
+from flows.municipality import JST, Agency, Resource
 from flows.questions import QUESTIONS
 
 # The longest message a phone shows without scrolling: ~120 Japanese characters; Latin letters
@@ -25,6 +26,8 @@ class Context:
     staffed_now: bool
     next_staffed: dt.datetime | None
     resources: tuple[str, ...] = ()  # local places to go (居場所, 家族会, センター), one line each
+    places: tuple[Resource, ...] = ()  # the same places in full (flows.resources)
+    agency: Agency | None = None  # the agency a visit or call goes to
     office: tuple[dt.time, dt.time] | None = None  # weekday opening and closing, shown per locale
 
 
@@ -132,6 +135,8 @@ def say_text(locale: str, item: dict[str, Any], ctx: Context) -> str:
         params["section"] = t(locale, f"section.{params['section']}")
     elif key == "handed.over":
         params["next_staffed"] = staffing(locale, ctx)
+    elif key == "places.heading":
+        return resources.listing(locale, params["kinds"], ctx.places) or t(locale, "places.none")
     elif key == "consent.declined" and ctx.resources:
         listing = "\n".join(f"・{line}" for line in ctx.resources)
         return f"{t(locale, key)}\n{t(locale, 'consent.resources')}\n{listing}"
@@ -224,6 +229,11 @@ def render(
     messages: list[str] = []
     for item in payload.get("say", []):
         messages += bubbles(say_text(locale, item, ctx), most)
+    if payload.get("places"):
+        offered = resources.offer_text(
+            locale, payload["places"], ctx.places, ctx.agency, hours(locale, ctx)
+        )
+        messages += bubbles(offered, most) if offered else []
     if payload.get("preview") is not None:
         messages += bubbles(preview_text(locale, payload["preview"], family), most)
     if not payload.get("paused") and not payload.get("brief"):

@@ -34,6 +34,7 @@ class IntakeState(TypedDict, total=False):
     stopped_at: str | None
     delete_from: str | None
     consent: dict[str, Any] | None
+    places_asked: list[str]  # kinds of place asked for by name (居場所, 家族会; flows/resources.py)
     brief: bool  # answer with the said lines only (no summary or question repeated)
     confirming: str | None  # an exclusive choice (ひとり暮らし) waiting for a second press
     meant: list[str] | None  # this turn only: the answer read from the words before redaction

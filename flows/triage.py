@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flows import triage_model
+from flows import triage_meta, triage_model
 from flows.triage_rules import (
     HYPO_AFTER,
     HYPO_BEFORE,
@@ -57,6 +57,7 @@ from flows.triage_rules import (
     Rule,
     rx,
 )
+from flows.triage_units import sentences
 
 LEVEL_ORDER: tuple[str, ...] = ("P0", "P1", "P2", "P3")
 """Levels from most to least severe; `None` (nothing to act on) ranks below all of them."""
@@ -399,82 +400,107 @@ def _rule_hits(text: str) -> tuple[list[_Hit], _Text]:
     return hits, ja
 
 
+def rule_reading(text: str) -> tuple[_Hit | None, list[_Hit], _Text]:
+    """The rules' most severe hit (P3 left out), every hit, and the Japanese matching form."""
+    hits, ja = _rule_hits(text)
+    hits = [h for h in hits if h.level != "P3"]
+    top = min(hits, key=lambda h: level_rank(h.level)) if hits else None  # earlier rules win ties
+    return top, hits, ja
+
+
+def evidence(
+    text: str, top: _Hit | None, ja: _Text, p0: float | None, p01: float | None
+) -> triage_meta.Evidence:
+    """What the final step reads: the rules' verdict and the sentence model's scores."""
+    return triage_meta.Evidence(
+        rule_level=top.level if top else None,
+        rule_category=top.category if top else None,
+        rule_id=top.rule_id if top else None,
+        third_party=top.third_party if top else False,
+        model_p0=p0,
+        model_p01=p01,
+        sentences=len(sentences(text.replace("\n", ""))),  # a line break is not context
+        length=len(text),
+        media_only=_media_only(ja) if top is not None or (p01 or 0.0) > 0.3 else False,
+    )
+
+
 def assess(text: str, *, info: bool = False) -> Assessment:
     """Triage one inbound message. Never raises on odd input; never keeps or logs the text.
 
-    The rules read every sentence for the sure cases; the trained model reads every sentence
-    in its context and can raise the level, or, between "clearly safe" and "alarm", set `ask`
-    (the bot then asks one safety question). `span` is the deciding unit's offsets.
+    The rules read every sentence; the sentence model reads every sentence in its context; the
+    final step (`flows.triage_meta`) weighs both and says P0, P1, or — between "clearly safe"
+    and "alarm" — `ask` (the bot then asks one safety question). `span` is the offsets of the
+    model's most dangerous unit.
 
     P3 (a question about services) is only reported with `info=True`: a caller that records
     every non-None level as a crisis (bot/service.py does today) should not see it.
     """
     if not text or not text.strip():
         return Assessment()
-    hits, ja = _rule_hits(text)
-    if not info:
-        hits = [h for h in hits if h.level != "P3"]
-    top = min(hits, key=lambda h: level_rank(h.level)) if hits else None  # earlier rules win ties
+    top, hits, ja = rule_reading(text)
     flags: set[str] = set()
     for h in hits:
         if h.level in ("P0", "P1", "P2"):
             flags.add(CATEGORY_FLAG[h.category])
             flags.update(h.rule.extra_flags)
-    # a P0 from the rules is neither raised nor doubted: the model is not needed
-    scores = _model_scores(text, ja) if top is None or top.level != "P0" else None
-    verdict = _model_verdict(scores, ja)
-    if verdict is not None and level_rank(verdict.level) < level_rank(top.level if top else None):
-        flags.add(CATEGORY_FLAG[verdict.category])
-        return Assessment(
-            verdict.level,
-            verdict.category,
-            "model",
-            False,
-            tuple(f for f in FLAG_ORDER if f in flags),
-            ask=verdict.ask,
-            span=verdict.span,
-        )
-    span = scores.span if scores is not None else None
-    if top is not None and scores is not None and _doubted(top, scores, ja):
-        # the rules fired but the model, reading every sentence in context, disagrees
-        # (news of a jump, violence long resolved, 「心中するほどではない」): unsure, so ask
-        return Assessment(
-            "P2", "despair", top.rule_id + ":doubted", top.third_party, ask=True, span=span
-        )
-    ask = (
-        verdict is not None and verdict.ask and (top is None or top.level not in ("P0", "P1"))
-    ) or (
-        # a P1 that may be a P0 (P(P0) of its most dangerous sentence is not small): ask
-        top is not None and top.level == "P1" and scores is not None and scores.p0 >= ASK_P0
+    scores = _model_scores(text, ja)
+    model = triage_model.load()
+    if model is None or model.meta is None:
+        return _rules_only(top, flags, info, text)
+    found = evidence(text, top, ja, *((scores.p0, scores.p01) if scores else (None, None)))
+    decision = triage_meta.decide(model.meta, found)
+    level, category = _level_and_category(decision.level, top, scores)
+    if level is None and info and top is None:
+        service_question = _rules_only(None, flags, info, text)  # P3, when asked for
+        level, category = service_question.level, service_question.category
+    if category in CATEGORY_FLAG:
+        flags.add(CATEGORY_FLAG[category])
+    rule_id = top.rule_id if top is not None else ("model" if level else None)
+    if level in (None, "P2") and top is not None and top.level in ("P0", "P1"):
+        rule_id = f"{top.rule_id}:asked"  # the rules fired, the final step is unsure: ask
+    return Assessment(
+        level=level,
+        category=category,
+        rule_id=rule_id,
+        third_party=top.third_party if top is not None else False,
+        flags=tuple(f for f in FLAG_ORDER if f in flags) if level else (),
+        ask=decision.ask,
+        span=scores.span if scores is not None else None,
     )
+
+
+def _level_and_category(
+    level: str | None, top: _Hit | None, scores: triage_model.Scores | None
+) -> tuple[str | None, str | None]:
+    """The final level's category: the rule's when it agrees, else the model's best."""
+    if level in ("P0", "P1"):
+        if top is not None and top.level == level:
+            return level, top.category
+        allowed = triage_model.P0_CATEGORIES if level == "P0" else triage_model.P1_CATEGORIES
+        if scores is not None:
+            return level, scores.best_category(allowed)
+        return level, top.category if top is not None else allowed[0]
+    if top is not None and top.level == "P2":
+        return "P2", top.category
+    return None, None
+
+
+def _rules_only(top: _Hit | None, flags: set[str], info: bool, text: str) -> Assessment:
+    """Without a model file: the rules alone (P3 only when asked for)."""
+    if top is None and info:
+        hits, _ = _rule_hits(text)
+        p3 = [h for h in hits if h.level == "P3"]
+        top = p3[0] if p3 else None
     if top is None:
-        return Assessment(ask=ask, span=span if ask else None)
+        return Assessment()
     return Assessment(
         level=top.level,
         category=top.category,
         rule_id=top.rule_id,
         third_party=top.third_party,
         flags=tuple(f for f in FLAG_ORDER if f in flags),
-        ask=ask,
-        span=span,
     )
-
-
-# Below these P(P0)+P(P1) of the most dangerous sentence, a rule hit of that level is doubted
-# (chosen on the blind dev split: no P0 lost when asking is counted, look-alikes asked instead
-# of alarmed).
-DOUBT = {"P1": 0.1}
-ASK_P0 = 0.3
-
-
-DOUBT_MIN_SENTENCES = 2  # a short message has no context to doubt a sure rule by
-
-
-def _doubted(top: _Hit, scores: triage_model.Scores, ja: _Text) -> bool:
-    limit = DOUBT.get(top.level)
-    if limit is None or top.category == "medical_emergency":
-        return False  # the model has least to say about collapse and unconsciousness
-    return len(ja.starts) >= DOUBT_MIN_SENTENCES and scores.p01 < limit
 
 
 # Character n-grams of a few characters are no evidence: 「特にない」 or 「わからない」 (a typed
@@ -482,41 +508,8 @@ def _doubted(top: _Hit, scores: triage_model.Scores, ja: _Text) -> bool:
 MODEL_MIN_CHARS = 8
 
 
-@dataclass(frozen=True)
-class _Verdict:
-    level: str | None  # P0, P1 or None (only `ask`)
-    category: str
-    ask: bool
-    span: tuple[int, int]
-
-
 def _model_scores(text: str, ja: _Text) -> triage_model.Scores | None:
     if len(ja.text) < MODEL_MIN_CHARS:
         return None
     model = triage_model.load()
     return triage_model.score(text, model) if model is not None else None
-
-
-def _model_verdict(scores: triage_model.Scores | None, ja: _Text) -> _Verdict | None:
-    """The trained model's reading of every sentence (DOMAIN.md §4: keywords + classifier).
-
-    P0 when the most dangerous unit's P(P0) passes `p0`; P1 when P(P0)+P(P1) passes `raise`;
-    `ask` when it passes `ask` (P1 from the model alone is asked about, never alarmed). A signal the rules set aside as a song or a story is left
-    to them: the model cannot tell a lyric from a confession.
-    """
-    model = triage_model.load()
-    if scores is None or model is None:
-        return None
-    th = model.thresholds
-    if scores.p01 < th["ask"] or _media_only(ja):
-        return None
-    if scores.p0 >= th["p0"] and scores.p01 >= th["raise"]:
-        return _Verdict("P0", scores.best_category(triage_model.P0_CATEGORIES), False, scores.span)
-    # alone, the model never raises to P1: what it alone finds (a hint of ideation) is asked
-    # about, not alarmed about. Withdrawal itself (部屋から出てこない) is what every family here
-    # writes and is not neglect (CRISIS.md): a neglect reading is asked about only when sure.
-    category = scores.best_category(triage_model.P1_CATEGORIES)
-    reading = scores.best_category(triage_model.P0_CATEGORIES + triage_model.P1_CATEGORIES)
-    if reading == "neglect" and scores.p0 < ASK_P0:
-        return None
-    return _Verdict(None, category, True, scores.span)

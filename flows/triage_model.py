@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flows.triage_meta import Meta
 from flows.triage_units import Unit, sentences, units
 
 MODEL_PATH = Path(__file__).resolve().parent / "triage_model.json"
@@ -135,6 +136,7 @@ class Model:
     thresholds: dict[str, float]
     version: str
     training_data: dict[str, str]
+    meta: Meta | None  # the final step over rules + model (flows.triage_meta)
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ def load(path: Path = MODEL_PATH) -> Model | None:
         thresholds={k: float(v) for k, v in raw["thresholds"].items()},
         version=str(raw["version"]),
         training_data=dict(raw["training_data"]),
+        meta=Meta.from_json(raw["meta"]) if "meta" in raw else None,
     )
 
 

@@ -48,7 +48,7 @@ TRAINING_FILES: dict[str, Path] = {
     "triage_unseen.jsonl": REPO / "tests/data/triage_unseen.jsonl",
     "triage_fresh.jsonl": REPO / "tests/data/triage_fresh.jsonl",
     "triage_fresh2.jsonl": REPO / "tests/data/triage_fresh2.jsonl",
-    "triage_blind_train.jsonl": REPO / "tests/data/triage_blind/train.jsonl",
+    "triage_blind/train.jsonl": REPO / "tests/data/triage_blind/train.jsonl",
 }
 VERSION = "2026.12-1"
 C_LEVEL = 8.0
@@ -73,6 +73,8 @@ class Message:
     units: list[Unit]
     tokens: list[list[str]]  # per unit
     whole: list[str]
+    text: str  # in memory only, for the rules' reading in the final step
+    blind: bool  # written blind (the rules were never tuned on it)
 
 
 def training_hashes() -> dict[str, str]:
@@ -88,7 +90,11 @@ def load_records(paths: Sequence[Path]) -> list[dict[str, Any]]:
     for path in paths:
         if path.exists():
             with path.open(encoding="utf-8") as f:
-                records.extend(json.loads(line) for line in f if line.strip())
+                for line in f:
+                    if line.strip():
+                        records.append(
+                            {**json.loads(line), "_blind": path.parent.name == "triage_blind"}
+                        )
     return records
 
 
@@ -106,6 +112,8 @@ def prepare(records: list[dict[str, Any]]) -> list[Message]:
                 units=us,
                 tokens=[unit_tokens(doc, u) for u in us],
                 whole=unit_tokens(Doc.read(text, whole=True), Unit(0, len(text), 0)),
+                text=text,
+                blind=bool(r.get("_blind")),
             )
         )
     return out
@@ -236,6 +244,22 @@ def _rows(clf: Any, vocab: list[str], prune: float) -> dict[str, list[float]]:
     }
 
 
+def final_step(messages: list[Message], oof: list[tuple[float, float]]) -> dict[str, Any]:
+    """Fit `flows.triage_meta` on the blind messages' rule readings and out-of-fold scores."""
+    from flows.triage import MODEL_MIN_CHARS, evidence, rule_reading
+    from flows.triage_meta_train import train
+
+    picked = [(m, s) for m, s in zip(messages, oof, strict=True) if m.blind]
+    found = []
+    for m, (p0, p01) in picked:
+        top, _, ja = rule_reading(m.text)
+        read = len(ja.text) >= MODEL_MIN_CHARS
+        found.append(evidence(m.text, top, ja, p0 if read else None, p01 if read else None))
+    raw, report_line = train(found, [m.level for m, _ in picked], [m.hard for m, _ in picked])
+    print(report_line)
+    return raw
+
+
 def export(fitted: Fitted, th: dict[str, float]) -> dict[str, Any]:
     vocab = list(fitted.vec.get_feature_names_out())
     level = _rows(fitted.level, vocab, PRUNE["level"])
@@ -268,10 +292,12 @@ def main(argv: list[str]) -> int:
     th = thresholds(messages, oof)
     print(f"{len(messages)} messages; thresholds {th}")
     print(report(messages, oof, th))
+    meta = final_step(messages, oof)
     fitted = Fitted(messages)
+    out = export(fitted, th)
+    out["meta"] = meta
     MODEL_PATH.write_text(
-        json.dumps(export(fitted, th), ensure_ascii=False, separators=(",", ":")) + "\n",
-        encoding="utf-8",
+        json.dumps(out, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
     )
     print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KB)")
     return 0

@@ -50,6 +50,8 @@ ACTIONS = {
     "note": "メモ追加",
     "export": "書き出し",
     "audit_view": "監査ログの閲覧",
+    "figures_view": "集計の閲覧",
+    "figures_export": "集計の書き出し",
     "staff_view": "職員一覧の閲覧",
     "staff_add": "職員の追加",
     "staff_update": "職員の変更",

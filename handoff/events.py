@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
+from flows.render import label
+
 QUEUE = "queue"
 
 
@@ -72,7 +74,24 @@ def state(state: str) -> dict[str, Any]:
 
 
 def resident_message(text: str | None, code: str | None, at: dt.datetime) -> dict[str, Any]:
-    return {"type": "message", "role": "resident", "text": text, "code": code, "at": at.isoformat()}
+    """``label``: a pressed button as the resident saw it (in Japanese), never its code."""
+    return {
+        "type": "message",
+        "role": "resident",
+        "text": text,
+        "code": code,
+        "label": _label(code),
+        "at": at.isoformat(),
+    }
+
+
+def _label(code: str | None) -> str | None:
+    if not code:
+        return None
+    try:
+        return label("ja", code)
+    except KeyError:
+        return None
 
 
 def staff_message(text: str, by: str, at: dt.datetime) -> dict[str, Any]:
@@ -82,6 +101,10 @@ def staff_message(text: str, by: str, at: dt.datetime) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- a resident's topic
 
 
-def to_resident(kind: str, messages: list[str]) -> dict[str, Any]:
-    """``kind`` is ``staff`` (a caseworker wrote) or ``bot`` (the bot speaks again)."""
-    return {"type": kind, "messages": messages}
+def to_resident(
+    kind: str, messages: list[str], options: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """``kind`` is ``staff`` (a caseworker wrote) or ``bot`` (the bot speaks again, with the open
+    question's buttons, ``(code, label)`` pairs, sent as ``{"code", "label"}``)."""
+    buttons = [{"code": code, "label": label} for code, label in options or []]
+    return {"type": kind, "messages": messages, "options": buttons}

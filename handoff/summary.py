@@ -320,6 +320,7 @@ def build_summary(
     crisis_first_at: dt.datetime | None = None,
     third_party_risk: bool = False,
     contact_shared: bool = False,
+    resources_shown: list[str] | None = None,
 ) -> Summary:
     """The §8 summary of an intake state (pure: the same state gives the same summary)."""
     answers: dict[str, Any] = state.get("answers", {})
@@ -344,7 +345,9 @@ def build_summary(
             scope=consent.get("scope") or "summary_only",
         ),
         route=Route(相談経路="家族・知人から連絡" if family else "本人自ら連絡"),
-        urgency=_urgency(categories, immediate, crisis_level, crisis_first_at),
+        urgency=_urgency(categories, immediate, crisis_level, crisis_first_at).model_copy(
+            update={"resources_shown": list(resources_shown or [])}
+        ),
         consultant=ConsultantPart(
             relationship=consultant_rel,
             age_band=_band(answers.get("consultant_age") if family else answers.get("subject_age")),

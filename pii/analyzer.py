@@ -64,9 +64,11 @@ def resolve(spans: list[Span], text: str) -> list[Span]:
         # マイケル・オコナー over オコナーさん, 法人 … ホーム over ホーム 松風園)
         if len(hits) == 1 and etype in ("PERSON", "ORG", "ADDRESS") and chosen[hits[0]][0] == etype:
             ct, cs, ce, csc = chosen[hits[0]]
-            if not (s <= cs and ce <= e):
+            # an organisation found in two overlapping pieces is one (大和冷機工業株式会社 + 株式会社
+            # 厚木工場); other types widen only over a span they contain
+            if not (s <= cs and ce <= e) and etype != "ORG":
                 continue
-            ns, ne = s, e
+            ns, ne = min(s, cs), max(e, ce)
             if not any(
                 k != hits[0] and ns < oe and os_ < ne for k, (_, os_, oe, _) in enumerate(chosen)
             ):

@@ -6,6 +6,7 @@
   ideographic space to ASCII space), and every dash-like character written *between two digits*
   (``ー ｰ ‐ － — −`` …) replaced by ``-``.  This view is what Sudachi and the word-level
   recognizers read.
+  Variant kanji of surnames (﨑 髙 邉 濵 𠮷 …) read as their standard form (崎 高 辺 浜 吉).
 * ``digits``: the same string with the kanji digits 〇一二三四五六七八九 replaced by ASCII
   digits (one character for one character), so that ``〇九〇の八二三一の四四五七`` and
   ``昭和九年五月五日`` reach the number recognizers as digits.
@@ -41,6 +42,9 @@ KANJI_DIGITS = {
     "九": "9",
     "零": "0",
 }
+# variant kanji common in surnames that NFKC leaves alone (山﨑, 髙橋, 渡邉, 濵田, 𠮷田): read as the
+# standard form, which the dictionary knows as a name; one character for one character
+VARIANTS = str.maketrans("﨑髙邉邊濵德𠮷", "崎高辺辺浜徳吉")
 _VOICE_MARKS = frozenset("\u3099\u309a")
 _DIGITS = frozenset("0123456789") | frozenset(KANJI_DIGITS)
 _OBF_HINT = re.compile(r"at|dot|@|\(a\)|アット|あっと|ドット|どっと", re.I)
@@ -87,7 +91,7 @@ def normalize(text: str) -> Normalized:
         elif unicodedata.category(ch) == "Cf":
             continue
         else:
-            out = unicodedata.normalize("NFKC", ch)
+            out = unicodedata.normalize("NFKC", ch).translate(VARIANTS)
             if ch == "\u3000":
                 out = " "
         if not out:

@@ -56,3 +56,13 @@ setup_python_env() {
     touch "$stamp"
   fi
 }
+
+setup_axe() {
+  # axe-core (npm, MPL-2.0) for the accessibility tests: Playwright injects .cache/axe's copy
+  # into the pages. Debian's nodejs/npm are installed only when npm is missing.
+  [ -f .cache/axe/node_modules/axe-core/axe.min.js ] && return 0
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  echo "== installing axe-core 4 into .cache/axe"
+  mkdir -p .cache/axe
+  npm install --prefix .cache/axe --no-audit --no-fund --loglevel=error axe-core@4 </dev/null >/dev/null
+}

@@ -302,6 +302,8 @@ async def test_claim_reply_return_and_close_through_the_api(sqlite_app: Any) -> 
             assert r.status_code == 200 and r.json()["state"] == "returned_to_bot"
             resumed = await asyncio.wait_for(to_resident.get(), 5)
             assert resumed["type"] == "bot" and resumed["messages"]
+            # the open question comes back with its buttons, as labels with their codes
+            assert resumed["options"] and all(o["code"] and o["label"] for o in resumed["options"])
 
         r = await client.post(
             f"/api/console/handoffs/{hid}/close", headers=sato, json={"outcome": "referred"}

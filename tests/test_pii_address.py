@@ -99,3 +99,20 @@ def test_address_grammar_covers_the_town_in_any_script(text: str, value: str) ->
 @pytest.mark.parametrize("text", ["いちばん好き", "2ばんめの子が", "1ばん線のホームで待つ"])
 def test_kana_counters_alone_are_not_addresses(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a lot number after 丁目 is the address's, not an account number after 郵便番号
+        ("郵便番号 350-1124 住所 川越市新宿町3丁目2-15-301 です", "川越市新宿町3丁目2-15-301"),
+    ],
+)
+def test_the_whole_lot_number_stays_in_the_address(text: str, value: str) -> None:
+    assert ("ADDRESS", value) in found(text)
+
+
+def test_a_correction_is_not_read_as_a_building_name() -> None:
+    text = "本町2丁目じゃなくて栄町2丁目でした"
+    assert ("ADDRESS", "本町2丁目じゃなくて栄町2") not in found(text)
+    assert not any("じゃなくて" in v for _, v in found(text))

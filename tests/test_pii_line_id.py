@@ -20,6 +20,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("相手のアカウント @kasu_money_777", "@kasu_money_777"),
         ("ＩＤ：ｋｏｕｔａ２２", "ｋｏｕｔａ２２"),
         ("my insta @linh.daily_jp pls", "@linh.daily_jp"),
+        ("lineのid kenta1999 です", "kenta1999"),  # cue words in lower case
+        ("my line id is saki_0909", "saki_0909"),
     ],
 )
 def test_line_id_is_found(text: str, value: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pii import redact
-from pii.model import MODEL_PATH, NameModel
+from pii.model import MODEL_PATH, NameModel, has_candidate
 from pii.nlp import SudachiNlpEngine
 from pii.normalize import normalize
 from pii.train import data_hash, default_files
@@ -80,3 +80,23 @@ def test_tagger_reads_names_from_context() -> None:
 )
 def test_loanwords_terms_and_dates_stay(text: str) -> None:
     assert redact(text).entities == []
+
+
+def test_the_tagger_only_scores_near_a_name_like_token() -> None:
+    """Speed: a message made of verbs, particles and ordinary words is not scored at all, and
+    where a name-like word stands the tagger still finds the name next to it."""
+    model = NameModel.load()
+    assert model is not None
+    nlp = SudachiNlpEngine()
+    for text, name in (
+        ("昨日からずっと眠れなくて、食欲もないです。", None),
+        ("仕事を辞めてから家にいることが多くなりました。", None),
+        ("担任の佐々木先生と、息子の友達の翔太くんに会いました。", "翔太"),
+    ):
+        norm = normalize(text)
+        art = nlp.artifacts(norm.text, norm.digits)
+        near = {(t, norm.text[s:e]) for t, s, e, _ in model.spans(art, near=True)}
+        if name is None:
+            assert not has_candidate(art) and near == set()
+        else:
+            assert has_candidate(art) and ("PERSON", name) in near

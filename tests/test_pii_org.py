@@ -25,6 +25,13 @@ def found(text: str) -> list[tuple[str, str]]:
         ("地域活動支援センター ひだまりに通う", "地域活動支援センター ひだまり"),
         ("作業所ぽけっとで働く", "作業所ぽけっと"),
         ("理容タチバナに行った", "理容タチバナ"),
+        ("父がもみじ耳鼻科で補聴器を", "もみじ耳鼻科"),  # kana name + a clinic's department
+        ("下の子をどんぐり学童に迎えに", "どんぐり学童"),
+        ("姉はあおい縫製で働いている", "あおい縫製"),
+        ("カラオケ ミラクル で歌った", "カラオケ ミラクル"),  # a trade + its own name
+        ("回転寿司 すしろう でバイト", "回転寿司 すしろう"),
+        # found in two overlapping pieces (…株式会社 + 株式会社 秋田工場), redacted as one
+        ("北斗電工株式会社 秋田工場に勤める", "北斗電工株式会社 秋田工場"),
     ],
 )
 def test_org_is_found(text: str, value: str) -> None:
@@ -43,6 +50,10 @@ def test_org_is_found(text: str, value: str) -> None:
         "ホテル暮らしが続く",
         "デイサービス 利用中",
         "ホームページで見た",
+        "かかりつけ内科に相談した",
+        "近所の小児科は混んでいる",
+        "お好み焼きを食べた",
+        "カラオケに行った",
     ],
 )
 def test_org_lookalikes_stay(text: str) -> None:

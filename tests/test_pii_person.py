@@ -61,3 +61,44 @@ def test_family_word_then_name_without_particle(text: str, value: str) -> None:
 )
 def test_family_word_then_ordinary_word_is_not_a_name(text: str) -> None:
     assert not [v for k, v in found(text) if k == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("姉が「みのり、もう無理」って", "みのり"), ("父が「ノブを呼べ」と", "ノブ")],
+)
+def test_name_called_at_the_start_of_a_quote(text: str, value: str) -> None:
+    assert ("PERSON", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["「あのね、先生」", "「まって、」", "「ママ、どこ」", "「ごめん、無理」"]
+)
+def test_interjection_at_the_start_of_a_quote_is_not_a_name(text: str) -> None:
+    assert not [v for k, v in found(text) if k == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("名前は夢叶と書いてゆめかと読みます。", ("夢叶", "ゆめか")),  # a name and its reading
+        ("苗字は四十物と書いてあいものです", ("四十物", "あいもの")),
+        ("もちこって名前でやってます", ("もちこ",)),  # at the start of a line
+        ("ここではハルと名乗ります。", ("ハル",)),
+        ("ソラ（ハンドルネーム）です。", ("ソラ",)),
+        ("みさき、中2です。親が", ("みさき",)),  # a name, then an age, opening the message
+        ("担任の山﨑先生が", ("山﨑",)),  # a variant kanji NFKC leaves alone
+        ("髙橋さんに相談した", ("髙橋",)),
+    ],
+)
+def test_names_given_with_their_reading_kind_or_age(text: str, values: tuple[str, ...]) -> None:
+    for value in values:
+        assert ("PERSON", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["それ、3回目です", "はい、2歳の子がいます", "ハンドルネームは使いません", "大丈夫、10時です"],
+)
+def test_answers_and_counts_are_not_names(text: str) -> None:
+    assert [v for t, v in found(text) if t == "PERSON"] == []

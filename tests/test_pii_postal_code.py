@@ -17,6 +17,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("〒350-1124 川越市", "350-1124"),
         ("〒１８３－００２２", "１８３－００２２"),
         ("〒 3501124 です", "3501124"),
+        ("郵便番号は350 1124です", "350 1124"),  # bare or spaced after the word itself
+        ("Zip: 3501124", "3501124"),
     ],
 )
 def test_postal_code_is_found(text: str, value: str) -> None:

@@ -16,20 +16,7 @@ MODULE_EXCEPTIONS = {
     "flows/triage_rules.py": "rule table: the crisis wording patterns, one entry per rule",
 }
 # Functions allowed over FUNCTION_LIMIT lines, as "path:name", each with its reason.
-FUNCTION_EXCEPTIONS = {
-    **{
-        f"pii/recognizers/{name}": "pii/ has its own owner (one recognizer per entity since "
-        "efd1ac3); its long recognizer functions are split apart from issue 8"
-        for name in (
-            "person.py:find_persons",
-            "person_relation.py:relation_name",
-            "person_intro.py:intro_names",
-            "address.py:find_addresses",
-            "org.py:find_orgs",
-            "person_tokens.py:chunk",
-        )
-    },
-}
+FUNCTION_EXCEPTIONS: dict[str, str] = {}
 # Folders that are data, not code: Alembic migrations are frozen history, one schema per file.
 DATA_FOLDERS = ("migrations",)
 

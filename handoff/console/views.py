@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from flows.locale import catalog
+from flows.render import label
 from handoff import auth, queue, sheet
 from handoff.auth import Principal
 from handoff.models import Handoff, HandoffNote, HandoffState, Staff
@@ -97,11 +97,12 @@ def queue_row(handoff: Handoff) -> dict[str, Any]:
 
 
 def option_label(code: str) -> str | None:
-    """The label of a button a resident pressed (``a:<question>:<value>``)."""
-    parts = code.split(":")
-    if len(parts) == 3 and parts[0] == "a":
-        return catalog("ja").get(f"opt.{parts[1]}.{parts[2]}")
-    return None
+    """The label of a button a resident pressed or a command they used, as the resident saw it
+    in Japanese (``a:primary:…`` concerns, section picks, ``c:…`` commands); never the code."""
+    try:
+        return label("ja", code)
+    except KeyError:
+        return None
 
 
 def turn_view(turn: TranscriptTurn) -> dict[str, Any]:
@@ -118,7 +119,7 @@ def turn_view(turn: TranscriptTurn) -> dict[str, Any]:
         "role_label": ROLE_NAMES.get(role, role),
         "text": turn.get("text") or "",
         "code": code,
-        "code_label": (option_label(code) if code else None) or code,
+        "code_label": (option_label(code) if code else None) or ("（ボタン）" if code else None),
         "at": sheet.when(at) if isinstance(at, dt.datetime) else "",
         "at_dt": at if isinstance(at, dt.datetime) else None,
     }

@@ -100,7 +100,7 @@
       source.addEventListener("message", function (e) {
         var data = {};
         try { data = JSON.parse(e.data); } catch (err) { return; }
-        appendMessage(list, data.role, data.text || data.code || "", data.at);
+        appendMessage(list, data.role, data.text || (data.label ? "（選択：" + data.label + "）" : ""), data.at);
       });
       source.addEventListener("state", function (e) {
         var data = {};

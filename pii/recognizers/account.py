@@ -13,7 +13,7 @@ _ACCOUNT_NUM_RE = re.compile(
     r"(?![ 　]?(?:円|万|千|歳|才|さい|年|月|日|時|分|秒|人|件|回|か月|ヶ月|階|号|番(?!号)|%|％|cm|kg))"
 )
 _ACCOUNT_WORDS = re.compile(
-    r"(?P<neg>(?:受付|整理|管理|会員|注文|申請|予約|問い合わせ)(?:番号|No\.?)?|品番|型番|No\.?|receipt|電話|TEL|携帯|FAX|でんわ|番号札)"
+    r"(?P<neg>(?:受付|整理|管理|会員|注文|申請|予約|問い合わせ|郵便)(?:番号|No\.?)?|〒|品番|型番|No\.?|receipt|電話|TEL|携帯|FAX|でんわ|番号札)"
     r"|(?P<pos>口座|普通|当座|貯蓄|記号|番号|被保険者|保険証|年金|手帳|通帳|振込|カード|account|card|insurance|insured)",
     re.I,
 )
@@ -34,6 +34,9 @@ def find_accounts(art: SudachiArtifacts) -> list[Hit]:
             # the 番号 of an insurance card after its 記号: 記号 34-0812 番号 1157
             or (n >= 3 and re.search(r"記号.{1,16}番号[ :：は]{0,3}$", before(d, m.start(), 24)))
         ):
+            continue
+        # digits glued to 丁目/番地 are the rest of a lot number (5丁目3-17-604), not an account
+        if re.search(r"(?:丁目|番地|地割)$", before(d, m.start(), 3)):
             continue
         window = before(d, m.start(), 28)
         last = None

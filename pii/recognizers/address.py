@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pii.nlp import SudachiArtifacts, Tok
 from pii.recognizers._base import HIRA, HIRA_RE, KANJI, KATA, Hit, Recognizer, tok_index_at
 from pii.recognizers.account import find_accounts
+from pii.recognizers.address_romaji import EN_ADDR, romaji_runs
 from pii.recognizers.email import find_emails
-from pii.recognizers.lexicon import ADDR_LABELS, EN_WORDS
+from pii.recognizers.lexicon import ADDR_LABELS
 from pii.recognizers.my_number import find_my_numbers
 from pii.recognizers.phone import find_phones
 from pii.recognizers.postal_code import find_postal
@@ -29,14 +31,6 @@ _ADDR_SUFFIX_END = re.compile(
 _ROOM = r"(?:[A-Z]-?)?\d{1,5}(?:-(?:\d{1,5}|[A-Z](?![A-Za-z])))?"
 _BUILDING_RE = re.compile(
     rf"(?:の\d+)?(?: ?(?P<b>[{KATA}{KANJI}{HIRA}A-Za-z・]{{1,20}}?)? ?(?P<r>{_ROOM}(?:(?:号棟|号館|棟|階|F) ?{_ROOM}(?:号室|号)?|号室|ごうしつ|号|F|階)?)(?![\d\-人歳才年月日時回件個万円名]))?"
-)
-_EN_ADDR = re.compile(
-    r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}, ?)?"
-    r"(?:\d{1,2}-?(?:chome|choume),? )?"
-    r"\d{1,4}(?:-\d{1,4}){1,3},? [A-Z][A-Za-z]+(?:-[A-Za-z]+)?(?:, ?(?!(?:Apt|Apartment|Room|Rm|Unit|Flat|Suite)\b)[A-Z][A-Za-z]+(?:-[A-Za-z]+)?(?![A-Za-z]| city)){0,3}"
-    r"(?:,? (?:Apt\.?|Apartment|Room|Rm\.?|Unit|Flat|Suite|#) ?#?\d{1,5}[A-Z]?(?![\d\-]))?"
-    r"|(?:[A-Z][a-z]+ )+Danchi(?: \d+(?:-\d+)?| (?:Building|Bldg\.?|Block|No\.?) ?\d+)?(?:,? (?:Room|Rm\.?|Apt\.?|#) ?\d+)?"
-    r"|(?<![A-Za-z])[A-Z][a-z]+(?:-[a-z]+)? \d{1,2}-?(?:chome|choume)(?:[ ,-]+\d{1,4}(?:-\d{1,4}){0,2})?(?![A-Za-z\d])"
 )
 _PARTICLES_END = re.compile(r"(?:は|が|を|に|で|と|も|へ|の|や|から|まで|より)$")
 
@@ -167,20 +161,6 @@ _SUBDIVIDED = re.compile(
 # a city (川崎市中原区) is not a town
 _CITY_TOWN = re.compile(f"^[{KANJI}{KATA}{HIRA}]+?[市区][{KANJI}{KATA}{HIRA}]{{2,}}(?<![市区郡])$")
 
-# romaji addresses in any order: a run of place words, lot numbers (5-chome-8-14, 12-banchi 7-go),
-# building names and rooms joined by spaces/commas; kept when it has a lot number and a place word
-_EN_EL = (
-    r"(?:(?:Room|Apt\.?|Apartment|Unit|Flat|Suite|#) ?#?[A-Z]?\d{1,5}[A-Z]?(?![\d-])"
-    r"|\d{1,5}(?:-\d{1,5}){0,3}(?:-?(?:chome|choume|banchi|go)\b)?"
-    r"|[A-Z][a-z]+(?:-[A-Za-z]+)*|[A-Z]{2,}(?:-[A-Za-z]+)*)"
-)
-_EN_RUN = re.compile(rf"(?<![A-Za-z0-9\-]){_EN_EL}(?:(?:,? |-){_EN_EL})*")
-_EN_LOT = re.compile(r"\d-\d|\d-?(?:chome|choume|banchi)")
-_EN_PLACE = re.compile(
-    r"-(?:shi|ku|cho|machi|mura|gun|dori|dai|higashi|nishi|minami|kita)\b|\b(?:City|Ward)\b", re.I
-)
-_EN_DATE = re.compile(r"\b(?:19|20)\d{2}-\d{1,2}-\d{1,2}\b")
-
 # a kana neighbourhood name before 団地/台/が丘 (くすのき団地, みたけ台, しらとりだいだんち)
 _KANA_ESTATE = re.compile(
     f"(?<![{HIRA}{KATA}])(?P<n>[{HIRA}{KATA}]{{3,8}}?)(?:団地|だんち|台|ヶ丘|が丘|ケ丘|ニュータウン)"
@@ -188,33 +168,12 @@ _KANA_ESTATE = re.compile(
 )
 
 
-def _romaji_runs(t: str) -> list[tuple[int, int]]:
-    out = []
-    for m in _EN_RUN.finditer(t):
-        s, run = m.start(), m.group()
-        # a leading English word (I, My, The, Address…) is not part of the address
-        while (
-            (w := re.match(r"([A-Za-z']+)(?:,? )", run))
-            and w.group(1) in EN_WORDS
-            and w.group(1) not in ("Room", "City")
-        ):
-            s += w.end()
-            run = run[w.end() :]
-        if not _EN_LOT.search(run) or _EN_DATE.search(run) or not re.search("[a-z]", run):
-            continue
-        if _EN_PLACE.search(run) or re.search(r"[A-Z][a-z]+,? \d|\d,? [A-Z][a-z]+", run):
-            out.append((s, s + len(run.rstrip(", -"))))
-    return out
+Overlaps = Callable[[int, int], bool]
 
 
-def find_addresses(art: SudachiArtifacts) -> list[Hit]:
-    t, d, toks = art.text, art.digits, art.toks
-    taken = _structured(art)
-    out: list[Hit] = []
-
-    def overlaps(s: int, e: int) -> bool:
-        return any(s < he and hs < e for _, hs, he, _ in taken)
-
+def _anchors(art: SudachiArtifacts) -> list[tuple[int, int, bool]]:
+    """Lot numbers an address hangs on: (start, end, dashed: a bare digit run needing a place)."""
+    t, d = art.text, art.digits
     anchors: list[tuple[int, int, bool]] = []
     for m in _ADDR_ANCHOR.finditer(d):
         a_start, a_end = m.start(), m.end()
@@ -232,39 +191,51 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
     # 古仁屋字大湊の二三: 字 + name + の + kanji numerals (a lot number without 番地)
     for m in _AZA_NO_NUM.finditer(t):
         anchors.append((m.start(), m.end(), False))
-    for a_start, a_end, dashed in sorted(set(anchors)):
-        if overlaps(a_start, a_end):
-            continue
-        if (a_start > 0 and d[a_start - 1] in "-./:") or re.search(
-            r"[A-Za-z]-?$", d[max(0, a_start - 2) : a_start]
+    return sorted(set(anchors))
+
+
+def _right_extend(t: str, a_end: int) -> int:
+    """Extend an address over a building name and room after its lot number."""
+    end = a_end
+    b = _BUILDING_RE.match(t, a_end)
+    if b and b.group("r"):
+        bname = b.group("b") or ""
+        if not bname or (
+            re.search(f"[{KATA}{KANJI}A-Za-z]", bname)
+            and not ADDR_BAD_START.match(bname)
+            and not re.search("から|まで|です|ます|ので|けど|じゃ|なく|って|に|で|を", bname)
         ):
-            continue
-        start, parts = _left_extend(art, a_start)
-        left = t[start:a_start].strip()
-        if dashed:
-            if not left or not (any(p.is_place for p in parts) or _PLACEY.search(left + " ")):
-                continue
-        elif not left and not re.search("番地|丁目|号棟", t[a_start:a_end]):
-            continue
-        # extend right over building and room
-        end = a_end
-        b = _BUILDING_RE.match(t, a_end)
-        if b and b.group("r"):
-            bname = b.group("b") or ""
-            if not bname or (
-                re.search(f"[{KATA}{KANJI}A-Za-z]", bname)
-                and not ADDR_BAD_START.match(bname)
-                and not re.search("から|まで|です|ます|ので|けど|に|で|を", bname)
-            ):
-                end = b.end()
-        elif b and re.match(r"の\d", b.group()):
-            end = a_end + len(re.match(r"の\d+", b.group()).group())  # type: ignore[union-attr]
-        while end > start and t[end - 1] == " ":
-            end -= 1
-        out.append(("ADDRESS", start, end, 0.8))
-    # neighbourhood names (町名) tagged by Sudachi: 桜新町 / 中山町 alone, or a municipality with a
-    # subdivision after it in one token (…市…町…)
-    for tok in toks:
+            end = b.end()
+    elif b and (lot := re.match(r"の\d+", b.group())):
+        end = a_end + len(lot.group())
+    return end
+
+
+def _from_anchor(art: SudachiArtifacts, a_start: int, a_end: int, dashed: bool) -> Hit | None:
+    t, d = art.text, art.digits
+    if (a_start > 0 and d[a_start - 1] in "-./:") or re.search(
+        r"[A-Za-z]-?$", d[max(0, a_start - 2) : a_start]
+    ):
+        return None
+    start, parts = _left_extend(art, a_start)
+    left = t[start:a_start].strip()
+    if dashed:
+        if not left or not (any(p.is_place for p in parts) or _PLACEY.search(left + " ")):
+            return None
+    elif not left and not re.search("番地|丁目|号棟", t[a_start:a_end]):
+        return None
+    end = _right_extend(t, a_end)
+    while end > start and t[end - 1] == " ":
+        end -= 1
+    return ("ADDRESS", start, end, 0.8)
+
+
+def _towns(art: SudachiArtifacts, overlaps: Overlaps) -> list[Hit]:
+    """Neighbourhood names (町名) tagged by Sudachi: 桜新町 / 中山町 alone, or a municipality with a
+    subdivision after it in one token (…市…町…)."""
+    out: list[Hit] = []
+    t = art.text
+    for tok in art.toks:
         if (
             tok.is_place
             and len(tok.surface) >= 3
@@ -274,14 +245,14 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
                 or _CITY_TOWN.match(tok.surface)
             )
             and not overlaps(tok.start, tok.end)
+            and not t[tok.end : tok.end + 2].startswith(("役場", "役所", "駅", "長"))
         ):
-            nxt = t[tok.end : tok.end + 2]
-            if nxt.startswith(("役場", "役所", "駅", "長")):
-                continue
             out.append(("ADDRESS", tok.start, tok.end, 0.5))
-    for m in _EN_ADDR.finditer(t):
-        if not overlaps(m.start(), m.end()):
-            out.append(("ADDRESS", m.start(), m.end(), 0.8))
+    return out
+
+
+def _estates(t: str, overlaps: Overlaps) -> list[Hit]:
+    out: list[Hit] = []
     for m in _KANA_ESTATE.finditer(t):
         name = m.group("n")
         if name.endswith(("の", "な", "た", "る")) or (
@@ -290,7 +261,26 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
             continue
         if not overlaps(m.start(), m.end()):
             out.append(("ADDRESS", m.start(), m.end(), 0.6))
-    for s, e in _romaji_runs(t):
+    return out
+
+
+def find_addresses(art: SudachiArtifacts) -> list[Hit]:
+    t = art.text
+    taken = _structured(art)
+
+    def overlaps(s: int, e: int) -> bool:
+        return any(s < he and hs < e for _, hs, he, _ in taken)
+
+    out: list[Hit] = []
+    for a_start, a_end, dashed in _anchors(art):
+        if not overlaps(a_start, a_end) and (hit := _from_anchor(art, a_start, a_end, dashed)):
+            out.append(hit)
+    out.extend(_towns(art, overlaps))
+    for m in EN_ADDR.finditer(t):
+        if not overlaps(m.start(), m.end()):
+            out.append(("ADDRESS", m.start(), m.end(), 0.8))
+    out.extend(_estates(t, overlaps))
+    for s, e in romaji_runs(t):
         if not overlaps(s, e):
             out.append(("ADDRESS", s, e, 0.82))
     return out

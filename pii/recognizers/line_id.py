@@ -17,6 +17,8 @@ _SNS_CONTEXT = re.compile(
 _GLUED = re.compile(
     r"(?<![A-Za-z])(?:LINE|Line|ID)(?:ID|Id)?[:：]?(?P<h>[a-z0-9][A-Za-z0-9._\-]{2,29})"
 )
+# cue words in lower case (lineのid kenta1999) count only before an id with a digit, _ or .
+_LOWER_CUE = re.compile(r"(?<![A-Za-z])(?:line|id)(?![A-Za-z])")
 _HANDLE_STOP = re.compile(
     r"^(?:[A-Z]{1,4}\d{0,2}|\d+[A-Za-z]{0,2}|p\.m|a\.m|e\.g|i\.e|No\.?\d*|Co|Ltd|TEL|FAX)$", re.I
 )
@@ -48,7 +50,7 @@ def find_handles(art: SudachiArtifacts) -> list[Hit]:
         )
         prev = t[max(0, m.start() - 40) : m.start()]
         near = _SNS_CONTEXT.search(t[max(0, m.start() - 12) : m.start()])
-        ctx = _SNS_CONTEXT.search(prev)
+        ctx = _SNS_CONTEXT.search(prev) or (handle_like and _LOWER_CUE.search(prev))
         if REF_WORDS.search(line_before(t, m.start(), 12)):
             continue
         if (handle_like and (alone or ctx)) or (

@@ -8,6 +8,7 @@ from pii.nlp import SudachiArtifacts, Tok
 from pii.recognizers._base import HIRA, HIRA_RE, KANJI, KANJI_RE, KATA, Hit, Recognizer
 from pii.recognizers.lexicon import BANKISH, HONORIFICS, KIN, LEAD_STOP, ORG_GENERIC
 from pii.recognizers.org_facility import kana_no_facility, typed_facility_names, typed_names
+from pii.recognizers.org_kana import kana_headed_orgs
 from pii.recognizers.org_patterns import EN_ORG, drop_leading_stopwords, extra_orgs
 from pii.recognizers.org_words import (
     FACILITY_TYPE,
@@ -72,7 +73,60 @@ def _chain_end(toks: list[Tok], i: int) -> int:
     return j
 
 
-def find_orgs(art: SudachiArtifacts) -> list[Hit]:
+def _body(chain: list[Tok], last: int) -> list[str]:
+    """What is left of the chain up to its last suffix once types, affixes and generic words go:
+    an organisation needs a name of its own (みなと病院, not 病院)."""
+    suffix_ks = {k for k, tk in enumerate(chain) if is_suffix(tk)}
+    prefix_ks = {k for k, tk in enumerate(chain) if is_prefix(tk)}
+    body: list[str] = []
+    for k, tk in enumerate(chain[: last + 1]):
+        surf = tk.surface
+        if k in suffix_ks or k in prefix_ks:
+            for aff in ORG_SUFFIXES + ORG_PREFIXES:
+                if surf.endswith(aff) and len(surf) > len(aff) and k in suffix_ks:
+                    body.append(surf[: -len(aff)])
+                    break
+                if (
+                    surf.startswith(aff)
+                    and len(surf) > len(aff)
+                    and k in prefix_ks
+                    and k not in suffix_ks
+                ):
+                    body.append(surf[len(aff) :])
+                    break
+            continue
+        if surf in ORG_GENERIC or tk.pos[1] == "数詞" or tk.pos[2] == "副詞可能" or surf in KIN:
+            continue
+        body.append(surf)
+    return [b for b in body if b and b not in ORG_GENERIC]
+
+
+def _chain_span(t: str, chain: list[Tok]) -> tuple[int, int] | None:
+    """The organisation name in a noun chain: up to its last facility suffix (and a proper name
+    written after the type: クリニック桜坂 / ホーム松風), or from a prefix (医療法人…) to the end."""
+    suffix_ks = [k for k, tk in enumerate(chain) if is_suffix(tk)]
+    if suffix_ks and _body(chain, suffix_ks[-1]):
+        last = end_k = suffix_ks[-1]
+        while (
+            end_k + 1 < len(chain)
+            and (chain[end_k + 1].pos[1] == "固有名詞" or chain[end_k + 1].oov)
+            and chain[end_k + 1].pos[1] != "数詞"
+        ):
+            end_k += 1
+        if end_k > last and t[chain[end_k].end : chain[end_k].end + 2].startswith(HONORIFICS):
+            end_k = last
+        return chain[0].start, chain[end_k].end
+    ctext = t[chain[0].start : chain[-1].end]
+    pm = PREFIX_RE.search(ctext)
+    if pm is not None:
+        rest = ctext[pm.end() :]
+        if rest and rest not in ORG_GENERIC and not re.fullmatch(r"[0-9]+", rest):
+            return chain[0].start + pm.start(), chain[-1].end
+    return None
+
+
+def _chains(art: SudachiArtifacts) -> list[Hit]:
+    """Noun chains ending in a facility suffix (…病院, …作業所) or starting with a legal prefix."""
     t, toks = art.text, art.toks
     out: list[Hit] = []
     n = len(toks)
@@ -86,71 +140,27 @@ def find_orgs(art: SudachiArtifacts) -> list[Hit]:
         # leading adverbs/adjectives are not part of a name unless the chain is just them + suffix
         while len(chain) > 1 and (chain[0].surface in LEAD_STOP or chain[0].pos[2] == "副詞可能"):
             chain = chain[1:]
-        ctext = t[chain[0].start : chain[-1].end]
-        pm = PREFIX_RE.search(ctext)
-        suffix_ks = [k for k, tk in enumerate(chain) if is_suffix(tk)]
-        prefix_ks = [k for k, tk in enumerate(chain) if is_prefix(tk)]
-        span: tuple[int, int] | None = None
-        if suffix_ks:
-            last = suffix_ks[-1]
-            body: list[str] = []
-            for k, tk in enumerate(chain[: last + 1]):
-                surf = tk.surface
-                if k in suffix_ks or k in prefix_ks:
-                    for aff in ORG_SUFFIXES + ORG_PREFIXES:
-                        if surf.endswith(aff) and len(surf) > len(aff) and k in suffix_ks:
-                            body.append(surf[: -len(aff)])
-                            break
-                        if (
-                            surf.startswith(aff)
-                            and len(surf) > len(aff)
-                            and k in prefix_ks
-                            and k not in suffix_ks
-                        ):
-                            body.append(surf[len(aff) :])
-                            break
-                    continue
-                if (
-                    surf in ORG_GENERIC
-                    or tk.pos[1] == "数詞"
-                    or tk.pos[2] == "副詞可能"
-                    or surf in KIN
-                ):
-                    continue
-                body.append(surf)
-            body = [b for b in body if b and b not in ORG_GENERIC]
-            if body:
-                end_k = last
-                # a proper name written after the facility type: クリニック桜坂 / ホーム松風
-                while (
-                    end_k + 1 < len(chain)
-                    and (chain[end_k + 1].pos[1] == "固有名詞" or chain[end_k + 1].oov)
-                    and chain[end_k + 1].pos[1] != "数詞"
-                ):
-                    end_k += 1
-                if end_k > last and t[chain[end_k].end : chain[end_k].end + 2].startswith(
-                    HONORIFICS
-                ):
-                    end_k = last
-                span = (chain[0].start, chain[end_k].end)
-        if span is None and pm is not None:
-            rest = ctext[pm.end() :]
-            if rest and rest not in ORG_GENERIC and not re.fullmatch(r"[0-9]+", rest):
-                span = (chain[0].start + pm.start(), chain[-1].end)
-        if span is not None:
+        span = _chain_span(t, chain)
+        if span is not None and not BANKISH.search(t[span[0] : span[1]]):
             s, e = span
-            if not BANKISH.search(t[s:e]):
-                ft = FACILITY_TYPE.search(t[max(0, s - 24) : s])
-                if ft:
-                    s = max(0, s - 24) + ft.start()
-                out.append(("ORG", s, e, 0.75))
+            ft = FACILITY_TYPE.search(t[max(0, s - 24) : s])
+            if ft:
+                s = max(0, s - 24) + ft.start()
+            out.append(("ORG", s, e, 0.75))
         i = j + 1
+    return out
+
+
+def find_orgs(art: SudachiArtifacts) -> list[Hit]:
+    t = art.text
+    out = _chains(art)
     for m in _HIRA_ORG.finditer(t):
         out.append(("ORG", m.start(), m.end(), 0.7))
     out.extend(typed_facility_names(art))
     out.extend(kana_no_facility(art))
     out.extend(typed_names(art))
     out.extend(extra_orgs(art))
+    out.extend(kana_headed_orgs(art))
     for m in EN_ORG.finditer(t):
         s, words = drop_leading_stopwords(t, m.start(), m.end())
         if len(words) >= 2:

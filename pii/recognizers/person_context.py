@@ -111,6 +111,8 @@ def context_names(
 
 
 _KANA_READING = f"[{HIRA}{KATA}]{{1,8}}(?: [{HIRA}{KATA}]{{1,8}})?"
+# what kind of name it is, not its reading: ニコ（ハンドルネーム）
+_NAME_KINDS = frozenset({"ハンドルネーム", "ニックネーム", "かめい", "あだな", "よびな"})
 _READING_AFTER = re.compile(rf" ?[(（](?P<r>{_KANA_READING})[)）]")
 _WITH_READING = re.compile(rf"^(?P<k>[^(（]+?) ?[(（](?P<r>{_KANA_READING})[)）]$")
 CALLED_RE = re.compile(
@@ -135,7 +137,7 @@ def split_readings(t: str, out: list[Hit]) -> None:
             out.append((etype, s + m.start("r"), s + m.end("r"), score))
             continue
         m = _READING_AFTER.match(t, e)
-        if m:
+        if m and m.group("r") not in _NAME_KINDS:
             out.append((etype, m.start("r"), m.end("r"), score))
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from pii.nlp import SudachiArtifacts, SudachiNlpEngine
+from pii.nlp import SudachiArtifacts, SudachiNlpEngine, Tok
 from pii.recognizers._base import HIRA, HIRA_RE, KANA_RE, KANJI, KATA, KATA_RE, ROMAJI_RE
 from pii.recognizers.lexicon import HONORIFICS, KIN, NOT_NAME, PERSON_HAS, kana_ok, words
 from pii.recognizers.person_tokens import chunk, strong_name
@@ -93,16 +94,23 @@ def direct_name(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int) -> tupl
     return m.start(), m.end()
 
 
-def relation_name(
-    art: SudachiArtifacts, engine: SudachiNlpEngine, i: int, add: Callable[[int, int, float], None]
-) -> None:
-    """KIN/label word followed by a name: 母：松本 キヨ / 息子の浩一（ / 主人は勝、/ 名前はれおん"""
-    t, toks = art.text, art.toks
+@dataclass(frozen=True)
+class _Link:
+    """How a name hangs on the kin or label word before it: 息子（X）, 母：X, 息子、X, 息子のX, 主人はX."""
+
+    form: str  # bracket | label | comma | no | wa | direct
+    j: int  # the first token of the name
+    label: bool  # the word before is a name label (名前, ニックネーム…)
+    spaced: bool  # むすこの X が (easy Japanese spacing)
+
+
+def _link(art: SudachiArtifacts, engine: SudachiNlpEngine, i: int) -> _Link | None:
+    toks = art.toks
     n = len(toks)
     tok = toks[i]
     j = i + 1
     if j >= n or toks[j].start != tok.end:
-        return
+        return None
     sep = toks[j].surface
     label = tok.surface in _NAME_LABELS
     spaced = False
@@ -131,85 +139,104 @@ def relation_name(
     elif strong_name(engine, toks[j]) and toks[j].is_name:
         form = "direct"
     else:
+        return None
+    return _Link(form, j, label, spaced) if j < n else None
+
+
+def _hiragana_run(
+    art: SudachiArtifacts,
+    engine: SudachiNlpEngine,
+    link: _Link,
+    add: Callable[[int, int, float], None],
+) -> bool:
+    """After の / は Sudachi splits hiragana names oddly: take the hiragana run up to a particle.
+    True when the run decided the case (added or not)."""
+    t, toks = art.text, art.toks
+    first = toks[link.j]
+    if link.form not in ("no", "wa") or not (first.start == toks[link.j - 1].end or link.spaced):
+        return False
+    m = _HIRA_RUN.match(t, first.start)
+    if not (
+        m
+        and HIRA_RE.match(first.surface)
+        and kana_ok(m.group())
+        and len(m.group()) >= len(first.surface)
+        and (link.form == "no" or _AFTER_WA.match(t[m.end() : m.end() + 6]))
+    ):
+        return False
+    known = engine.known_common(m.group()) and not engine.name_capable(m.group())
+    # after の an ordinary word is fine (りく, ひなた) unless it is long (かかりつけ)
+    if (link.form == "no" and len(m.group()) < 5 and not link.spaced) or link.label or not known:
+        add(m.start(), m.end(), 0.7)
+    return True
+
+
+def _common_word(engine: SudachiNlpEngine, tk: Tok) -> bool:
+    return engine.known_common(tk.surface) and not engine.name_capable(tk.surface)
+
+
+def _fits(
+    art: SudachiArtifacts, engine: SudachiNlpEngine, link: _Link, span: tuple[int, int]
+) -> bool:
+    """Whether the tokens of ``span`` read as a name in this form, given what follows them."""
+    t, toks = art.text, art.toks
+    cand = [tk for tk in toks[link.j :] if tk.end <= span[1] and tk.pos[0] != "空白"]
+    strong = any(strong_name(engine, tk) for tk in cand)
+    kana = all(KANA_RE.match(tk.surface) for tk in cand) and kana_ok(t[span[0] : span[1]])
+    all_kata = all(KATA_RE.match(tk.surface) for tk in cand)
+    katakana_ok = all_kata and not any(_common_word(engine, tk) for tk in cand)
+    after = t[span[1] : span[1] + 6]
+    form = link.form
+    if form == "bracket":
+        return any(tk.is_name for tk in cand) and bool(re.match(r"^[)）]", after))
+    if form in ("no", "comma", "direct"):
+        if not _AFTER_NO.match(after):
+            return False
+        if not (strong or (kana and (not all_kata or katakana_ok))):
+            return False
+        return form != "comma" or strong
+    if form == "wa":
+        if not _AFTER_WA.match(after) or (after.startswith(" ") and not strong):
+            return False
+        return (
+            strong
+            or link.label
+            or katakana_ok
+            or (kana and all(tk.pos[0] == "名詞" or tk.oov for tk in cand))
+        )
+    # label
+    if not _AFTER_LABEL.match(after):
+        return False
+    romaji = all(ROMAJI_RE.match(tk.surface) for tk in cand)
+    if strong or kana or romaji or link.label:
+        return True
+    return (
+        re.match(r"^ ?(?:\n|$| \d|\d|[(（、,]|です)", t[span[1] : span[1] + 4]) is not None
+        and all(tk.pos[0] == "名詞" for tk in cand)
+        and not any(_common_word(engine, tk) and len(tk.surface) > 1 for tk in cand)
+    )
+
+
+def relation_name(
+    art: SudachiArtifacts, engine: SudachiNlpEngine, i: int, add: Callable[[int, int, float], None]
+) -> None:
+    """KIN/label word followed by a name: 母：松本 キヨ / 息子の浩一（ / 主人は勝、/ 名前はれおん"""
+    link = _link(art, engine, i)
+    if link is None or _hiragana_run(art, engine, link, add):
         return
-    if j >= n:
-        return
-    first = toks[j]
-    if form in ("no", "wa") and (first.start == toks[j - 1].end or spaced):
-        # hiragana names are split oddly by Sudachi: take the hiragana run up to a particle
-        m = _HIRA_RUN.match(t, first.start)
-        if (
-            m
-            and HIRA_RE.match(first.surface)
-            and kana_ok(m.group())
-            and len(m.group()) >= len(first.surface)
-            and (form == "no" or _AFTER_WA.match(t[m.end() : m.end() + 6]))
-        ):
-            known = engine.known_common(m.group()) and not engine.name_capable(m.group())
-            # after の an ordinary word is fine (りく, ひなた) unless it is long (かかりつけ)
-            if (form == "no" and len(m.group()) < 5 and not spaced) or label or not known:
-                add(m.start(), m.end(), 0.7)
-            return
+    t, toks = art.text, art.toks
+    first = toks[link.j]
     if first.pos[1] == "数詞" or first.surface in KIN or first.surface in NOT_NAME:
         return
     if (
-        form == "no"
+        link.form == "no"
         and first.surface in PERSON_HAS
         and not first.is_name
         and t[first.end : first.end + 1] != " "
     ):
         return
-    span = chunk(engine, toks, j, lenient=True)
-    if not span and label and first.pos[0] == "名詞":
+    span = chunk(engine, toks, link.j, lenient=True)
+    if not span and link.label and first.pos[0] == "名詞":
         span = (first.start, first.end)
-    if not span:
-        return
-    cand = [tk for tk in toks[j:] if tk.end <= span[1] and tk.pos[0] != "空白"]
-    strong = any(strong_name(engine, tk) for tk in cand)
-    txt = t[span[0] : span[1]]
-    kana = all(KANA_RE.match(tk.surface) for tk in cand) and kana_ok(txt)
-    katakana_ok = all(KATA_RE.match(tk.surface) for tk in cand) and not any(
-        engine.known_common(tk.surface) and not engine.name_capable(tk.surface) for tk in cand
-    )
-    romaji = all(ROMAJI_RE.match(tk.surface) for tk in cand)
-    after = t[span[1] : span[1] + 6]
-    if form == "bracket":
-        if not any(tk.is_name for tk in cand) or not re.match(r"^[)）]", after):
-            return
-    elif form == "no" or form == "comma" or form == "direct":
-        if not _AFTER_NO.match(after):
-            return
-        if not (
-            strong or (kana and (not all(KATA_RE.match(tk.surface) for tk in cand) or katakana_ok))
-        ):
-            return
-        if form == "comma" and not strong:
-            return
-    elif form == "wa":
-        if not _AFTER_WA.match(after):
-            return
-        if after.startswith(" ") and not strong:
-            return
-        if not (
-            strong
-            or label
-            or katakana_ok
-            or (kana and all(tk.pos[0] == "名詞" or tk.oov for tk in cand))
-        ):
-            return
-    else:  # label
-        if not _AFTER_LABEL.match(after):
-            return
-        if not (strong or kana or romaji or label):
-            if not re.match(r"^ ?(?:\n|$| \d|\d|[(（、,]|です)", t[span[1] : span[1] + 4]):
-                return
-            if any(tk.pos[0] != "名詞" for tk in cand):
-                return
-            if any(
-                engine.known_common(tk.surface)
-                and not engine.name_capable(tk.surface)
-                and len(tk.surface) > 1
-                for tk in cand
-            ):
-                return
-    add(span[0], span[1], 0.8)
+    if span and _fits(art, engine, link, span):
+        add(span[0], span[1], 0.8)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pii.nlp import SudachiNlpEngine, Tok
-from pii.recognizers._base import KANA_RE, KANJI_RE, KATA_RE
+from pii.recognizers._base import KANA_RE, KATA_RE
 from pii.recognizers.lexicon import KANA_STOP, KIN, NOT_NAME
 
 SELF_INTRO = re.compile(
@@ -43,13 +43,35 @@ def strong_name(engine: SudachiNlpEngine, tok: Tok) -> bool:
     )
 
 
+_PARTS = ("空白", "補助記号", "助詞", "助動詞")  # never inside a name
+# given-name endings Sudachi splits off a name (健 + 太, 恵 + 美)
+_ENDINGS = ("人", "斗", "也", "介", "助", "太", "郎", "子", "美")
+
+
 def chunk(
     engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool
 ) -> tuple[int, int] | None:
     """A name starting at token i: up to 3 tokens, optionally one space and up to 3 more tokens."""
-    n = len(toks)
-    if i >= n:
+    if i >= len(toks):
         return None
+    j = _first_part(engine, toks, i, lenient)
+    if j == i:
+        return None
+    if (
+        j < len(toks)
+        and toks[j].pos[0] == "接尾辞"
+        and toks[j].surface in _ENDINGS
+        and toks[j - 1].is_name
+        and toks[j].start == toks[j - 1].end
+    ):
+        j += 1
+    end = _second_part(engine, toks, i, j)
+    return toks[i].start, toks[end - 1].end
+
+
+def _first_part(engine: SudachiNlpEngine, toks: list[Tok], i: int, lenient: bool) -> int:
+    """The end (exclusive token index) of up to three glued name-like tokens from ``i``."""
+    n = len(toks)
     ok = name_like if lenient else strong_name
     j = i
     parts = 0
@@ -57,7 +79,7 @@ def chunk(
         j < n
         and parts < 3
         and (j == i or toks[j].start == toks[j - 1].end)
-        and toks[j].pos[0] not in ("空白", "補助記号", "助詞", "助動詞")
+        and toks[j].pos[0] not in _PARTS
         and (
             ok(engine, toks[j])
             or (parts > 0 and name_like(engine, toks[j]) and toks[j].pos[1] != "数詞")
@@ -73,55 +95,36 @@ def chunk(
             break
         j += 1
         parts += 1
-    if parts == 0:
-        return None
-    if (
-        j < n
-        and toks[j].pos[0] == "接尾辞"
-        and toks[j].surface in ("人", "斗", "也", "介", "助", "太", "郎", "子", "美")
-        and toks[j - 1].is_name
-        and toks[j].start == toks[j - 1].end
-    ):
-        j += 1
-    end = j
-    # optional second part after a single space (姓 名)
-    if (
+    return j
+
+
+def _second_part(engine: SudachiNlpEngine, toks: list[Tok], i: int, j: int) -> int:
+    """The end of an optional second part after a single space (姓 名), else ``j``."""
+    n = len(toks)
+    if not (
         j + 1 < n
         and toks[j].pos[0] == "空白"
         and toks[j].end - toks[j].start == 1
         and toks[j].start == toks[j - 1].end
     ):
-        k = j + 1
-        p2 = 0
-        while (
-            k < n
-            and p2 < 3
-            and toks[k].pos[0] not in ("空白", "補助記号", "助詞", "助動詞")
-            and (
-                name_like(engine, toks[k])
-                or (p2 > 0 and toks[k].surface in ("子", "美", "江", "代", "恵"))
-            )
-            and toks[k].pos[1] != "数詞"
-            and toks[k].start == (toks[k - 1].end)
-        ):
-            k += 1
-            p2 += 1
-        if p2 and toks[j + 1].surface.isascii() and not toks[i].surface.isascii():
-            p2 = 0
-        if p2:
-            if (
-                p2 == 0
-                and toks[j - 1].is_name
-                and toks[j - 1].pos[3] == "姓"
-                and k < n
-                and KANJI_RE.match(toks[k].surface)
-                and len(toks[k].surface) <= 3
-                and toks[k].pos[0] == "名詞"
-                and toks[k].start == toks[j].end
-            ):
-                k += 1
-                p2 = 1
-            second = "".join(tk.surface for tk in toks[j + 1 : k])
-            if second not in KIN and len(second) <= 6:
-                end = k
-    return toks[i].start, toks[end - 1].end
+        return j
+    k = j + 1
+    p2 = 0
+    while (
+        k < n
+        and p2 < 3
+        and toks[k].pos[0] not in _PARTS
+        and (
+            name_like(engine, toks[k])
+            or (p2 > 0 and toks[k].surface in ("子", "美", "江", "代", "恵"))
+        )
+        and toks[k].pos[1] != "数詞"
+        and toks[k].start == (toks[k - 1].end)
+    ):
+        k += 1
+        p2 += 1
+    # no romaji second part after a Japanese name
+    if p2 == 0 or (toks[j + 1].surface.isascii() and not toks[i].surface.isascii()):
+        return j
+    second = "".join(tk.surface for tk in toks[j + 1 : k])
+    return k if second not in KIN and len(second) <= 6 else j
