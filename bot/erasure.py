@@ -23,7 +23,7 @@ from flows.locale import t
 from flows.municipality import Municipality
 from handoff import audit, consent, lifecycle
 from handoff.live import LiveHub
-from handoff.models import ACTIVE_STATES, Handoff
+from handoff.models import ACTIVE_STATES, Handoff, utcnow
 
 log = logging.getLogger("tobira.service")
 
@@ -46,7 +46,7 @@ async def delete_conversation(
     conversation_id: str,
     reason: str,
     *,
-    now: dt.datetime,
+    now: dt.datetime | None = None,
     secure: bool = True,
 ) -> None:
     """The turns, the handoffs (deleted, or kept as the agency's record: handoff.lifecycle.erase),
@@ -59,7 +59,7 @@ async def delete_conversation(
             await lifecycle.detach_expired(s, conversation_id)
             handoff_ids: list[str] = []
         else:
-            handoff_ids = await lifecycle.erase(s, conversation_id, reason, now)
+            handoff_ids = await lifecycle.erase(s, conversation_id, reason, now or utcnow())
         await s.exec(  # type: ignore[call-overload]
             delete(Alert)
             .where(col(Alert.conversation_id) == conversation_id)

@@ -561,9 +561,7 @@ class ConversationService:
 
     async def _delete_conversation(self, conversation_id: str, reason: str) -> None:
         self._views.pop(conversation_id, None)
-        await erasure.delete_conversation(
-            self.db, self.saver, self.live, conversation_id, reason, now=utcnow()
-        )
+        await erasure.delete_conversation(self.db, self.saver, self.live, conversation_id, reason)
 
     async def purge_expired(self, now: dt.datetime) -> int:
         """Retention, hourly and ``tobira purge`` (bot.erasure.purge)."""

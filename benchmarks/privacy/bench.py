@@ -20,7 +20,7 @@ from tests.resident import Resident
 
 async def _handed_off(app: Any, address: str) -> Resident:
     resident = Resident(app.state.service, address=address)
-    await resident.say("毎晩ベランダで泣いている声がします")
+    await resident.say("息子の生活リズムが昼夜逆転しています")
     await resident.skip_until("summary")
     await resident.tap("a:summary:ok")
     await resident.tap("a:consent:agree")
