@@ -9,7 +9,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
@@ -21,9 +21,11 @@ from bot.channels import widget
 from bot.city import load_municipality
 from bot.crisis_desk import CrisisDesk
 from bot.crypto import Keys
-from bot.db import Database, checkpointer, migrate
+from bot.db import Database, checkpointer, migrate, wait_for_schema
+from bot.edge import BodyLimit, bearer_matches
 from bot.locks import LocalLocks, Locks, RedisLocks
 from bot.logs import install_log_privacy
+from bot.ratelimit import ChatRateLimit, Limits, Windows
 from bot.service import ConversationService
 from bot.settings import Settings, get_settings
 from flows.intake import build_graph
@@ -45,7 +47,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await asyncio.to_thread(migrate, settings.database_url)
+        await _schema(settings)
         db = Database(settings.database_url)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         locks: Locks = RedisLocks(redis) if redis is not None else LocalLocks()
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             gc.freeze()
             app.state.db = db
             app.state.redis = redis
+            app.state.rate_windows.redis = redis
             app.state.live = live
             app.state.service = service
             app.state.alerts = alerts
@@ -97,6 +100,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.city = city
     app.state.keys = keys
     app.state.ready = False
+    app.state.rate_windows = Windows()  # Redis joins in the lifespan when configured
     app.state.clock = now
 
     @app.get("/healthz")
@@ -107,14 +111,39 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     async def readyz() -> Response:
         return await _readiness(app)
 
-    @app.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    app.add_api_route("/metrics", _metrics, methods=["GET"])
 
+    _edge_limits(app, settings)
     app.include_router(line_channel.router)
     widget.mount(app, city.widget.allowed_origins, settings.public_url)
     app.include_router(console.router)
     return app
+
+
+def _edge_limits(app: FastAPI, settings: Settings) -> None:
+    """Rate limits on the widget's API, inside a body cap on every route (the outermost layer)."""
+    limits = Limits(
+        settings.chat_rate_per_session,
+        settings.chat_rate_per_address,
+        settings.chat_starts_per_address,
+    )
+    app.add_middleware(ChatRateLimit, windows=app.state.rate_windows, limits=limits)
+    app.add_middleware(BodyLimit, max_body=settings.max_body)
+
+
+async def _schema(settings: Settings) -> None:
+    if settings.migrate_on_start:  # under an advisory lock: once, however many workers
+        await asyncio.to_thread(migrate, settings.database_url)
+    else:
+        await asyncio.to_thread(wait_for_schema, settings.database_url, settings.schema_wait)
+
+
+async def _metrics(request: Request) -> Response:
+    """Prometheus metrics; with TOBIRA_METRICS_TOKEN set, only for ``Bearer <token>``."""
+    token = request.app.state.settings.metrics_token.get_secret_value()
+    if token and not bearer_matches(request.headers, token):
+        return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 def _utc_now() -> dt.datetime:

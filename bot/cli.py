@@ -1,4 +1,4 @@
-"""The ``tobira`` command: serve, demo, chat, staff add, line check, purge."""
+"""The ``tobira`` command: serve, demo, chat, staff add, line check, migrate, purge."""
 
 from __future__ import annotations
 
@@ -188,6 +188,15 @@ def cmd_line_check(args: argparse.Namespace) -> int:
     return int(asyncio.run(check(_settings())))
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Upgrade the schema once, as its own deploy step (safe while workers run or start)."""
+    settings = _settings()
+    from bot.db import migrate
+
+    print(f"database schema at revision {migrate(settings.database_url)}")
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     from bot.app import create_app
 
@@ -237,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     line_sub = line.add_subparsers(dest="line_command", required=True)
     check = line_sub.add_parser("check", help="verify the channel credentials and webhook settings")
     check.set_defaults(func=cmd_line_check)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database schema (once, under a lock)")
+    migrate.set_defaults(func=cmd_migrate)
 
     purge = sub.add_parser("purge", help="run the retention purge now (docs/PRIVACY.md)")
     purge.set_defaults(func=cmd_purge)

@@ -26,7 +26,7 @@ from bot.db import Database
 from bot.models import Conversation
 from flows import triage
 from flows.locale import t
-from flows.municipality import Municipality
+from flows.municipality import Hotline, Municipality
 from flows.render import Context, label, when
 from handoff import lifecycle
 from handoff.live import LiveHub
@@ -170,7 +170,12 @@ def _staying(city: Municipality, m: Moment) -> Step:
         text = [t(locale, "crisis.cannot_call"), _lines(city, m, "suicide_imminent")]
         return Step(text, WITH_OPTIONS, stage=WITH)
     heard = [t(locale, "crisis.heard")] if m.code is None else []
-    return Step(["\n".join([*heard, t(locale, "crisis.checkin")])], WITH_OPTIONS, stage=WITH)
+    messages = ["\n".join([*heard, t(locale, "crisis.checkin")])]
+    a = m.assessment
+    if a is not None and (a.ask or a.level == "P1"):
+        # still with someone in danger, and this message may be danger too: the lines again
+        messages.append(_lines(city, m, "suicide_imminent", emergency=True))
+    return Step(messages, WITH_OPTIONS, stage=WITH)
 
 
 def _answered(city: Municipality, m: Moment) -> Step:
@@ -265,9 +270,10 @@ def _first_line(locale: str, level: str, category: str, *, family: bool) -> str:
     raise KeyError(f"crisis.{level}")
 
 
-def _lines(city: Municipality, m: Moment, category: str) -> str:
-    """The lines open now for this danger and for who is at risk (the city's ``for:``)."""
-    level = m.level or "P1"
+def _lines(city: Municipality, m: Moment, category: str, *, emergency: bool = False) -> str:
+    """The lines open now for this danger and for who is at risk (the city's ``for:``);
+    ``emergency``: 119/110 included whatever this message's level (staying after a P0)."""
+    level = "P0" if emergency else m.level or "P1"
     if category == "self_report":
         category = "suicide_imminent"
     hotlines = city.open_hotlines(m.now, category or None, m.audience) or city.open_hotlines(
@@ -276,8 +282,18 @@ def _lines(city: Municipality, m: Moment, category: str) -> str:
     if level != "P0" and category != "lifeline":
         hotlines = [h for h in hotlines if h.number not in ("110", "119")] or hotlines
     listing = [t(m.locale, "crisis.lines")]
-    listing += [t(m.locale, "crisis.line", name=h.name, number=h.number) for h in hotlines[:6]]
+    listing += [
+        t(m.locale, "crisis.line", name=_hotline_name(h, m.locale), number=h.number)
+        for h in hotlines[:6]
+    ]
     return "\n".join(listing)
+
+
+def _hotline_name(h: Hotline, locale: str) -> str:
+    """English readers get the city's gloss beside the Japanese name they will hear."""
+    if locale == "en" and h.name_en:
+        return f"{h.name_en} ({h.name})"
+    return h.name
 
 
 def _who_reads(m: Moment) -> list[str]:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -41,13 +46,85 @@ def sqlite_path(url: str) -> str | None:
     return None
 
 
-def migrate(url: str) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+# Every tobira process upgrading the same PostgreSQL database takes this advisory lock first, so
+# migrations (Alembic's and the checkpointer's own) run once, never racing between workers.
+MIGRATION_LOCK = 7_046_210_014
+LOCK_POLL = 0.1
+
+
+async def _try_lock(conn: Any) -> bool:
+    cursor = await conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (MIGRATION_LOCK,))
+    row = await cursor.fetchone()
+    return bool(row and row["got"])
+
+
+def _alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", sync_url(url).replace("%", "%%"))
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    return cfg
+
+
+def migrate(url: str) -> str:
+    """Bring the schema to the newest revision (idempotent, safe from many processes at once);
+    returns the revision it is at."""
+    cfg = _alembic_config(url)
+    if sqlite_path(url) is not None:
+        command.upgrade(cfg, "head")
+        return schema_revisions(url)[0] or ""
+    engine = create_engine(sync_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            while not conn.execute(
+                text("SELECT pg_try_advisory_lock(:k)"), {"k": MIGRATION_LOCK}
+            ).scalar_one():
+                conn.commit()  # no snapshot held while waiting (see checkpointer below)
+                time.sleep(LOCK_POLL)
+            conn.commit()
+            try:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                conn.commit()
+            finally:
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+                conn.commit()
+    finally:
+        engine.dispose()
+    return schema_revisions(url)[0] or ""
+
+
+def schema_revisions(url: str) -> tuple[str | None, str | None]:
+    """(the database's revision, the newest this code knows)."""
+    cfg = _alembic_config(url)
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    engine = create_engine(sync_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    return current, head
+
+
+def wait_for_schema(url: str, timeout: float, every: float = 1.0) -> None:
+    """For workers that do not migrate themselves: wait until someone (``tobira migrate``) has
+    brought the schema to this code's revision; refuse to start after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            current, head = schema_revisions(url)
+        except Exception as exc:  # the database is not up yet
+            current, head = f"unreachable ({type(exc).__name__})", "?"
+        if current == head:
+            return
+        if time.monotonic() >= deadline:
+            raise SystemExit(
+                f"database schema is at {current or 'nothing'}, this tobira needs {head}: "
+                "run `tobira migrate` (or set TOBIRA_MIGRATE_ON_START=true)"
+            )
+        time.sleep(every)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -126,7 +203,17 @@ async def checkpointer(url: str) -> AsyncIterator[Any]:
         open=False,
     ) as pool:
         pg_saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-        await pg_saver.setup()
+        async with (
+            pool.connection() as lock_conn
+        ):  # the saver's own migrations, once across workers
+            # polled, not waited for: the saver's CREATE INDEX CONCURRENTLY waits for every open
+            # transaction, including a session blocked on pg_advisory_lock (a silent deadlock)
+            while not await _try_lock(lock_conn):
+                await asyncio.sleep(LOCK_POLL)
+            try:
+                await pg_saver.setup()
+            finally:
+                await lock_conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
         yield pg_saver
 
 

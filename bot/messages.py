@@ -9,6 +9,20 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """A message already triaged and redacted where it came in (the LINE webhook, before the
+    durable inbox): the raw text is gone. A turn from it raises on failure, so it is retried."""
+
+    code: str | None  # postback data or a command typed anywhere
+    text: str | None  # redacted
+    entity_types: str = ""
+    assessment: Any = None  # flows.triage.Assessment | None
+    contact_enc: str | None = None  # encrypted; used only at the contact step
+    truncated: bool = False
+    audience: str = "self"  # who is at risk (flows.at_risk), read from the raw text
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One thing a resident did. ``text`` is raw and lives only for this turn."""
 
@@ -19,6 +33,7 @@ class Inbound:
     code: str | None = None  # quick-reply option code (postback data)
     event: str = "message"  # "message" | "follow" | "unfollow" | "unsupported"
     kind: str = ""  # for unsupported: sticker | image | video | audio | file | location
+    prepared: Prepared | None = None  # instead of text and code: triaged and redacted already
 
 
 @dataclass(frozen=True)

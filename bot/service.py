@@ -28,6 +28,7 @@ from bot.alerts import AlertOutbox
 from bot.crisis_turn import CrisisTalk
 from bot.crypto import Keys
 from bot.db import Database, prune_thread
+from bot.hearing import MAX_STORED, MAX_TEXT, settle
 from bot.locks import Locks
 from bot.messages import Inbound, Option, Reply, stays_command
 from bot.models import Conversation, utcnow
@@ -55,8 +56,6 @@ HANDOFFS = Counter("tobira_handoffs_total", "Consented handoffs created", ["chan
 ERRORS = Counter("tobira_turn_errors_total", "Turns that failed inside the service", ["channel"])
 TURN_SECONDS = Histogram("tobira_turn_seconds", "Time to handle one turn", ["channel"])
 
-MAX_TEXT = 10_000  # characters looked at per message; LINE itself caps text at 5,000
-MAX_STORED = 2_000  # redacted characters kept per turn
 AFTER_CONSENT = ("contact", "contact_phone", "contact_time", "handed_over")
 MAX_VIEWS = 10_000  # conversations whose graph position is remembered between turns
 UNSUPPORTED = {
@@ -161,6 +160,8 @@ class ConversationService:
             # the person still gets a kind answer; the log holds the type and frames, no text
             ERRORS.labels(inbound.channel).inc()
             log.exception("turn failed channel=%s", inbound.channel)
+            if inbound.prepared is not None:
+                raise  # it comes from a durable inbox: retried there instead
             return Reply(messages=[t("ja", "error.try_again")])
         TURN_SECONDS.labels(inbound.channel).observe(time.perf_counter() - started)
         return reply
@@ -298,6 +299,9 @@ class ConversationService:
 
     def _hear(self, inbound: Inbound, pending: dict[str, Any] | None, locale: str) -> Heard:
         """Read the raw text once: command or button label, triage, contact details, redaction."""
+        if (p := inbound.prepared) is not None:  # heard where it came in (bot.hearing)
+            code, assessment, contact = settle(p, pending, locale)
+            return Heard(code, p.text, p.entity_types, assessment, contact, p.truncated, p.audience)
         raw = (inbound.text or "")[:MAX_TEXT] or None
         code = codes.accepted(inbound.code, (pending or {}).get("options") or ())
         if raw and code is None:

@@ -47,6 +47,20 @@ class Settings(BaseSettings):
         default=6.0,
         description="a pause longer than this starts the next reply with 前回の続きから",
     )
+    migrate_on_start: bool = Field(
+        default=True,
+        description="upgrade the schema at start-up (under a lock); false: wait for `tobira migrate`",
+    )
+    schema_wait: float = Field(
+        default=60.0, ge=0, description="seconds to wait for a schema behind before refusing"
+    )
+    metrics_token: SecretStr = Field(
+        default=SecretStr(""), description="/metrics wants `Authorization: Bearer` this when set"
+    )
+    max_body: int = Field(default=1024 * 1024, ge=1024, description="largest request body, bytes")
+    chat_rate_per_session: int = Field(default=30, ge=1, description="/api/chat/ per minute")
+    chat_rate_per_address: int = Field(default=120, ge=1, description="/api/chat/ per minute")
+    chat_starts_per_address: int = Field(default=20, ge=1, description="new sessions per 10 min")
     log_level: str = "INFO"
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="the address staff open; alert links use it"

@@ -56,6 +56,7 @@ class Hotline(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     name: str
+    name_en: str = Field(default="", description="an English gloss shown to English readers")
     number: str
     always_open: bool = False
     hours: list[Window] = Field(default_factory=list)

@@ -444,12 +444,16 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         if h.level in ("P0", "P1", "P2"):
             flags.add(CATEGORY_FLAG[h.category])
             flags.update(h.rule.extra_flags)
-    scores = _model_scores(text, ja)
+    # a rule P0 in a message too short to doubt stands as it is: the model is not needed
+    short = top is not None and top.level == "P0" and len(text) < triage_meta.DOUBT_MIN_LENGTH
+    scores = None if short else _model_scores(text, ja)
     model = triage_model.load()
     if model is None or model.meta is None:
         return _rules_only(top, flags, info, text)
     found = evidence(text, top, ja, *((scores.p0, scores.p01) if scores else (None, None)))
     decision = triage_meta.decide(model.meta, found)
+    if decision.ask and top is None and _model_alone_unsure(scores):
+        decision = triage_meta.Decision(None, False)
     level, category = _level_and_category(decision.level, top, scores)
     if level is None and info and top is None:
         service_question = _rules_only(None, flags, info, text)  # P3, when asked for
@@ -468,6 +472,23 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         ask=decision.ask,
         span=scores.span if scores is not None else None,
     )
+
+
+def _model_alone_unsure(scores: triage_model.Scores | None) -> bool:
+    """What only the model sees is asked about when its most dangerous sentence reads as danger
+    more likely than not (`MODEL_ASK`). And withdrawal itself (部屋から出てこない) — what nearly
+    every family here writes — is not neglect (CRISIS.md): when the model's reading is neglect
+    with little weight on P0, the rules alone decide (they know 何日も返事がない, 食べていない)."""
+    if scores is None:
+        return False
+    if scores.p01 < MODEL_ASK and scores.p0 < WITHDRAWAL_P0:
+        return True
+    reading = scores.best_category(triage_model.P0_CATEGORIES + triage_model.P1_CATEGORIES)
+    return reading == "neglect" and scores.p0 < WITHDRAWAL_P0
+
+
+MODEL_ASK = 0.6
+WITHDRAWAL_P0 = 0.25
 
 
 def _level_and_category(

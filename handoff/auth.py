@@ -1,4 +1,4 @@
-"""Staff authentication for the console: argon2 password hashes, lockout after repeated
+"""Staff authentication for the console: argon2 password hashes, growing delays after repeated
 failures, server-side sessions (cookie for pages, bearer token for the JSON API). The request
 side (which token a request carries, CSRF) is in ``handoff.console.security``.
 
@@ -7,6 +7,7 @@ sign-ins and a sign-out or a deactivated account takes effect everywhere at once
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import secrets
@@ -24,9 +25,12 @@ ROLES = ("staff", "supervisor", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 ROLE_LABELS = {"staff": "相談員", "supervisor": "スーパーバイザー", "admin": "管理者"}
 
-# The sixth wrong password in a row locks the account for LOCK_FOR.
+# From the sixth wrong password in a row, each attempt must wait a growing delay (2 s, 4 s, …,
+# at most MAX_DELAY) before it is even checked: guessing slows down, while a flood from anyone
+# can never keep the caseworker out for longer than that. Addresses are slowed down on their
+# own (``handoff.throttle``).
 MAX_FAILED_LOGINS = 6
-LOCK_FOR = dt.timedelta(minutes=15)
+MAX_DELAY = dt.timedelta(seconds=30)
 SESSION_FOR = dt.timedelta(hours=10)
 MIN_PASSWORD_LENGTH = 10
 
@@ -67,7 +71,10 @@ async def create_staff(
     if existing is not None:
         raise AuthError(f"ユーザー名 {username} は既に使われています")
     staff = Staff(
-        username=username, password_hash=hash_password(password), role=role, agency_id=agency_id
+        username=username,
+        password_hash=await asyncio.to_thread(hash_password, password),
+        role=role,
+        agency_id=agency_id,
     )
     session.add(staff)
     await session.flush()
@@ -76,7 +83,7 @@ async def create_staff(
 
 async def set_password(session: AsyncSession, staff: Staff, password: str) -> None:
     check_password_policy(password)
-    staff.password_hash = hash_password(password)
+    staff.password_hash = await asyncio.to_thread(hash_password, password)
     staff.failed_logins = 0
     staff.locked_until = None
     session.add(staff)
@@ -105,11 +112,11 @@ async def authenticate(session: AsyncSession, username: str, password: str) -> L
     several workers still lock the account on the sixth."""
     staff = (await session.exec(select(Staff).where(Staff.username == username.strip()))).first()
     if staff is None:
-        _verify(_DUMMY_HASH, password)
+        await verify_off_loop(_DUMMY_HASH, password)
         return LoginResult(None, "bad")
     if is_locked(staff):
         return LoginResult(staff, "locked")
-    if not _verify(staff.password_hash, password):
+    if not await verify_off_loop(staff.password_hash, password):
         result = await session.exec(
             update(Staff)
             .where(col(Staff.id) == staff.id)
@@ -121,7 +128,7 @@ async def authenticate(session: AsyncSession, username: str, password: str) -> L
             await session.exec(
                 update(Staff)
                 .where(col(Staff.id) == staff.id)
-                .values(failed_logins=0, locked_until=utcnow() + LOCK_FOR)
+                .values(locked_until=utcnow() + login_delay(failed))
             )
             return LoginResult(staff, "locked")
         return LoginResult(staff, "bad")
@@ -130,9 +137,21 @@ async def authenticate(session: AsyncSession, username: str, password: str) -> L
     staff.failed_logins = 0
     staff.locked_until = None
     if _hasher.check_needs_rehash(staff.password_hash):
-        staff.password_hash = hash_password(password)
+        staff.password_hash = await asyncio.to_thread(hash_password, password)
     session.add(staff)
     return LoginResult(staff, "ok")
+
+
+def login_delay(failed: int) -> dt.timedelta:
+    """How long the account waits after ``failed`` wrong passwords in a row (the sixth on)."""
+    seconds = 2 ** min(failed - MAX_FAILED_LOGINS + 1, 10)
+    return min(dt.timedelta(seconds=seconds), MAX_DELAY)
+
+
+async def verify_off_loop(password_hash: str, password: str) -> bool:
+    """argon2 takes tens of milliseconds of CPU: run it in a thread, not on the event loop
+    (a login flood would otherwise delay every LINE acknowledgement)."""
+    return await asyncio.to_thread(_verify, password_hash, password)
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -39,6 +39,9 @@ LOADING = "/v2/bot/chat/loading/start"
 BOT_INFO = "/v2/bot/info"
 WEBHOOK_ENDPOINT = "/v2/bot/channel/webhook/endpoint"
 WEBHOOK_TEST = "/v2/bot/channel/webhook/test"
+LEAVE_GROUP = "/v2/bot/group/{chat_id}/leave"
+LEAVE_ROOM = "/v2/bot/room/{chat_id}/leave"
+BOT_USER_ID = "Ubot0000000000000000000000000000"
 
 
 @dataclass
@@ -222,7 +225,7 @@ class FakeLine:
         return sign(self.channel_secret, body)
 
     def webhook(
-        self, events: Iterable[dict[str, Any]], destination: str = "Ubot"
+        self, events: Iterable[dict[str, Any]], destination: str = BOT_USER_ID
     ) -> tuple[bytes, str]:
         body = webhook_body(events, destination)
         return body, self.sign(body)
@@ -236,6 +239,8 @@ class FakeLine:
         app.router.add_get(BOT_INFO, self._bot_info)
         app.router.add_get(WEBHOOK_ENDPOINT, self._webhook_endpoint)
         app.router.add_post(WEBHOOK_TEST, self._webhook_test)
+        app.router.add_post(LEAVE_GROUP, self._leave)
+        app.router.add_post(LEAVE_ROOM, self._leave)
         app.router.add_get("/__fake/calls", self._dump_calls)
         app.router.add_get("/__fake/wait", self._wait)
         app.router.add_post("/__fake/reset", self._reset)
@@ -364,6 +369,12 @@ class FakeLine:
             )
         return self._finish(call, web.json_response({}, status=202))
 
+    async def _leave(self, request: web.Request) -> web.Response:
+        call, early = await self._record(request)
+        if early is not None:
+            return early
+        return self._finish(call, web.json_response({}))
+
     async def _bot_info(self, request: web.Request) -> web.Response:
         call, early = await self._record(request)
         if early is not None:
@@ -372,7 +383,7 @@ class FakeLine:
             call,
             web.json_response(
                 {
-                    "userId": "Ubot0000000000000000000000000000",
+                    "userId": BOT_USER_ID,
                     "basicId": "@123abcde",
                     "displayName": "とびら相談窓口",
                     "chatMode": self.chat_mode,
@@ -527,7 +538,7 @@ def sign(secret: str, body: bytes) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
-def webhook_body(events: Iterable[dict[str, Any]], destination: str = "Ubot") -> bytes:
+def webhook_body(events: Iterable[dict[str, Any]], destination: str = BOT_USER_ID) -> bytes:
     return json.dumps(
         {"destination": destination, "events": list(events)},
         ensure_ascii=False,

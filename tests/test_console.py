@@ -186,7 +186,7 @@ async def test_sign_in_sets_a_strict_httponly_cookie_and_forms_need_the_csrf_tok
         assert (await client.get("/console/queue")).status_code == 303  # the session is gone
 
 
-async def test_the_sixth_wrong_password_in_a_row_locks_the_account_for_a_while(
+async def test_from_the_sixth_wrong_password_in_a_row_the_account_waits_a_while(
     sqlite_app: Any,
 ) -> None:
     await add_staff(sqlite_app, "tanaka")
@@ -203,7 +203,7 @@ async def test_the_sixth_wrong_password_in_a_row_locks_the_account_for_a_while(
         assert await attempt(PASSWORD) == 200  # five in a row do not lock; success resets the count
         for _ in range(MAX_FAILED_LOGINS):
             assert await attempt("wrong password") == 401
-        assert await attempt(PASSWORD) == 401  # locked: even the right password is refused
+        assert await attempt(PASSWORD) == 401  # waiting: even the right password is refused
         r = await login(client, "tanaka")
         assert r.status_code == 401 and "ロック" in r.text
 

@@ -169,12 +169,29 @@ async def test_the_danger_button_is_on_every_question_and_the_greeting(sqlite_ap
 
 
 def test_tobira_chat_offers_the_danger_button_from_the_greeting(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [TOBIRA, "chat"], input="3\n", capture_output=True, text=True, timeout=120,
-        env=_env(tmp_path), cwd=tmp_path,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    greeting, _, after = done.stdout.partition("you> ")
+    def chat(typed: str) -> str:
+        done = subprocess.run(
+            [TOBIRA, "chat"], input=typed, capture_output=True, text=True, timeout=120,
+            env=_env(tmp_path), cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    greeting = chat("").partition("you> ")[0]
     assert "「いま危ない」を押してください" in greeting
-    assert re.search(r"\[\d\] いま危ない", greeting)  # a button, whatever its number
-    assert "119" in after and "[3] いまは大丈夫" in after  # the bot stays; no form offered
+    button = re.search(r"\[(\d+)\] いま危ない", greeting)  # a button, whatever its number
+    assert button is not None
+    after = chat(f"{button.group(1)}\n").partition("you> ")[2]
+    assert "119" in after and "いまは大丈夫" in after  # the bot stays; no form offered
+
+
+async def test_english_readers_see_the_lines_glossed_and_told_they_answer_in_japanese(
+    sqlite_app: Any,
+) -> None:
+    resident = Resident(sqlite_app.state.service, "english-lines", at=NIGHT)
+    await resident.follow()
+    await resident.say("English")
+    reply = await resident.say("I want to die tonight. I have the pills ready.")
+    assert reply.level == "P0"
+    assert "answer in Japanese" in resident.text
+    assert "Ambulance and fire (救急・消防) 119" in resident.text

@@ -1,13 +1,15 @@
 """LINE Official Account channel: ``POST /line/webhook`` in, replies and pushes out.
 
-The webhook only verifies the signature, drops redeliveries, turns each event into an `Inbound`
-and queues it behind the same resident's earlier events, then answers 200: LINE wants an answer
-within 2 seconds however busy the service is. Bounded workers run the turns (one resident's in
-arrival order, different residents in parallel) and answer with the reply token while it is
-fresh, or by push with an ``X-Line-Retry-Key`` once it is not. 429 and 5xx are retried with
-backoff. The profile API is never called; the raw user id lives in memory for one turn and is
-handed to the conversation service, which stores only a keyed hash and an encrypted copy. Logs
-carry event ids, event types, hashed ids and counts, never text or raw ids.
+The webhook verifies the signature, reads each event on its own, triages and redacts it in
+memory and writes it to the durable inbox (``bot.inbox``, with its dedupe record in the same
+transaction) before it answers 200 (``line_intake.Intake``); only storage being down gets a 503,
+and LINE's redelivery brings the batch back. Workers in any number of processes take residents
+from the inbox and run each one's turns strictly in order (``line_intake.Runner``), answering
+with the reply token while it is fresh, or by push with an ``X-Line-Retry-Key`` once it is not.
+429 and 5xx are retried with backoff; a turn that fails is retried and, at last, dead-lettered.
+The profile API is never called; the raw user id lives in memory for one turn and is stored
+only as a keyed hash and an encrypted copy. Logs carry event ids, event types, reasons and
+counts, never text or raw ids.
 """
 
 from __future__ import annotations
@@ -18,16 +20,12 @@ import datetime as dt
 import logging
 import random
 import time
-import traceback
 import uuid
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from linebot.v3 import WebhookParser
-from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
@@ -35,13 +33,11 @@ from linebot.v3.messaging import (
     PushMessageRequest,
     ReplyMessageRequest,
     ShowLoadingAnimationRequest,
+    TextMessage,
 )
 from linebot.v3.messaging.exceptions import ApiException
 from prometheus_client import Counter, Histogram
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from bot.channels.line_api import (
     REQUEST_TIMEOUT,
@@ -53,11 +49,13 @@ from bot.channels.line_api import (
     retryable,
     status_of,
 )
-from bot.channels.line_dispatch import KeyedDispatcher
+from bot.channels.line_intake import WEBHOOKS, Intake, Leave, Runner, stored_turn, worker_name
 from bot.channels.line_render import render
-from bot.messages import Inbound, Option, Reply
+from bot.inbox import Inbox, InboxEvent, load_assessment
+from bot.messages import Inbound, Option, Prepared, Reply
 from bot.models import ProcessedEvent
 from bot.settings import Settings
+from flows.locale import t
 
 log = logging.getLogger("tobira.line")
 router = APIRouter()
@@ -72,13 +70,7 @@ BACKOFF_MAX = 8.0
 LOADING_AFTER = 1.0  # show the loading animation when a turn has not finished by then
 LOADING_SECONDS = 20
 DEDUPE_TTL = 3 * 24 * 3600  # seconds an event id is remembered
-MAX_PENDING = 10_000  # events accepted but not yet processed, across all residents
-DRAIN_ON_SHUTDOWN = 10.0
-RECORD_EVERY = 0.5  # seconds between batched writes of fresh event ids (no Redis)
-UNSUPPORTED = {"sticker", "image", "video", "audio", "file", "location"}
 
-WEBHOOKS = Counter("tobira_line_webhooks_total", "LINE webhook requests", ["outcome"])
-EVENTS = Counter("tobira_line_events_total", "LINE webhook events", ["type", "outcome"])
 SENDS = Counter("tobira_line_sends_total", "Messages sent to LINE", ["method", "outcome"])
 TURN_SECONDS = Histogram(
     "tobira_line_turn_seconds",
@@ -86,46 +78,19 @@ TURN_SECONDS = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60),
 )
 
-T = TypeVar("T")
-
 
 @dataclass(frozen=True)
 class Job:
-    """One accepted event: only what the turn needs (a location's coordinates never get here)."""
+    """One event's turn: who to answer and with which reply token while it is fresh."""
 
     event_id: str
     user_id: str
-    inbound: Inbound
     reply_token: str | None
-    received: float  # time.monotonic() when the webhook arrived
+    received: float  # epoch seconds the webhook took it in
     sent_at: float  # the event's timestamp (epoch seconds), from LINE
-    durable_claim: bool  # claim the event id in SQL before running: a redelivery, no Redis
 
-
-def _mode(event: Any) -> str:
-    mode = getattr(event, "mode", None)
-    return str(getattr(mode, "value", mode) or "active")
-
-
-def to_inbound(event: Any, user_id: str) -> Inbound | None:
-    """The channel-neutral form of a LINE event, or None for events tobira ignores."""
-    at = dt.datetime.fromtimestamp((getattr(event, "timestamp", 0) or 0) / 1000, dt.UTC)
-    kind = getattr(event, "type", "")
-    if kind == "message":
-        message = event.message
-        mtype = getattr(message, "type", "")
-        if mtype == "text":
-            return Inbound(CHANNEL, user_id, at, text=message.text)
-        if mtype in UNSUPPORTED:
-            return Inbound(CHANNEL, user_id, at, event="unsupported", kind=mtype)
-        return None
-    if kind == "postback":
-        return Inbound(CHANNEL, user_id, at, code=event.postback.data)
-    if kind == "follow":
-        return Inbound(CHANNEL, user_id, at, event="follow")
-    if kind == "unfollow":
-        return Inbound(CHANNEL, user_id, at, event="unfollow")
-    return None
+    def age(self, later: float = 0.0) -> float:
+        return time.time() + later - min(self.received, self.sent_at)
 
 
 class LineChannel:
@@ -135,29 +100,26 @@ class LineChannel:
         self.keys = keys
         self.db = db
         self.redis = redis
-        self.parser = WebhookParser(settings.line_channel_secret.get_secret_value())
-        self.accepting = False
-        self._recent: OrderedDict[str, None] = OrderedDict()  # event ids seen (no Redis)
-        self._dispatcher: KeyedDispatcher[Job] = KeyedDispatcher(
-            self._run, settings.line_workers, MAX_PENDING, name="line"
+        self.inbox = Inbox(db, worker_name())
+        self.intake = Intake(settings.line_channel_secret.get_secret_value(), keys, self.inbox)
+        self.runner = Runner(
+            self.inbox, self._run, settings.line_workers, self._dead, recover=self._recover
         )
+        self.accepting = False
         self._client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
         self._sweeper: asyncio.Task[None] | None = None
-        self._recorder: asyncio.Task[None] | None = None
-        self._to_record: list[str] = []  # fresh event ids to remember in SQL (no Redis)
         self._background: set[asyncio.Task[Any]] = set()
         self._loading_timers: dict[str, asyncio.TimerHandle] = {}
 
     # ---- life cycle -------------------------------------------------------------------------
     async def start(self) -> None:
         self._client, self.api = make_api(self.settings)
-        self._dispatcher.start()
+        self.intake.bot_user_id = await self._bot_user_id()
+        if self.db.engine.dialect.name == "sqlite":
+            await self.inbox.release_all()  # one process: any lease left is a previous run's
+        self.runner.start()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="line-dedupe-sweeper")
-        if self.redis is None:
-            self._recorder = asyncio.create_task(
-                self._record_forever(), name="line-dedupe-recorder"
-            )
         self.accepting = True
 
     async def stop(self) -> None:
@@ -165,161 +127,45 @@ class LineChannel:
         for timer in self._loading_timers.values():
             timer.cancel()
         self._loading_timers.clear()
-        if not await self._dispatcher.drain(DRAIN_ON_SHUTDOWN):
-            log.warning("line: %d events still queued at shutdown", self._dispatcher.pending)
-        await self._dispatcher.stop()
-        for timer in self._loading_timers.values():
-            timer.cancel()
-        for task in [self._sweeper, self._recorder, *self._background]:
+        await self.runner.stop()
+        for task in [self._sweeper, *self._background]:
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-        await self._record_now()
         if self._client is not None:
             await self._client.close()
 
-    @property
-    def pending(self) -> int:
-        return self._dispatcher.pending
+    async def _bot_user_id(self) -> str | None:
+        """The channel's bot user id, to check each webhook's ``destination`` against."""
+        assert self.api is not None
+        try:
+            info = await self.api.get_bot_info(_request_timeout=REQUEST_TIMEOUT)
+        except Exception as exc:
+            log.warning(
+                "line: bot info not available (%s); destination not checked", type(exc).__name__
+            )
+            return None
+        return str(info.user_id) if info.user_id else None
 
-    # ---- the webhook: verify, dedupe, enqueue -----------------------------------------------
+    async def backlog(self) -> int:
+        """Events in the inbox not yet done (queued or running), dead letters aside."""
+        return (await self.inbox.counts())["queued"]
+
+    # ---- the webhook: verify, read, triage and redact, store, then 200 ----------------------
     async def accept(self, body: bytes, signature: str) -> int:
         """Take one webhook request in; the HTTP status to answer LINE with."""
-        received = time.monotonic()
-        try:
-            events = self.parser.parse(body.decode("utf-8"), signature)
-        except InvalidSignatureError:
-            WEBHOOKS.labels("bad_signature").inc()
-            log.warning("line: webhook with an invalid signature refused")
-            return 400
-        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
-            WEBHOOKS.labels("malformed").inc()
-            log.warning("line: signed webhook with a malformed body refused")
-            return 400
         if not self.accepting:
             WEBHOOKS.labels("shutting_down").inc()
             return 503
-        for event in events:
-            status = await self._accept_event(event, received)
-            if status != 200:
-                return status
-        WEBHOOKS.labels("ok").inc()
-        return 200
-
-    async def _accept_event(self, event: Any, received: float) -> int:
-        etype = getattr(event, "type", None) or "unknown"
-        event_id = getattr(event, "webhook_event_id", None)
-        source = getattr(event, "source", None)
-        user_id = getattr(source, "user_id", None)
-        if getattr(source, "type", None) != "user" or not user_id or not event_id:
-            # Groups and rooms are no place for a consultation; tobira only talks 1:1.
-            EVENTS.labels(etype, "ignored_source").inc()
-            return 200
-        if _mode(event) == "standby" and etype != "unfollow":
-            EVENTS.labels(etype, "standby").inc()
-            return 200
-        inbound = to_inbound(event, user_id)
-        if inbound is None:
-            EVENTS.labels(etype, "ignored").inc()
-            return 200
-        context = getattr(event, "delivery_context", None)
-        redelivered = bool(getattr(context, "is_redelivery", False))
-        claimed = await self._claim_fast(event_id, redelivered)
-        if claimed is False:
-            EVENTS.labels(etype, "duplicate").inc()
-            log.info("line: event %s redelivered, already taken", event_id)
-            return 200
-        job = Job(
-            event_id=event_id,
-            user_id=user_id,
-            inbound=inbound,
-            reply_token=getattr(event, "reply_token", None),
-            received=received,
-            sent_at=(getattr(event, "timestamp", 0) or 0) / 1000,
-            durable_claim=claimed is None and redelivered,
-        )
-        if not self._dispatcher.submit(user_id, job):
-            await self._release(event_id)
-            EVENTS.labels(etype, "overloaded").inc()
-            WEBHOOKS.labels("overloaded").inc()
-            log.error(
-                "line: %d events queued; refusing more until the backlog drains", self.pending
-            )
-            return 503
-        EVENTS.labels(etype, "queued").inc()
-        if inbound.event == "message":
+        accepted = await self.intake.accept(body, signature)
+        if accepted.waiting:
+            self.runner.wake()
+        for user_id in accepted.waiting:
             self._arm_loading(user_id)
-        return 200
-
-    async def _claim_fast(self, event_id: str, redelivered: bool) -> bool | None:
-        """True: first sighting, remembered in Redis. False: seen before. None: first sighting
-        in this process; the worker must claim it durably in SQL before running it."""
-        if event_id in self._recent:
-            return False
-        self._recent[event_id] = None
-        if len(self._recent) > 200_000:
-            self._recent.popitem(last=False)
-        if self.redis is None:
-            if not redelivered:  # a redelivery is claimed by the worker itself, before it runs
-                self._to_record.append(event_id)
-            return None
-        try:
-            fresh = await self.redis.set(
-                f"tobira:line:event:{event_id}", "1", nx=True, ex=DEDUPE_TTL
-            )
-        except Exception as exc:
-            log.warning("line: redis dedupe unavailable (%s); using SQL", type(exc).__name__)
-            if not redelivered:
-                self._to_record.append(event_id)
-            return None
-        return bool(fresh)
-
-    async def _release(self, event_id: str) -> None:
-        """Forget an event refused with 503, so that LINE's redelivery of it is taken in."""
-        self._recent.pop(event_id, None)
-        with contextlib.suppress(ValueError):
-            self._to_record.remove(event_id)
-        if self.redis is not None:
-            with contextlib.suppress(Exception):
-                await self.redis.delete(f"tobira:line:event:{event_id}")
-
-    async def _record_forever(self) -> None:
-        """Remember fresh event ids in SQL in batches, off the reply path: only a redelivery
-        (``deliveryContext.isRedelivery``) ever needs to look them up, and within this process
-        the in-memory set already answers."""
-        while True:
-            await asyncio.sleep(RECORD_EVERY)
-            await self._record_now()
-
-    async def _record_now(self) -> None:
-        if not self._to_record:
-            return
-        batch, self._to_record = self._to_record, []
-        dialect = self.db.engine.dialect.name
-        insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-        now = dt.datetime.now(dt.UTC)
-        try:
-            async with self.db.session() as s:
-                for i in range(0, len(batch), 500):
-                    rows = [{"event_id": e, "at": now} for e in batch[i : i + 500]]
-                    statement = (
-                        insert(ProcessedEvent)
-                        .values(rows)
-                        .on_conflict_do_nothing(index_elements=["event_id"])
-                    )
-                    await s.exec(statement)  # type: ignore[call-overload]
-        except Exception as exc:
-            log.warning("line: could not record %d event ids: %s", len(batch), type(exc).__name__)
-            self._to_record[:0] = batch[-10_000:]
-
-    async def _claim_durably(self, event_id: str) -> bool:
-        try:
-            async with self.db.session() as s:
-                s.add(ProcessedEvent(event_id=event_id))
-        except IntegrityError:
-            return False
-        return True
+        for leave in accepted.leaves:
+            self._in_background(self._leave(leave))
+        return accepted.status
 
     async def _sweep_forever(self) -> None:
         while True:
@@ -332,26 +178,30 @@ class LineChannel:
             await asyncio.sleep(3600)
 
     # ---- a turn -----------------------------------------------------------------------------
-    async def _run(self, job: Job) -> None:
-        if job.durable_claim and not await self._claim_durably(job.event_id):
-            EVENTS.labels(job.inbound.event, "duplicate").inc()
-            log.info("line: event %s already processed before", job.event_id)
+    async def _run(self, event: InboxEvent) -> None:
+        """One event's turn; raises when the service fails, so the inbox retries it."""
+        user_id = self.keys.decrypt(event.address_enc)
+        if user_id is None:
+            raise Undeliverable("decrypt", "undecryptable address")
+        job = Job(event.event_id, user_id, event.reply_token, event.received_at, event.sent_at)
+        at = dt.datetime.fromtimestamp(event.sent_at, dt.UTC)
+        prepared = Prepared(
+            code=event.code,
+            text=event.text,
+            entity_types=event.entity_types,
+            assessment=load_assessment(event.assessment),
+            contact_enc=event.contact_enc,
+            truncated=bool(event.truncated),
+            audience=event.audience,
+        )
+        inbound = Inbound(
+            CHANNEL, user_id, at, event=event.kind, kind=event.detail, prepared=prepared
+        )
+        reply: Reply = await self.service.handle(inbound)
+        if reply.silent or not reply.messages or event.kind == "unfollow":
             return
         try:
-            reply: Reply = await self.service.handle(job.inbound)
-        except Exception as exc:
-            log.error(
-                "line: event %s (%s) failed in the service: %s\n%s",
-                job.event_id,
-                job.inbound.event,
-                type(exc).__name__,
-                "".join(traceback.format_tb(exc.__traceback__)),
-            )
-            return
-        if reply.silent or not reply.messages or job.inbound.event == "unfollow":
-            return
-        try:
-            await self.deliver(job.user_id, reply, job.reply_token, job)
+            await self.deliver(user_id, reply, job.reply_token, job)
         except Undeliverable as exc:
             log.error(
                 "line: answer to event %s not delivered: %s %s, attempts=%d",
@@ -361,7 +211,55 @@ class LineChannel:
                 exc.attempts,
             )
             return
-        TURN_SECONDS.observe(time.monotonic() - job.received)
+        TURN_SECONDS.observe(job.age())
+
+    async def _recover(self, event: InboxEvent) -> None:
+        """A worker died after storing this turn; whether its answer went out is unknown. The
+        reply token settles it: LINE takes a token once, so the stored answer is sent with it
+        again and LINE refuses it if it was used. No token, or a stale one: nothing is sent
+        (a second answer by push could not be told from the first)."""
+        user_id = self.keys.decrypt(event.address_enc)
+        job = Job(
+            event.event_id, user_id or "", event.reply_token, event.received_at, event.sent_at
+        )
+        if user_id is None or not event.reply_token or not self._token_fresh(job):
+            return
+        answer = await stored_turn(self.db, event, "bot")
+        if answer:
+            batch: list[Message] = [
+                TextMessage(text=answer[:5000], quickReply=None, quoteToken=None)
+            ]
+            if await self._reply(event.reply_token, batch, job):
+                log.info("line: answer to event %s sent after its worker stopped", event.event_id)
+
+    async def _dead(self, event: InboxEvent) -> None:
+        """Given up after retries: the resident at least hears that they should write again."""
+        user_id = self.keys.decrypt(event.address_enc)
+        if user_id is not None and event.kind != "unfollow":
+            await self.push(user_id, [t("ja", "error.try_again")], [])
+
+    async def _leave(self, leave: Leave) -> None:
+        """Added to a group or room: say once, neutrally, that this account is for 1:1 talks."""
+        assert self.api is not None
+        notice = [TextMessage(text=t("ja", "line.group_notice"), quickReply=None, quoteToken=None)]
+        try:
+            if leave.reply_token:
+                await self.api.reply_message(
+                    ReplyMessageRequest(replyToken=leave.reply_token, messages=notice),
+                    _request_timeout=REQUEST_TIMEOUT,
+                )
+            if leave.chat_type == "group":
+                await self.api.leave_group(leave.chat_id, _request_timeout=REQUEST_TIMEOUT)
+            else:
+                await self.api.leave_room(leave.chat_id, _request_timeout=REQUEST_TIMEOUT)
+            log.info("line: left a %s it was added to", leave.chat_type)
+        except Exception as exc:
+            log.warning("line: could not leave a %s: %s", leave.chat_type, status_of(exc))
+
+    def _in_background(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     # ---- the loading animation -------------------------------------------------------------
     def _arm_loading(self, user_id: str) -> None:
@@ -374,15 +272,18 @@ class LineChannel:
 
     def _loading_due(self, user_id: str) -> None:
         self._loading_timers.pop(user_id, None)
-        if not self._dispatcher.has(user_id):
-            return  # answered within the second
-        task = asyncio.ensure_future(self._show_loading(user_id))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-        # Still waiting when this animation runs out: show it again then.
-        self._loading_timers[user_id] = asyncio.get_running_loop().call_later(
-            LOADING_SECONDS, self._loading_due, user_id
-        )
+        self._in_background(self._loading_if_waiting(user_id))
+
+    async def _loading_if_waiting(self, user_id: str) -> None:
+        with contextlib.suppress(Exception):
+            if not await self.inbox.waiting(self.keys.lookup_hash(CHANNEL, user_id)):
+                return  # answered within the second
+        await self._show_loading(user_id)
+        # Still waiting when this animation runs out: look again then.
+        if self.accepting:
+            self._loading_timers[user_id] = asyncio.get_running_loop().call_later(
+                LOADING_SECONDS, self._loading_due, user_id
+            )
 
     async def _show_loading(self, user_id: str) -> None:
         assert self.api is not None
@@ -397,8 +298,7 @@ class LineChannel:
     def _token_fresh(self, job: Job | None) -> bool:
         if job is None:
             return False
-        age = max(time.monotonic() - job.received, time.time() - job.sent_at)
-        return age < REPLY_TOKEN_FRESH
+        return job.age() < REPLY_TOKEN_FRESH
 
     # ---- sending ----------------------------------------------------------------------------
     async def deliver(
@@ -455,8 +355,7 @@ class LineChannel:
     def _token_fresh_after(self, job: Job | None, delay: float) -> bool:
         if job is None:
             return False
-        age = max(time.monotonic() - job.received, time.time() - job.sent_at) + delay
-        return age < REPLY_TOKEN_FRESH
+        return job.age(delay) < REPLY_TOKEN_FRESH
 
     async def _push(self, user_id: str, batch: list[Message]) -> None:
         assert self.api is not None
@@ -568,4 +467,4 @@ async def shutdown(app: FastAPI) -> None:
         app.state.line = None
 
 
-__all__ = ["LineChannel", "router", "shutdown", "startup", "to_inbound"]
+__all__ = ["LineChannel", "router", "shutdown", "startup"]

@@ -20,6 +20,7 @@ from handoff.auth import Principal
 from handoff.console import security
 from handoff.live import LiveHub
 from handoff.ports import CrisisDesk, Decrypter, ResidentLink, Sessions
+from handoff.throttle import AddressThrottle
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Services:
     stale_hotlines: Callable[[], list[dict[str, str]]] = lambda: []
     crisis: CrisisDesk | None = None  # alert cards for people in danger without consent
     shutdown: anyio.Event = field(default_factory=anyio.Event)
+    throttle: AddressThrottle = field(default_factory=AddressThrottle)  # sign-in, per address
 
     def visible(self, principal: Principal) -> set[str] | None:
         """Agencies whose handoffs this caller sees; None = all (admins)."""

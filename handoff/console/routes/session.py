@@ -47,10 +47,24 @@ async def login_form(request: Request, svc: Svc) -> Response:
     return pages.login_page(request, svc)
 
 
-async def _sign_in(svc: Services, username: str, password: str, kind: str) -> str | None:
-    """A session token, or None; audits the attempt."""
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _sign_in(
+    svc: Services, username: str, password: str, kind: str, address: str
+) -> str | None:
+    """A session token, or None; audits the attempt. An address that keeps failing waits."""
+    if svc.throttle.wait(address) > 0:
+        async with svc.db.session() as s:
+            await audit.record(s, "(不明なユーザー)", "login_failed", detail="throttled")
+        return None
     async with svc.db.session() as s:
         result = await auth.authenticate(s, username, password)
+        if result.reason == "ok":
+            svc.throttle.succeeded(address)
+        else:
+            svc.throttle.failed(address)
         actor = result.staff.username if result.staff is not None else "(不明なユーザー)"
         token = None
         if result.reason == "ok" and result.staff is not None:
@@ -77,7 +91,7 @@ async def login_submit(request: Request, svc: Svc) -> Response:
         )
     username = str(form.get("username") or "")[:64]
     password = str(form.get("password") or "")[:256]
-    token = await _sign_in(svc, username, password, "cookie")
+    token = await _sign_in(svc, username, password, "cookie", _address(request))
     if token is None:
         return pages.login_page(request, svc, LOGIN_ERROR, 401, next_path)
     response = RedirectResponse(security.safe_next(next_path), status_code=303)
@@ -110,7 +124,7 @@ async def api_login(request: Request, svc: Svc) -> Response:
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise HTTPException(status_code=422, detail="username and password are required")
-    token = await _sign_in(svc, username[:64], password[:256], "bearer")
+    token = await _sign_in(svc, username[:64], password[:256], "bearer", _address(request))
     if token is None:
         raise HTTPException(status_code=401, detail=LOGIN_ERROR)
     expires = utcnow() + auth.SESSION_FOR
