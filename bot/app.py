@@ -41,8 +41,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     """``clock``: the time the channels stamp on turns (tests inject 03:00 on a Sunday)."""
     settings, now = settings or get_settings(), clock or _utc_now
     install_log_privacy()
-    city = load_municipality(settings.municipality)  # a broken YAML stops here, naming the field
-    _warn_stale_hotlines(city)
+    city = _warn_stale_hotlines(load_municipality(settings.municipality))  # a broken YAML stops
     keys = Keys(settings.require_secret())
 
     @contextlib.asynccontextmanager
@@ -168,7 +167,7 @@ def _console_services(
     )
 
 
-def _warn_stale_hotlines(city: Municipality) -> None:
+def _warn_stale_hotlines(city: Municipality) -> Municipality:
     for stale in _stale_hotlines(city):
         # by position and date: the log scrubber keeps no Japanese text (bot.logs)
         log.warning(
@@ -177,6 +176,7 @@ def _warn_stale_hotlines(city: Municipality) -> None:
             city.hotline_review_days,
             stale["verified_at"],
         )
+    return city
 
 
 def _stale_hotlines(city: Municipality) -> list[dict[str, str]]:

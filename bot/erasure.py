@@ -97,6 +97,20 @@ async def words(
     return t(locale, key, days=city.closed_retention_days)
 
 
+async def truthful(
+    db: Database,
+    city: Municipality,
+    conversation_id: str,
+    locale: str,
+    payload: dict[str, Any] | None,
+    messages: list[str],
+) -> list[str]:
+    """The 削除 question, with what stays said truthfully (``words``) when it is the one asked."""
+    if not (payload and payload.get("q") == "confirm_delete" and messages):
+        return messages
+    return [*messages[:-1], await words(db, city, conversation_id, locale, messages[-1])]
+
+
 async def purge(
     db: Database, saver: Any, live: LiveHub, city: Municipality, now: dt.datetime
 ) -> int:

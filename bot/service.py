@@ -222,8 +222,7 @@ class ConversationService:
         self._remember(conv.id, state, payload)
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
-        if payload and payload.get("q") == "confirm_delete" and messages:
-            messages[-1] = await erasure.words(self.db, self.city, conv.id, locale, messages[-1])
+        messages = await erasure.truthful(self.db, self.city, conv.id, locale, payload, messages)
         if heard.code in crisis.LIFELINE_CODES:  # 食べ物がない / 電気・ガス: who acts, and when
             moment = self.talk.moment(conv, handoff, heard, now)
             messages.insert(0, "\n".join(crisis.lifeline_lines(moment)))
@@ -558,9 +557,8 @@ class ConversationService:
         conv = await erasure.find(self.db, self.keys.lookup_hash(channel, address))
         if conv is None:
             return False
-        await self._delete_conversation(
-            conv.id, reason="unfollow" if channel == "line" else "resident asked"
-        )
+        reason = "unfollow" if channel == "line" else "resident asked"
+        await self._delete_conversation(conv.id, reason=reason)
         return True
 
     async def _delete_conversation(self, conversation_id: str, reason: str) -> None:
@@ -569,7 +567,6 @@ class ConversationService:
 
     async def purge_expired(self, now: dt.datetime) -> int:
         """Retention, hourly and ``tobira purge`` (bot.erasure.purge)."""
-        self._views.clear()  # positions are re-read from the checkpoints after a purge
         return await erasure.purge(self.db, self.saver, self.live, self.city, now)
 
     async def conversation_count(self) -> int:
