@@ -29,7 +29,7 @@ from bot.ratelimit import ChatRateLimit, Limits, Windows
 from bot.service import ConversationService
 from bot.settings import Settings, get_settings
 from flows.intake import build_graph
-from flows.municipality import Municipality
+from flows.municipality import JST, Municipality
 from handoff import console
 from handoff.live import LiveHub
 
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     """``clock``: the time the channels stamp on turns (tests inject 03:00 on a Sunday)."""
     settings, now = settings or get_settings(), clock or _utc_now
     install_log_privacy()
-    city = load_municipality(settings.municipality)  # a broken YAML stops here, naming the field
+    city = _warn_stale_hotlines(load_municipality(settings.municipality))  # a broken YAML stops
     keys = Keys(settings.require_secret())
 
     @contextlib.asynccontextmanager
@@ -162,8 +162,36 @@ def _console_services(
         secret=settings.secret_key.get_secret_value().encode(),
         agencies={a.id: a.name for a in city.agencies},
         default_agency=city.default_agency.id,
+        stale_hotlines=lambda: _stale_hotlines(city),
         crisis=CrisisDesk(service.db, service, clock=now),
     )
+
+
+def _warn_stale_hotlines(city: Municipality) -> Municipality:
+    for stale in _stale_hotlines(city):
+        # by position and date: the log scrubber keeps no Japanese text (bot.logs)
+        log.warning(
+            "hotline %s of the city YAML not verified for over %d days (verified_at %s)",
+            stale["position"],
+            city.hotline_review_days,
+            stale["verified_at"],
+        )
+    return city
+
+
+def _stale_hotlines(city: Municipality) -> list[dict[str, str]]:
+    today = dt.datetime.now(JST).date()
+    stale = city.stale_hotlines(today)
+    return [
+        {
+            "position": str(i),
+            "name": h.name,
+            "number": h.number,
+            "verified_at": h.verified_at.isoformat(),
+        }
+        for i, h in enumerate(city.hotlines, 1)
+        if h in stale
+    ]
 
 
 async def _readiness(app: FastAPI) -> Response:
@@ -183,8 +211,14 @@ async def _readiness(app: FastAPI) -> Response:
     ok = app.state.ready and all(v == "ok" for v in checks.values())
     # undelivered on-call alerts degrade readiness without taking the worker out of service
     alerts = await app.state.alerts.health() if ok else "unknown"
-    body: dict[str, object] = {"ready": ok, **checks, "alerts": alerts}
-    if alerts != "ok":
+    stale = _stale_hotlines(app.state.city)
+    body: dict[str, object] = {
+        "ready": ok,
+        **checks,
+        "alerts": alerts,
+        "hotlines": "ok" if not stale else f"stale={len(stale)}",
+    }
+    if alerts != "ok" or stale:
         body["degraded"] = True
     return JSONResponse(body, status_code=200 if ok else 503)
 

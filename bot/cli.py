@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     migrate = sub.add_parser("migrate", help="upgrade the database schema (once, under a lock)")
     migrate.set_defaults(func=cmd_migrate)
 
-    purge = sub.add_parser("purge", help="delete conversations past the city's retention days")
+    purge = sub.add_parser("purge", help="run the retention purge now (docs/PRIVACY.md)")
     purge.set_defaults(func=cmd_purge)
 
     args = parser.parse_args(argv)

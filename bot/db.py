@@ -132,6 +132,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # deleted rows are overwritten with zeros, not left in free pages (bot.erasure)
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -179,6 +181,7 @@ async def checkpointer(url: str) -> AsyncIterator[Any]:
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA busy_timeout=5000")
         await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute("PRAGMA secure_delete=ON")
         saver = AsyncSqliteSaver(conn)
         await saver.setup()
         try:

@@ -1,5 +1,11 @@
-"""Deleting what is kept about a person: at once when they ask (削除) or unfollow on LINE, and
-after the city's retention days for conversations that never reached a handoff."""
+"""Deleting what is kept about a person: at once when they ask (削除) or unfollow on LINE, and by
+retention (hourly, and ``tobira purge``): conversations that no agency holds after the city's
+``retention_days``, and the agency's closed records, consent records and audit details after
+their own retention days (docs/PRIVACY.md).
+
+Deleted means unreadable: SQLite runs with ``secure_delete`` (freed pages are zeroed) and its
+write-ahead log is checkpointed and truncated after a deletion; on PostgreSQL the hourly purge
+vacuums the tables deletions touch, so their dead tuples are reclaimed."""
 
 from __future__ import annotations
 
@@ -7,16 +13,25 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlmodel import col, select
 
-from bot.db import Database
+from bot.alerts import Alert
+from bot.db import Database, is_sqlite_saver
 from bot.models import Conversation, ResumeCode, Turn
-from handoff import lifecycle
+from flows.locale import t
+from flows.municipality import Municipality
+from handoff import audit, consent, lifecycle
 from handoff.live import LiveHub
-from handoff.models import Handoff
+from handoff.models import ACTIVE_STATES, Handoff, utcnow
 
 log = logging.getLogger("tobira.service")
+
+# the tables a deletion touches (the checkpointer's own are vacuumed by scrub on SQLite)
+PURGED_TABLES = (
+    "turn", "conversation", "handoff", "handoffnote", "consent", "auditlog", "alert",
+    "resume_code", "checkpoints", "checkpoint_blobs", "checkpoint_writes",
+)  # fmt: skip
 
 
 async def find(db: Database, key_hash: str) -> Conversation | None:
@@ -25,30 +40,154 @@ async def find(db: Database, key_hash: str) -> Conversation | None:
 
 
 async def delete_conversation(
-    db: Database, saver: Any, live: LiveHub, conversation_id: str, reason: str
+    db: Database,
+    saver: Any,
+    live: LiveHub,
+    conversation_id: str,
+    reason: str,
+    *,
+    now: dt.datetime | None = None,
+    secure: bool = True,
 ) -> None:
-    """The turns, resume codes, the consents and handoffs (audited), the conversation, its checkpoints."""
+    """The turns, the handoffs (deleted, or kept as the agency's record: handoff.lifecycle.erase),
+    the resume codes, the consents, the delivered alerts, the conversation and its checkpoints; then, unless the
+    caller scrubs once for many, the freed bytes."""
     async with db.session() as s:
         await s.exec(delete(Turn).where(col(Turn.conversation_id) == conversation_id))  # type: ignore[call-overload]
         await s.exec(delete(ResumeCode).where(col(ResumeCode.conversation_id) == conversation_id))  # type: ignore[call-overload]
-        handoff_ids = await lifecycle.erase(s, conversation_id, reason)
+        if reason == "retention":
+            await lifecycle.detach_expired(s, conversation_id)
+            handoff_ids: list[str] = []
+        else:
+            handoff_ids = await lifecycle.erase(s, conversation_id, reason, now or utcnow())
+        await s.exec(  # type: ignore[call-overload]
+            delete(Alert)
+            .where(col(Alert.conversation_id) == conversation_id)
+            .where(col(Alert.status).in_(("sent", "failed")))
+        )
         await s.exec(delete(Conversation).where(col(Conversation.id) == conversation_id))  # type: ignore[call-overload]
     await saver.adelete_thread(conversation_id)
     await lifecycle.announce_erased(live, handoff_ids)
     log.info("conversation deleted conv=%s reason=%s", conversation_id[:8], reason)
+    if secure:
+        await scrub(db, saver)
+
+
+async def agency_keeps(db: Database, conversation_id: str) -> bool:
+    """Whether deleting this conversation leaves an agency's record (a caseworker opened one of
+    its handoffs): what the bot must say before the person confirms."""
+    async with db.session() as s:
+        opened = await s.exec(
+            select(Handoff.id)
+            .where(Handoff.conversation_id == conversation_id)
+            .where(col(Handoff.opened_at).is_not(None))
+        )
+        return opened.first() is not None
+
+
+async def words(
+    db: Database, city: Municipality, conversation_id: str, locale: str, otherwise: str
+) -> str:
+    """What 削除 will do, said truthfully before the person confirms (``otherwise`` is the
+    question as asked) and after (``otherwise`` is ``delete.done``): once a caseworker has opened
+    the handoff, the agency keeps the summary and notes for ``closed_retention_days``."""
+    if not await agency_keeps(db, conversation_id):
+        return t(locale, otherwise) if otherwise == "delete.done" else otherwise
+    key = "delete.done_kept" if otherwise == "delete.done" else "delete.kept_record"
+    return t(locale, key, days=city.closed_retention_days)
+
+
+async def truthful(
+    db: Database,
+    city: Municipality,
+    conversation_id: str,
+    locale: str,
+    payload: dict[str, Any] | None,
+    messages: list[str],
+) -> list[str]:
+    """The 削除 question, with what stays said truthfully (``words``) when it is the one asked."""
+    if not (payload and payload.get("q") == "confirm_delete" and messages):
+        return messages
+    return [*messages[:-1], await words(db, city, conversation_id, locale, messages[-1])]
+
+
+async def purge(
+    db: Database, saver: Any, live: LiveHub, city: Municipality, now: dt.datetime
+) -> int:
+    """Retention: conversations inactive for the city's ``retention_days`` whose agency holds no
+    handoff, then the agency's closed records, consent records and audit details past their own
+    retention; the freed bytes scrubbed once at the end. Returns the conversations deleted."""
+    ids = await expired(db, now, city.retention_days)
+    for cid in ids:
+        await delete_conversation(db, saver, live, cid, "retention", now=now, secure=False)
+    await purge_records(db, city, now)
+    # every pass: on PostgreSQL this vacuums what 削除 and unfollow deleted since the last one
+    await scrub(db, saver, vacuum=True)
+    return len(ids)
 
 
 async def expired(db: Database, now: dt.datetime, retention_days: int) -> list[str]:
-    """Conversations inactive for the retention days that never reached a handoff."""
+    """Conversations inactive for the retention days whose agency holds no handoff (none was
+    made, or every one is closed: the agency's record stays, without the conversation)."""
     cutoff = now - dt.timedelta(days=retention_days)
     async with db.session() as s:
-        handed = select(Handoff.conversation_id)
+        held = select(Handoff.conversation_id).where(
+            col(Handoff.state).in_(ACTIVE_STATES), col(Handoff.conversation_id).is_not(None)
+        )
         return list(
             (
                 await s.exec(
                     select(Conversation.id)
                     .where(col(Conversation.last_active_at) < cutoff)
-                    .where(col(Conversation.id).not_in(handed))
+                    .where(col(Conversation.id).not_in(held))
                 )
             ).all()
         )
+
+
+async def purge_records(db: Database, city: Municipality, now: dt.datetime) -> int:
+    """The agency's closed records, consent records and audit entries past their retention."""
+    day = dt.timedelta(days=1)
+    async with db.session() as s:
+        handoffs = await lifecycle.purge_closed(s, now - city.closed_retention_days * day)
+        consents = await consent.purge(s, now - city.consent_retention_days * day)
+        await s.exec(  # type: ignore[call-overload]
+            delete(Alert)
+            .where(col(Alert.created_at) < now - city.audit_retention_days * day)
+            .where(col(Alert.status).in_(("sent", "failed")))
+        )
+    async with db.session() as s:  # after the purge's own audit records
+        blanked, entries = await audit.purge(
+            s,
+            blank_before=now - city.audit_detail_days * day,
+            delete_before=now - city.audit_retention_days * day,
+        )
+    total = len(handoffs) + consents + blanked + entries
+    if total:
+        log.info(
+            "retention: handoffs=%d consents=%d audit_blanked=%d audit_deleted=%d",
+            len(handoffs),
+            consents,
+            blanked,
+            entries,
+        )
+    return total
+
+
+async def scrub(db: Database, saver: Any, *, vacuum: bool = False) -> None:
+    """Make what was just deleted unreadable on disk (see the module's docstring). SQLite's WAL
+    is checkpointed at once; PostgreSQL's VACUUM runs in the purge job (``vacuum=True``), not in
+    the resident's turn."""
+    if db.url.startswith("sqlite"):
+        async with db.engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if is_sqlite_saver(saver):
+            async with saver.lock:
+                await saver.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    if not vacuum:
+        return
+    async with db.engine.connect() as conn:
+        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        for table in PURGED_TABLES:
+            await autocommit.execute(text(f"VACUUM {table}"))

@@ -42,7 +42,7 @@ from flows.municipality import Municipality
 from flows.render import Context, label, label_match, render
 from handoff import events, lifecycle, routing
 from handoff.live import LiveHub
-from handoff.models import ACTIVE_STATES, Handoff, HandoffState
+from handoff.models import ACTIVE_STATES, SCOPE_SUMMARY, Handoff, HandoffState
 from handoff.ports import TranscriptTurn
 from handoff.summary import Summary, build_summary
 from pii import redact
@@ -215,18 +215,24 @@ class ConversationService:
         result = await self._advance(inbound, opened, values, pending, heard)
         state: dict[str, Any] = {k: v for k, v in result.items() if k != "__interrupt__"}
         if state.get("status") == "deleted":
+            done = await erasure.words(self.db, self.city, conv.id, conv.locale, "delete.done")
             await self._delete_conversation(conv.id, reason="resident asked")
-            return Reply(messages=[t(conv.locale, "delete.done")], conversation_id=conv.id)
+            return Reply(messages=[done], conversation_id=conv.id)
         payload = _interrupt_of(result)
         self._remember(conv.id, state, payload)
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
+        messages = await erasure.truthful(self.db, self.city, conv.id, locale, payload, messages)
         if heard.code in crisis.LIFELINE_CODES:  # 食べ物がない / 電気・ガス: who acts, and when
             moment = self.talk.moment(conv, handoff, heard, now)
             messages.insert(0, "\n".join(crisis.lifeline_lines(moment)))
         if state.get("status") == "consented":
             await self._ensure_handoff(
-                conv, state, now, heard.contact_enc, consent_turn=heard.code == "a:consent:agree"
+                conv,
+                state,
+                now,
+                heard.contact_enc,
+                consent_turn=(heard.code or "").startswith("a:consent:agree"),
             )
         prune = self.turns.prune_in_store
         bot_row = ("bot", "\n".join(messages), None, "")
@@ -359,7 +365,7 @@ class ConversationService:
         }
         if inbound.event == "follow":
             resume = {"code": "c:resume", "at": at}
-        if closed_by_staff:
+        if closed_by_staff and heard.code != "c:delete":  # 削除 is heard whatever happened
             resume = {"code": "sys:closed", "at": at}
         return await self.graph.ainvoke(_Resume(resume), opened.config, durability="exit")
 
@@ -471,6 +477,7 @@ class ConversationService:
             contact_enc=contact_enc,
             consent_turn=consent_turn,
             consent_version=str(consent.get("version", "")),
+            consent_scope=str(consent.get("scope") or SCOPE_SUMMARY),
             make_summary=lambda hid, created_at: self._summary(conv, state, hid, created_at),
         )
         if handoff is not None and created:
@@ -550,9 +557,8 @@ class ConversationService:
         conv = await erasure.find(self.db, self.keys.lookup_hash(channel, address))
         if conv is None:
             return False
-        await self._delete_conversation(
-            conv.id, reason="unfollow" if channel == "line" else "resident asked"
-        )
+        reason = "unfollow" if channel == "line" else "resident asked"
+        await self._delete_conversation(conv.id, reason=reason)
         return True
 
     async def _delete_conversation(self, conversation_id: str, reason: str) -> None:
@@ -560,11 +566,8 @@ class ConversationService:
         await erasure.delete_conversation(self.db, self.saver, self.live, conversation_id, reason)
 
     async def purge_expired(self, now: dt.datetime) -> int:
-        """Delete conversations that never reached a handoff after the city's retention days."""
-        ids = await erasure.expired(self.db, now, self.city.retention_days)
-        for cid in ids:
-            await self._delete_conversation(cid, reason="retention")
-        return len(ids)
+        """Retention, hourly and ``tobira purge`` (bot.erasure.purge)."""
+        return await erasure.purge(self.db, self.saver, self.live, self.city, now)
 
     async def conversation_count(self) -> int:
         async with self.db.session() as s:

@@ -15,6 +15,7 @@ from langgraph.types import Command, interrupt
 
 from flows import listening, resources
 from flows.intake_routes import destinations
+from flows.preview import consent_scope, drop_notes, pickable_sections
 from flows.questions import (
     COMMANDS,
     DONE,
@@ -72,7 +73,7 @@ def options_for(q: Question, state: IntakeState) -> list[str]:
     elif q.id == "wants" and not is_family(state):
         values = [v for v in q.values if v not in FAMILY_WISHES]
     elif q.id in ("fix_pick", "remove_pick"):
-        values = [s for s in SECTIONS if _section_has_content(state, s)] + ["cancel"]
+        values = [*pickable_sections(state), "cancel"]
     else:
         values = list(q.values)
     if q.multi:
@@ -94,14 +95,6 @@ def options_for(q: Question, state: IntakeState) -> list[str]:
         here = state.get("locale", "ja")
         return [q.code(v) for v in values] + [f"c:lang:{x}" for x in LANGUAGES if x != here]
     return [q.code(v) for v in values] + list(q.universal)
-
-
-def _section_has_content(state: IntakeState, section: str) -> bool:
-    answers = state.get("answers", {})
-    return any(
-        qid in answers or qid in state.get("unknown", []) or qid in state.get("notes", {})
-        for qid in SECTIONS[section]
-    )
 
 
 # ---------------------------------------------------------------------------- the nodes
@@ -424,6 +417,8 @@ def _pick(
     q: Question, state: IntakeState, code: str | None, text: str | None, answers: dict[str, Any]
 ) -> Command[str]:
     section = code.split(":", 2)[2] if code and code.startswith(f"a:{q.id}:") else None
+    if section == "notes":
+        return _moved(state, q.id, "summary", **drop_notes(state, fixing=q.id == "fix_pick"))
     if section not in SECTIONS:
         return _moved(state, q.id, "summary")
     if q.id == "remove_pick":
@@ -454,8 +449,8 @@ def _pick(
 def _consent(
     q: Question, state: IntakeState, code: str | None, text: str | None, answers: dict[str, Any]
 ) -> Command[str]:
-    if code == "a:consent:agree":
-        consent = {"version": CONSENT_VERSION, "at": state.get("now") or ""}
+    if code in ("a:consent:agree", "a:consent:agree_transcript"):
+        consent = {"version": CONSENT_VERSION, "at": state.get("now") or "", **consent_scope(code)}
         return _moved(
             state, q.id, "contact", status="consented", consent=consent, say=[say("consent.thanks")]
         )

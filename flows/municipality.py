@@ -170,6 +170,20 @@ class Municipality(_Strict):
     hotlines: list[Hotline] = Field(min_length=1)
     resources: list[Resource] = Field(default_factory=list)
     retention_days: int = Field(ge=1, le=3650)
+    # How long each kind of record stays (docs/PRIVACY.md); purged hourly and by `tobira purge`.
+    closed_retention_days: int = Field(
+        default=1825, ge=1, le=3650, description="a closed or withdrawn handoff and its notes"
+    )
+    consent_retention_days: int = Field(
+        default=1825, ge=1, le=3650, description="consent records outliving their handoff"
+    )
+    audit_detail_days: int = Field(
+        default=365, ge=1, le=3650, description="typed reasons in the audit log are blanked"
+    )
+    audit_retention_days: int = Field(default=1825, ge=1, le=3650)
+    hotline_review_days: int = Field(
+        default=90, ge=1, le=3650, description="a hotline verified longer ago is reported stale"
+    )
     oncall: OnCall | None = None
     widget: Widget = Field(default_factory=Widget)
 
@@ -232,6 +246,11 @@ class Municipality(_Strict):
             if opening > local:
                 return opening
         return None
+
+    def stale_hotlines(self, today: dt.date) -> list[Hotline]:
+        """Hotlines whose number was last checked more than ``hotline_review_days`` ago."""
+        oldest = today - dt.timedelta(days=self.hotline_review_days)
+        return [h for h in self.hotlines if h.verified_at < oldest]
 
     def open_hotlines(
         self, at: dt.datetime, category: str | None = None, audience: str | None = None

@@ -50,6 +50,7 @@ CONCERNS_OFFERED: tuple[str, ...] = (
 )
 
 AGE_BANDS = ("10s", "20s", "30s", "40s", "50s", "60s", "70s", "80s_plus")
+PARENT_HEALTH = ("well", "outpatient", "needs_care", "inpatient")
 
 UNIVERSAL = ("u:skip", "u:unknown", "u:later", "u:stop")
 SKIP, UNKNOWN, LATER, STOP = UNIVERSAL
@@ -133,10 +134,13 @@ QUESTIONS: dict[str, Question] = {
         Question(
             "parent_health",
             "parent_health",
-            ("well", "outpatient", "needs_care", "inpatient"),
+            PARENT_HEALTH,
             family_wording=True,
             section="household",
         ),
+        # both parents at home: asked per parent (flows.preview.parent_health_applies)
+        Question("father_health", "father_health", PARENT_HEALTH, section="household"),
+        Question("mother_health", "mother_health", PARENT_HEALTH, section="household"),
         Question(
             "income",
             "income",
@@ -168,7 +172,12 @@ QUESTIONS: dict[str, Question] = {
         Question("summary", "summary", ("ok", "fix", "remove"), universal=("u:later", "u:stop")),
         Question("fix_pick", "fix_pick", (), universal=()),
         Question("remove_pick", "remove_pick", (), universal=()),
-        Question("consent", "consent", ("agree", "fix", "decline"), universal=("u:later",)),
+        Question(
+            "consent",
+            "consent",
+            ("agree", "agree_transcript", "fix", "decline"),
+            universal=("u:later",),
+        ),
         Question(
             "contact",
             "contact",
@@ -203,6 +212,8 @@ INTAKE_ORDER: tuple[str, ...] = (
     "subject_age",
     "consultant_age",
     "parent_health",
+    "father_health",
+    "mother_health",
     "income",
     "arrears",
     "wellbeing",
@@ -216,7 +227,14 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "concerns": ("concerns", "primary"),
     "immediate": ("immediate",),
     "hikikomori": ("outing", "duration", "aware", "wants_support"),
-    "household": ("household", "subject_age", "consultant_age", "parent_health"),
+    "household": (
+        "household",
+        "subject_age",
+        "consultant_age",
+        "parent_health",
+        "father_health",
+        "mother_health",
+    ),
     "money": ("income", "arrears"),
     "wellbeing": ("wellbeing",),
     "wants": ("wants",),

@@ -113,8 +113,8 @@ def question_text(locale: str, payload: dict[str, Any], ctx: Context) -> list[st
         return [t(locale, f"q.{qid}.{'family' if family else 'self'}")]
     if qid == "intro":
         return [t(locale, "intro.hello"), t(locale, "q.intro", hours=hours(locale, ctx))]
-    if qid == "consent":
-        ask = t(locale, "q.consent")
+    if qid == "consent":  # the scope choice beside the question (flows.preview.consent_scope)
+        ask = f"{t(locale, 'consent.scope')}\n{t(locale, 'q.consent')}"
         if family:  # said plainly, right beside the question
             who = "child" if payload.get("relationship") == "child" else "other"
             ask = f"{t(locale, f'consent.family_note.{who}')}\n{ask}"

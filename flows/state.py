@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from flows import listening
+from flows.preview import parent_health_applies
 from flows.questions import INTAKE_ORDER, QUESTIONS, SECTIONS
 
 # the consent wording in locales/ (consent.essentials, consent.privacy, consent.family_note.*)
-CONSENT_VERSION = "consent-2026-12-v2"
+CONSENT_VERSION = "consent-2026-12-v3"  # v3: the scope choice (まとめだけ / まとめと会話の記録)
 NOTE_LIMIT = 200
 HISTORY_LIMIT = 40
 FAMILY = ("child", "sibling", "parent", "spouse", "other")
@@ -100,9 +101,8 @@ def applies(qid: str, state: IntakeState) -> bool:
         return "hikikomori_futoko" in concerns(state)
     if qid in ("aware", "wants_support", "consultant_age"):
         return is_family(state)
-    if qid == "parent_health":
-        household = answers.get("household") or []
-        return answers.get("relationship") == "child" or bool({"father", "mother"} & set(household))
+    if qid in ("parent_health", "father_health", "mother_health"):
+        return parent_health_applies(qid, answers)
     return True
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handoff.models import AuditLog
+from handoff.models import AuditLog, Handoff, Staff
 
 DETAIL_LIMIT = 500
 
@@ -29,6 +30,18 @@ ACTIONS = {
     "transcript_view": "会話記録の閲覧",
     "transcript_refused": "会話記録の閲覧拒否（理由なし）",
     "contact_view": "連絡先の閲覧",
+    "summary_view": "まとめ（A票）の閲覧",
+    "list_view": "一覧での閲覧",
+    "notes_view": "メモの閲覧",
+    "transcript_out_of_scope": "会話記録の閲覧拒否（同意の範囲外）",
+    "consent_given": "相談者の同意",
+    "consent_withdrawn": "相談者の同意の取り消し",
+    "withdrawal_recorded": "チャットで受けた取り消しの記録",
+    "withdrawn_kept": "相談者の削除（相談記録として保持）",
+    "deleted": "相談者の削除",
+    "purged": "保存期間経過による削除",
+    "audit_export": "監査ログの書き出し",
+    "hotlines_view": "窓口番号の確認状況の閲覧",
     "claim": "担当",
     "live": "チャット開始",
     "message": "メッセージ送信",
@@ -70,13 +83,18 @@ async def entries(
     handoff_id: str | None = None,
     action: str | None = None,
     before: dt.datetime | None = None,
+    agencies: set[str] | None = None,
+    default_agency: str = "",
     limit: int = 200,
     offset: int = 0,
 ) -> tuple[Sequence[AuditLog], int]:
-    """Newest first, with the total count for paging."""
+    """Newest first, with the total count for paging; ``agencies`` (None = all, for admins)
+    keeps the entries about those agencies' handoffs and by their staff."""
     query = select(AuditLog)
     count = select(func.count()).select_from(AuditLog)
-    conditions = []
+    conditions: list[Any] = []
+    if agencies is not None:
+        conditions.append(_within(agencies, default_agency))
     if actor:
         conditions.append(col(AuditLog.actor) == actor)
     if handoff_id:
@@ -94,3 +112,30 @@ async def entries(
     rows = (await session.exec(query)).all()
     total = int((await session.exec(count)).one())
     return rows, total
+
+
+def _within(agencies: set[str], default_agency: str) -> Any:
+    """Entries about a handoff of these agencies, or made by a member of their staff."""
+    handoffs = select(Handoff.id).where(col(Handoff.agency_id).in_(agencies))
+    staff_agencies = set(agencies) | ({""} if default_agency in agencies else set())
+    staff = select(Staff.username).where(col(Staff.agency_id).in_(staff_agencies))
+    return or_(
+        col(AuditLog.handoff_id).in_(handoffs),
+        col(AuditLog.actor).in_(staff),
+    )
+
+
+async def purge(
+    session: AsyncSession, *, blank_before: dt.datetime, delete_before: dt.datetime
+) -> tuple[int, int]:
+    """Retention: typed details (reasons) blanked after ``audit_detail_days``, rows deleted after
+    ``audit_retention_days``. Returns (blanked, deleted)."""
+    blanked = await session.exec(  # type: ignore[call-overload]
+        update(AuditLog)
+        .where(col(AuditLog.at) < blank_before, col(AuditLog.detail) != "")
+        .values(detail="")
+    )
+    deleted = await session.exec(  # type: ignore[call-overload]
+        delete(AuditLog).where(col(AuditLog.at) < delete_before)
+    )
+    return int(blanked.rowcount or 0), int(deleted.rowcount or 0)

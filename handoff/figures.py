@@ -166,8 +166,10 @@ async def load_cases(session: AsyncSession, agencies: set[str] | None) -> list[C
     earlier: set[str] = set()
     cases = []
     for handoff in handoffs:
-        returning = handoff.conversation_id in earlier
-        earlier.add(handoff.conversation_id)
+        # a record whose conversation the resident deleted links to no earlier one
+        returning = handoff.conversation_id is not None and handoff.conversation_id in earlier
+        if handoff.conversation_id is not None:
+            earlier.add(handoff.conversation_id)
         cases.append(case_of(handoff, firsts.get(handoff.id), returning))
     return cases
 

@@ -22,9 +22,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.triage import LEVEL_ORDER, level_rank
-from handoff import audit, consent, events, queue
+from handoff import audit, consent, events, notes, queue
 from handoff.events import Publisher
-from handoff.models import ACTIVE_STATES, Handoff, HandoffState, utcnow
+from handoff.models import ACTIVE_STATES, SCOPE_SUMMARY, Handoff, HandoffState, utcnow
 from handoff.ports import Sessions
 from handoff.summary import Summary
 
@@ -69,6 +69,7 @@ async def open_on_consent(
     contact_enc: str | None,
     consent_turn: bool,
     consent_version: str,
+    consent_scope: str = SCOPE_SUMMARY,
     make_summary: Callable[[str, dt.datetime], Summary],
 ) -> tuple[Handoff | None, bool]:
     """On the turn the person consents, create the handoff (or, approved again after a
@@ -106,7 +107,7 @@ async def open_on_consent(
         if not approved_again:
             return handoff, False
         handoff.summary_hash = summary.digest()
-        await consent.record(s, handoff, text_version=consent_version, now=now)
+        await consent.record(s, handoff, text_version=consent_version, scope=consent_scope, now=now)
     if existing is not None:
         return handoff, False
     await _publish(
@@ -138,6 +139,7 @@ async def withdraw(db: Sessions, live: Publisher | None, handoff_id: str, now: d
             .where(col(Handoff.opened_at).is_(None))
         )
         if gone.rowcount:
+            await notes.erase(s, [handoff_id])
             await consent.withdraw(s, handoff_id, now)
     if not gone.rowcount:
         return False
@@ -145,17 +147,90 @@ async def withdraw(db: Sessions, live: Publisher | None, handoff_id: str, now: d
     return True
 
 
-async def erase(s: AsyncSession, conversation_id: str, reason: str) -> list[str]:
-    """Delete a conversation's handoffs and consents in the caller's transaction (which deletes
-    the conversation itself); returns the ids, for ``announce_erased`` after the commit."""
+async def erase(s: AsyncSession, conversation_id: str, reason: str, now: dt.datetime) -> list[str]:
+    """The resident deletes their conversation (削除, unfollow), in the caller's transaction.
+
+    A handoff no caseworker has opened goes entirely, with its notes and consent. One a
+    caseworker has opened is the agency's 相談記録: its A票 summary and notes stay (until the
+    city's ``closed_retention_days``), closed and marked withdrawn by the resident; its contact
+    details and its link to the conversation go, and its consent is withdrawn. Returns the ids
+    of the handoffs that left the queue, for ``announce_erased`` after the commit."""
     handoff_ids = list(
         (await s.exec(select(Handoff.id).where(Handoff.conversation_id == conversation_id))).all()
     )
-    await consent.erase(s, conversation_id)
-    await s.exec(delete(Handoff).where(col(Handoff.conversation_id) == conversation_id))  # type: ignore[call-overload]
     for hid in handoff_ids:
-        await audit.record(s, "resident", "deleted", hid, reason)
+        if not await _delete_unopened(s, hid):
+            await _keep_withdrawn(s, hid, reason, now)
+            await audit.record(s, "resident", "withdrawn_kept", hid, reason)
+        else:
+            await audit.record(s, "resident", "deleted", hid, reason)
+    await consent.erase(s, conversation_id)
     return handoff_ids
+
+
+async def _delete_unopened(s: AsyncSession, handoff_id: str) -> bool:
+    """Delete a handoff with its notes and consents, only if no caseworker has opened it."""
+    gone = await s.exec(  # type: ignore[call-overload]
+        delete(Handoff).where(col(Handoff.id) == handoff_id).where(col(Handoff.opened_at).is_(None))
+    )
+    if gone.rowcount:
+        await notes.erase(s, [handoff_id])
+        await consent.erase_for(s, [handoff_id])
+    return bool(gone.rowcount)
+
+
+async def _keep_withdrawn(s: AsyncSession, handoff_id: str, via: str, now: dt.datetime) -> None:
+    """Keep the summary and notes as the agency's record; drop what ties it to the person."""
+    await s.exec(
+        update(Handoff)
+        .where(col(Handoff.id) == handoff_id)
+        .values(
+            conversation_id=None,
+            contact_enc=None,
+            live_since=None,
+            withdrawn_at=now,
+            withdrawn_via=via[:80],
+            updated_at=utcnow(),
+        )
+    )
+    await s.exec(
+        update(Handoff)
+        .where(col(Handoff.id) == handoff_id, col(Handoff.state) != HandoffState.CLOSED)
+        .values(state=HandoffState.CLOSED, closed_at=now, outcome="ended_by_request")
+    )
+    await consent.withdraw(s, handoff_id, now, detach=True)
+
+
+async def detach_expired(s: AsyncSession, conversation_id: str) -> None:
+    """Retention deleted a conversation whose handoffs are all closed: the records stay, without
+    the link to the conversation or the contact details."""
+    await s.exec(
+        update(Handoff)
+        .where(col(Handoff.conversation_id) == conversation_id)
+        .values(conversation_id=None, contact_enc=None, updated_at=utcnow())
+    )
+    await consent.detach(s, conversation_id)
+
+
+async def purge_closed(s: AsyncSession, before: dt.datetime) -> list[str]:
+    """Retention: handoffs closed (or withdrawn) before ``before`` go with their notes and
+    consents. Returns their ids."""
+    ids = list(
+        (
+            await s.exec(
+                select(Handoff.id)
+                .where(Handoff.state == HandoffState.CLOSED)
+                .where(col(Handoff.closed_at) < before)
+            )
+        ).all()
+    )
+    if ids:
+        await notes.erase(s, ids)
+        await consent.erase_for(s, ids)
+        await s.exec(delete(Handoff).where(col(Handoff.id).in_(ids)))  # type: ignore[call-overload]
+        for hid in ids:
+            await audit.record(s, "system", "purged", hid, "retention")
+    return ids
 
 
 async def announce_erased(live: Publisher | None, handoff_ids: Sequence[str]) -> None:
@@ -325,3 +400,25 @@ async def close(
         [] if supervisor else [col(Handoff.claimed_by) == actor],
         validate,
     )
+
+
+async def withdraw_for_resident(
+    db: Sessions, live: Publisher | None, handoff_id: str, actor: str, agencies: set[str] | None
+) -> Handoff:
+    """The resident asked the caseworker in the live chat to withdraw their consent: the same
+    record life as their own 削除 after opening (closed, marked withdrawn, contact details gone,
+    consent withdrawn), recorded by the caseworker who heard it."""
+    now = utcnow()
+    async with db.session() as s:
+        handoff = await queue.get(s, handoff_id, agencies)
+        if handoff is None:
+            raise NotFound(handoff_id)
+        if handoff.withdrawn_at is not None:
+            raise TransitionError(handoff_id)
+        await _keep_withdrawn(s, handoff_id, f"staff:{actor}", now)
+        await audit.record(s, actor, "withdrawal_recorded", handoff_id, "asked in live chat")
+        handoff = await s.get(Handoff, handoff_id, populate_existing=True)
+        assert handoff is not None
+    await _publish(live, events.QUEUE, events.handoff_state(handoff.id, handoff.state))
+    await _publish(live, events.handoff_topic(handoff.id), events.state(handoff.state))
+    return handoff

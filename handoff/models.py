@@ -38,7 +38,12 @@ ACTIVE_STATES: tuple[str, ...] = (
 
 class Handoff(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
-    conversation_id: str = Field(index=True, max_length=32)
+    conversation_id: str | None = Field(
+        default=None,
+        index=True,
+        max_length=32,
+        description="None once the resident deleted the conversation and the agency keeps its record",
+    )
     agency_id: str = Field(max_length=64)
     channel: str = Field(max_length=16)
     state: str = Field(default=HandoffState.QUEUED, index=True, max_length=20)
@@ -58,15 +63,29 @@ class Handoff(SQLModel, table=True):
     closed_at: dt.datetime | None = None
     outcome: str | None = Field(default=None, max_length=64)
     destination: str | None = Field(default=None, max_length=64)
+    withdrawn_at: dt.datetime | None = Field(
+        default=None, description="the resident withdrew consent after a caseworker opened it"
+    )
+    withdrawn_via: str | None = Field(
+        default=None, max_length=80, description="chat | unfollow | staff:<username> (live chat)"
+    )
     created_at: dt.datetime = Field(default_factory=utcnow, index=True)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+# What the resident lets the agency see: the summary only (default), or the summary and the
+# redacted record of the conversation (まとめと会話の記録).
+SCOPE_SUMMARY = "summary_only"
+SCOPE_TRANSCRIPT = "summary_and_transcript"
+SCOPES = (SCOPE_SUMMARY, SCOPE_TRANSCRIPT)
 
 
 class Consent(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     handoff_id: str = Field(index=True, max_length=32)
-    conversation_id: str = Field(index=True, max_length=32)
+    conversation_id: str | None = Field(default=None, index=True, max_length=32)
     text_version: str = Field(max_length=32)
+    scope: str = Field(default=SCOPE_SUMMARY, max_length=32)
     summary_hash: str = Field(max_length=64)
     channel: str = Field(max_length=16)
     at: dt.datetime = Field(default_factory=utcnow)

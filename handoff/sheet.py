@@ -329,9 +329,9 @@ def _consent(s: Summary) -> list[Row]:
         Row("同意日時", when(s.consent.at)),
         Row(
             "範囲",
-            "まとめのみ（会話全文は含まない）"
+            "まとめのみ（会話の記録は含まない）"
             if s.consent.scope == "summary_only"
-            else s.consent.scope,
+            else "まとめと会話の記録（個人情報除去済み）",
         ),
         Row("同意文の版", s.consent.text_version or NONE),
         Row("連絡先の提供", _yes_no(s.consent.contact_shared)),

@@ -58,7 +58,7 @@ FLAG_OF_CATEGORY = {
 class Consent(BaseModel):
     handoff: bool = True
     at: dt.datetime
-    scope: Literal["summary_only"] = "summary_only"
+    scope: Literal["summary_only", "summary_and_transcript"] = "summary_only"
     contact_shared: bool = False
     on_behalf_of_family: bool = False
     text_version: str
@@ -223,7 +223,6 @@ def _concerns(state: dict[str, Any], immediate: set[str]) -> Concerns:
 
 def _members(answers: dict[str, Any], family: bool, consultant_rel: str | None) -> list[Member]:
     household_roles: list[str] = list(answers.get("household") or [])
-    parent_health = HEALTH.get(answers.get("parent_health", ""), "不明")
     members = (
         [Member(role="本人", age_band=_band(answers.get("subject_age")), cohabiting=True)]
         if family
@@ -234,7 +233,9 @@ def _members(answers: dict[str, Any], family: bool, consultant_rel: str | None) 
             continue
         member = Member(role=ROLE.get(role, "その他"), cohabiting=True)
         if role in ("father", "mother"):
-            member.health = parent_health
+            # asked per parent when both live at home, else once (flows.preview)
+            answer = answers.get(f"{role}_health") or answers.get("parent_health", "")
+            member.health = HEALTH.get(answer, "不明")
             if consultant_rel == ROLE[role]:
                 member.age_band = _band(answers.get("consultant_age"))
         members.append(member)
@@ -341,6 +342,7 @@ def build_summary(
             contact_shared=contact_shared,
             on_behalf_of_family=family,
             text_version=consent.get("version", ""),
+            scope=consent.get("scope") or "summary_only",
         ),
         route=Route(相談経路="家族・知人から連絡" if family else "本人自ら連絡"),
         urgency=_urgency(categories, immediate, crisis_level, crisis_first_at).model_copy(

@@ -106,7 +106,7 @@ async def test_the_level_is_kept_for_the_summary_and_the_queue(sqlite_app: Any) 
     await resident.say("母の年金を兄が全部取り上げています")
     await resident.tap("c:staff")
     await resident.choose("これでよい")
-    await resident.choose("引き継ぐ")
+    await resident.choose("まとめだけ引き継ぐ")
     async with sqlite_app.state.db.session() as s:
         handoff = (await s.exec(select(Handoff))).one()
     assert handoff.level == "P1"

@@ -60,7 +60,7 @@ async def test_mother_in_her_80s_reaches_a_summary_in_her_own_words_and_no_name(
     await resident.choose("これでよい")
     assert "引き継いでもよいですか" in resident.text
     assert "お子さんに伝わることはありません" in resident.text  # family consent wording
-    await resident.choose("引き継ぐ")
+    await resident.choose("まとめだけ引き継ぐ")
     async with app.state.db.session() as s:
         handoff = (await s.exec(select(Handoff))).one()
         consent = (await s.exec(select(Consent))).one()
@@ -96,7 +96,9 @@ async def test_every_question_can_be_skipped_and_the_summary_is_still_reached(ap
     assert "答えなかったこと" in resident.text
     assert len(asked) >= 8
     await resident.choose("これでよい")
-    await resident.choose("引き継ぐ")  # an anonymous, all-skipped handoff is still a handoff
+    await resident.choose(
+        "まとめだけ引き継ぐ"
+    )  # an anonymous, all-skipped handoff is still a handoff
     async with app.state.db.session() as s:
         assert (await s.exec(select(Handoff))).one().level == "P2"
 
@@ -191,7 +193,7 @@ async def test_summary_items_can_be_corrected_and_removed_before_consent(app: An
         "くらしのお金" in resident.text and "年金" not in resident.text.split("答えなかったこと")[0]
     )
     await resident.choose("これでよい")
-    await resident.choose("引き継ぐ")
+    await resident.choose("まとめだけ引き継ぐ")
     async with app.state.db.session() as s:
         summary = json.loads((await s.exec(select(Handoff))).one().summary_json)
     assert summary["subject"]["age_band"] == "60代"
@@ -241,7 +243,7 @@ async def test_withdrawing_consent_before_a_caseworker_opens_it_deletes_the_hand
     resident = Resident(app.state.service)
     await walk_mother(resident)
     await resident.choose("これでよい")
-    await resident.choose("引き継ぐ")
+    await resident.choose("まとめだけ引き継ぐ")
     await resident.tap("u:skip")  # how to be contacted
     await resident.tap("u:skip")  # when
     assert "相談員が確認して返信します" in resident.text and "c:withdraw" in resident.codes
@@ -259,7 +261,7 @@ async def _handed_over(app: Any) -> tuple[Resident, Handoff]:
     await resident.follow()
     await resident.say("相談員と話したい")
     await resident.choose("これでよい")
-    await resident.choose("引き継ぐ")
+    await resident.choose("まとめだけ引き継ぐ")
     async with app.state.db.session() as s:
         return resident, (await s.exec(select(Handoff))).one()
 
@@ -306,7 +308,7 @@ async def test_going_back_after_consent_to_correct_needs_a_new_approval(app: Any
     resident = Resident(app.state.service)
     await walk_mother(resident)
     await resident.choose("これでよい")
-    await resident.choose("引き継ぐ")
+    await resident.choose("まとめだけ引き継ぐ")
     async with app.state.db.session() as s:
         handoff = (await s.exec(select(Handoff))).one()
     await resident.say("戻る")
@@ -318,7 +320,7 @@ async def test_going_back_after_consent_to_correct_needs_a_new_approval(app: Any
     async with app.state.db.session() as s:  # not approved yet: the handoff keeps what was approved
         assert (await s.exec(select(Handoff))).one().summary_hash == handoff.summary_hash
     await resident.choose("これでよい")
-    await resident.choose("引き継ぐ")
+    await resident.choose("まとめだけ引き継ぐ")
     async with app.state.db.session() as s:
         after = (await s.exec(select(Handoff))).one()
         consents = (await s.exec(select(Consent).order_by(Consent.at))).all()  # type: ignore[arg-type]

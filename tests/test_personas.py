@@ -97,7 +97,8 @@ MAN: list[Step] = [
     Tap("a:household:mother"),
     Tap("m:done"),
     Say("34", ("a:subject_age:30s",)),
-    Tap("u:skip"),
+    Tap("u:skip"),  # お父さまの体調: both parents at home, each asked apart
+    Tap("u:skip"),  # お母さまの体調
     Say("バイト", ("a:income:work",)),
     Tap("m:done"),
     Tap("u:skip"),

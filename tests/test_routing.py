@@ -32,7 +32,12 @@ async def _hand_off(app: Any, address: str, concerns: list[str], primary: str) -
 async def _queue(client: Any, username: str) -> list[str]:
     headers = await token_for(client, username)
     data = (await client.get("/api/console/handoffs", headers=headers)).json()
-    return [h["summary"]["concerns"]["primary"] for h in data["handoffs"]]
+    # the list gives queue rows; each summary is opened on the record
+    opened = [
+        (await client.get(f"/api/console/handoffs/{h['id']}", headers=headers)).json()
+        for h in data["handoffs"]
+    ]
+    return [h["summary"]["concerns"]["primary"] for h in opened]
 
 
 async def test_a_parent_care_heavy_summary_lands_with_the_houkatsu_centre(sqlite_app: Any) -> None:

@@ -82,7 +82,7 @@ async def test_typed_phone_email_name_and_my_number_are_nowhere_at_rest_or_in_lo
         await resident.say(f"マイナンバーは{MYNUMBER}です。息子の名前は山本健太です")
         await resident.say("相談員と話したい")
         await resident.choose("これでよい")
-        await resident.choose("引き継ぐ")
+        await resident.choose("まとめだけ引き継ぐ")
         await resident.choose("電話で")
         await resident.say(f"{PHONE}にお願いします")
         stored = await app.state.service.transcript(resident.reply.conversation_id)  # type: ignore[union-attr]
@@ -105,7 +105,7 @@ async def test_conversations_without_a_handoff_are_deleted_after_the_retention_d
     await handed.follow()
     await handed.say("相談員と話したい")
     await handed.choose("これでよい")
-    await handed.choose("引き継ぐ")
+    await handed.choose("まとめだけ引き継ぐ")
     service = app.state.service
     assert await service.purge_expired(quiet.now + dt.timedelta(days=29)) == 0
     assert await service.purge_expired(quiet.now + dt.timedelta(days=31)) == 1

@@ -18,7 +18,8 @@ WRITES = [
     re.compile(r"\b(UPDATE|DELETE\s+FROM)\s+handoff\b", re.IGNORECASE),
     re.compile(
         r"\bhandoff\.(state|level|claimed_by|opened_at|closed_at|live_since|"
-        r"summary_json|summary_hash|contact_enc|outcome|destination|updated_at)\s*=[^=]"
+        r"summary_json|summary_hash|contact_enc|outcome|destination|updated_at|withdrawn_at|"
+        r"withdrawn_via|conversation_id)\s*=[^=]"
     ),
 ]
 

@@ -18,6 +18,7 @@ from handoff.console.routes import (
     events,
     figures,
     handoffs,
+    hotlines,
     notes,
     queue,
     records,
@@ -28,7 +29,19 @@ from handoff.console.routes import (
 # One flat router of the nouns' routes (their prefixes are in the paths): the app includes it,
 # and ``router.routes`` lists every console route.
 router = APIRouter(route_class=security.ConsoleRoute)
-for _part in (session, queue, alerts, handoffs, notes, records, events, audit, figures, staff):
+for _part in (
+    session,
+    queue,
+    alerts,
+    handoffs,
+    notes,
+    records,
+    events,
+    audit,
+    figures,
+    staff,
+    hotlines,
+):
     router.routes.extend(_part.router.routes)
 
 

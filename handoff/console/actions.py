@@ -10,13 +10,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi import HTTPException
-from sqlmodel import col, select
 
-from handoff import audit, events, lifecycle, queue
+from handoff import audit, consent, events, lifecycle, notes, queue
 from handoff.auth import Principal
 from handoff.console.deps import Services
 from handoff.console.views import can_chat, turn_view
-from handoff.models import Handoff, HandoffNote, HandoffState, utcnow
+from handoff.models import SCOPE_TRANSCRIPT, Handoff, HandoffNote, HandoffState, utcnow
 
 MESSAGE_LIMIT = 1000
 NOTE_LIMIT = 2000
@@ -77,7 +76,8 @@ async def return_to_bot(svc: Services, principal: Principal, handoff_id: str) ->
             supervisor=principal.at_least("supervisor"),
         )
     # The state is committed first: the bot resumes only once the chat is no longer live.
-    await svc.link.return_to_bot(handoff.conversation_id)
+    if handoff.conversation_id is not None:
+        await svc.link.return_to_bot(handoff.conversation_id)
     return handoff
 
 
@@ -107,11 +107,12 @@ async def send(svc: Services, principal: Principal, handoff_id: str, text: str) 
             status_code=422, detail=f"メッセージは{MESSAGE_LIMIT}文字以内にしてください"
         )
     handoff = await load(svc, principal, handoff_id)
-    if not can_chat(principal, handoff):
+    if not can_chat(principal, handoff) or handoff.conversation_id is None:
         raise HTTPException(status_code=409, detail="担当している引き継ぎにだけ返信できます")
     if handoff.state != HandoffState.LIVE:
         # the bot goes silent before the message leaves
         handoff = await go_live(svc, principal, handoff_id)
+    assert handoff.conversation_id is not None
     delivered = await svc.link.deliver(handoff.conversation_id, [text], staff=principal.username)
     async with svc.db.session() as s:
         await audit.record(
@@ -132,7 +133,7 @@ async def send(svc: Services, principal: Principal, handoff_id: str, text: str) 
 async def chat_turns(svc: Services, handoff: Handoff) -> list[dict[str, Any]]:
     """The turns of the current live chat (since the caseworker took it over): these need no
     reason; everything before them is the transcript."""
-    if handoff.live_since is None:
+    if handoff.live_since is None or handoff.conversation_id is None:
         return []
     since = handoff.live_since
     if since.tzinfo is None:
@@ -149,16 +150,36 @@ async def chat_turns(svc: Services, handoff: Handoff) -> list[dict[str, Any]]:
     return out
 
 
+async def transcript_scope(svc: Services, handoff: Handoff) -> str | None:
+    """Why the transcript may not be shown (None: the resident's consent includes it)."""
+    if handoff.withdrawn_at is not None or handoff.conversation_id is None:
+        return "相談者が同意を取り消したため、会話の記録はありません"
+    async with svc.db.session() as s:
+        given = await consent.current(s, handoff.id)
+    if given is None or given.scope != SCOPE_TRANSCRIPT:
+        return "相談者の同意は「まとめだけ」です。会話の記録は同意の範囲外のため見られません"
+    return None
+
+
 async def transcript(
     svc: Services, principal: Principal, handoff_id: str, reason: str
 ) -> tuple[Handoff, list[dict[str, Any]]]:
-    """The whole transcript, only with a reason (audited either way)."""
+    """The whole transcript, only when the resident's consent includes it and with a reason
+    (audited either way: shown, refused for want of a reason, or outside the consent)."""
     reason = " ".join(reason.split())
     handoff = await load(svc, principal, handoff_id)
+    refusal = await transcript_scope(svc, handoff)
+    if refusal is not None:
+        async with svc.db.session() as s:
+            await audit.record(
+                s, principal.username, "transcript_out_of_scope", handoff_id, refusal[:120]
+            )
+        raise HTTPException(status_code=403, detail=refusal)
     if len(reason) < REASON_MIN:
         async with svc.db.session() as s:
             await audit.record(s, principal.username, "transcript_refused", handoff_id)
         raise HTTPException(status_code=400, detail="会話記録を見る理由を入力してください")
+    assert handoff.conversation_id is not None
     turns = [turn_view(t) for t in await svc.link.transcript(handoff.conversation_id)]
     async with svc.db.session() as s:
         await audit.record(
@@ -187,18 +208,28 @@ async def add_note(svc: Services, principal: Principal, handoff_id: str, text: s
     if not text or len(text) > NOTE_LIMIT:
         raise HTTPException(status_code=422, detail=f"メモは1〜{NOTE_LIMIT}文字で入力してください")
     await load(svc, principal, handoff_id)
-    note = HandoffNote(handoff_id=handoff_id, author=principal.username, text=text)
     async with svc.db.session() as s:
-        s.add(note)
+        note = await notes.add(s, handoff_id, principal.username, text)
         await audit.record(s, principal.username, "note", handoff_id, f"chars={len(text)}")
     return note
 
 
-async def notes_of(svc: Services, handoff_id: str) -> list[HandoffNote]:
+async def notes_of(svc: Services, principal: Principal, handoff_id: str) -> list[HandoffNote]:
+    """A handoff's notes, read on the record (one audit entry per reading)."""
     async with svc.db.session() as s:
-        rows = await s.exec(
-            select(HandoffNote)
-            .where(HandoffNote.handoff_id == handoff_id)
-            .order_by(col(HandoffNote.at))
+        found = await notes.of(s, handoff_id)
+        await audit.record(s, principal.username, "notes_view", handoff_id, f"count={len(found)}")
+    return found
+
+
+async def withdraw(svc: Services, principal: Principal, handoff_id: str) -> Handoff:
+    """Record the withdrawal a resident asked for in the live chat (the assigned caseworker or a
+    supervisor): closed, marked withdrawn, contact details gone; the summary stays as the
+    agency's record for the city's retention."""
+    handoff = await load(svc, principal, handoff_id)
+    if not (handoff.claimed_by == principal.username or principal.at_least("supervisor")):
+        raise HTTPException(status_code=403, detail="担当者かスーパーバイザーだけが記録できます")
+    with http_errors():
+        return await lifecycle.withdraw_for_resident(
+            svc.db, svc.live, handoff_id, principal.username, svc.visible(principal)
         )
-        return list(rows.all())

@@ -7,6 +7,7 @@ caller (``PageUser``, ``ApiUser``), or a caller whose CSRF token was checked (``
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -33,6 +34,8 @@ class Services:
     secret: bytes  # keys CSRF tokens
     agencies: dict[str, str]  # id -> name
     default_agency: str
+    # hotlines past the city's review period: name, number, verified_at (ISO date)
+    stale_hotlines: Callable[[], list[dict[str, str]]] = lambda: []
     crisis: CrisisDesk | None = None  # alert cards for people in danger without consent
     shutdown: anyio.Event = field(default_factory=anyio.Event)
     throttle: AddressThrottle = field(default_factory=AddressThrottle)  # sign-in, per address

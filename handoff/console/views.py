@@ -61,10 +61,20 @@ def handoff_json(handoff: Handoff, *, with_summary: bool = True) -> dict[str, An
         "destination": handoff.destination,
         "summary_hash": handoff.summary_hash,
         "has_contact": handoff.contact_enc is not None,
+        "withdrawn_at": iso(handoff.withdrawn_at),
     }
     if with_summary:
         summary = summary_of(handoff)
         data["summary"] = sheet.to_json(summary) if summary is not None else None
+    return data
+
+
+def queue_row_json(handoff: Handoff) -> dict[str, Any]:
+    """What a queue row shows, as JSON: no summary (opening one is its own, audited, read)."""
+    row = queue_row(handoff)
+    data = handoff_json(handoff, with_summary=False)
+    data.pop("summary_hash")
+    data.update({"primary": row["primary"], "relationship": row["relationship"]})
     return data
 
 

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, HTTPException, Response
 from sse_starlette import EventSourceResponse
 
-from handoff import auth, events
+from handoff import auth, events, queue
 from handoff.auth import Principal
 from handoff.console import actions, security, views
 from handoff.console.deps import ApiUser, PageUser, Services, Svc
@@ -35,6 +35,8 @@ def _stream(svc: Services, principal: Principal, topic: str) -> EventSourceRespo
                     if still is None:
                         return
                     continue
+                if topic == events.QUEUE and not await _within(svc, principal, event):
+                    continue
                 yield {
                     "event": str(event.get("type", "message")),
                     "data": json.dumps(event, ensure_ascii=False),
@@ -43,6 +45,19 @@ def _stream(svc: Services, principal: Principal, topic: str) -> EventSourceRespo
     return EventSourceResponse(
         stream(), ping=15, headers={"X-Accel-Buffering": "no"}, shutdown_event=svc.shutdown
     )
+
+
+# a handoff that is gone has no agency left to check; its id tells nothing
+_GONE = ("handoff_deleted", "handoff_withdrawn")
+
+
+async def _within(svc: Services, principal: Principal, event: dict[str, object]) -> bool:
+    """A queue event reaches only the callers who may see its handoff (agency boundaries)."""
+    agencies = svc.visible(principal)
+    if agencies is None or event.get("type") in _GONE or "handoff_id" not in event:
+        return True  # crisis alert cards (no handoff yet) go to every console, as before
+    async with svc.db.session() as s:
+        return await queue.get(s, str(event.get("handoff_id", "")), agencies) is not None
 
 
 async def _handoff_stream(svc: Services, principal: Principal, handoff_id: str) -> Response:

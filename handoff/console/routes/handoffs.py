@@ -70,6 +70,19 @@ async def close_form(request: Request, handoff_id: str, svc: Svc, me: PageWriter
     )
 
 
+@router.post("/console/handoffs/{handoff_id}/withdraw", include_in_schema=False)
+async def withdraw_form(request: Request, handoff_id: str, svc: Svc, me: PageWriter) -> Response:
+    return await pages.page_action(
+        request, svc, me, handoff_id, lambda: actions.withdraw(svc, me, handoff_id)
+    )
+
+
+@router.post("/api/console/handoffs/{handoff_id}/withdraw")
+async def api_withdraw(handoff_id: str, svc: Svc, me: ApiWriter) -> Response:
+    handoff = await actions.withdraw(svc, me, handoff_id)
+    return JSONResponse(views.handoff_json(handoff, with_summary=False))
+
+
 @router.get("/api/console/handoffs/{handoff_id}")
 async def api_handoff(handoff_id: str, svc: Svc, me: ApiUser) -> Response:
     handoff = await actions.open_(svc, me, handoff_id, "api")

@@ -22,7 +22,7 @@ async def note_form(request: Request, handoff_id: str, svc: Svc, me: PageWriter)
 @router.get("/api/console/handoffs/{handoff_id}/notes")
 async def api_notes(handoff_id: str, svc: Svc, me: ApiUser) -> Response:
     await actions.load(svc, me, handoff_id)
-    notes = await actions.notes_of(svc, handoff_id)
+    notes = await actions.notes_of(svc, me, handoff_id)
     return JSONResponse({"notes": [views.note_json(n) for n in notes]})
 
 

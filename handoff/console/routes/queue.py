@@ -13,7 +13,7 @@ from handoff.console import pages, security
 from handoff.console.deps import ApiUser, PageUser, Services, Svc
 from handoff.console.routes import alerts
 from handoff.console.routes.alerts import CATEGORY_LABELS
-from handoff.console.views import handoff_json, queue_row
+from handoff.console.views import queue_row, queue_row_json
 from handoff.models import ACTIVE_STATES, HandoffState
 
 router = APIRouter(route_class=security.ConsoleRoute)
@@ -38,20 +38,33 @@ async def _lists(svc: Services, principal: Principal) -> dict[str, Any]:
 @router.get("/console/queue", include_in_schema=False)
 async def queue_page(request: Request, svc: Svc, me: PageUser) -> Response:
     lists = await _lists(svc, me)
-    async with svc.db.session() as s:
-        await audit.record(s, me.username, "queue_view", detail=f"count={len(lists['waiting'])}")
-    return pages.page(request, svc, me, "queue.html", **lists)
+    await _audit_rows(svc, me, lists, "page")
+    stale = svc.stale_hotlines() if me.at_least("admin") else []
+    return pages.page(request, svc, me, "queue.html", stale_hotlines=stale, **lists)
 
 
 @router.get("/console/queue/rows", include_in_schema=False)
 async def queue_rows(request: Request, svc: Svc, me: PageUser) -> Response:
     """The queue tables alone: console.js swaps them in when a live update arrives."""
-    return pages.page(request, svc, me, "_queue_tables.html", **await _lists(svc, me))
+    lists = await _lists(svc, me)
+    await _audit_rows(svc, me, lists, "rows")
+    return pages.page(request, svc, me, "_queue_tables.html", **lists)
+
+
+async def _audit_rows(svc: Services, principal: Principal, lists: dict[str, Any], via: str) -> None:
+    """A queue row shows a little of each handoff (level, main concern, who wrote): one audit
+    record per handoff shown, besides the listing itself."""
+    shown = [row["h"].id for key in ("waiting", "working", "closed") for row in lists[key]]
+    async with svc.db.session() as s:
+        await audit.record(s, principal.username, "queue_view", detail=f"{via} count={len(shown)}")
+        for hid in shown:
+            await audit.record(s, principal.username, "list_view", hid, via)
 
 
 @router.get("/api/console/handoffs")
 async def api_handoffs(svc: Svc, me: ApiUser, state: str = "active") -> Response:
-    """The queue in order (P0 first, then longest waiting), each with its §8 summary."""
+    """The queue in order (P0 first, then longest waiting): what a queue row needs, no summary
+    (``GET /api/console/handoffs/{id}`` opens one). One audit record per handoff returned."""
     agencies = svc.visible(me)
     async with svc.db.session() as s:
         if state == "closed":
@@ -63,4 +76,6 @@ async def api_handoffs(svc: Svc, me: ApiUser, state: str = "active") -> Response
         else:
             raise HTTPException(status_code=422, detail="unknown state")
         await audit.record(s, me.username, "queue_view", detail=f"api count={len(rows)}")
-    return JSONResponse({"handoffs": [handoff_json(h) for h in rows]})
+        for h in rows:
+            await audit.record(s, me.username, "list_view", h.id, "api")
+    return JSONResponse({"handoffs": [queue_row_json(h) for h in rows]})
