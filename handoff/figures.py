@@ -209,7 +209,10 @@ def tables_of(cases: list[Case]) -> list[Table]:
     raw = {d: _counts(cases, months, d) for d in DIMENSIONS}
     hide: set[int] = set()
     while True:
-        grids = {d: suppression.protect(counts, hide) for d, (_, counts) in raw.items()}
+        grids = {
+            d: suppression.protect(counts, hide, len(columns))
+            for d, (columns, counts) in raw.items()
+        }
         shared = {i for g in grids.values() for (i, j) in g.suppressed() if j == g.cols}
         if shared <= hide:
             break
@@ -253,7 +256,7 @@ def returning_table(cases: list[Case]) -> Table:
     handed off before (the resident returned to the same chat after the first one closed)."""
     months = sorted({c.month for c in cases})
     counts = [[sum(1 for c in cases if c.month == m and c.returning)] for m in months]
-    grid = suppression.protect(counts)
+    grid = suppression.protect(counts, columns=1)
     return Table("returning", "間をおいて戻ってきた相談", months, ["件数"], grid)
 
 

@@ -63,10 +63,11 @@ class Grid:
         return out
 
 
-def with_margins(counts: list[list[int]]) -> list[list[int]]:
-    """The counts with a total column and a total row appended."""
+def with_margins(counts: list[list[int]], columns: int = 0) -> list[list[int]]:
+    """The counts with a total column and a total row appended (``columns``: how many columns
+    a table with no rows yet has — an agency with no consultation still gets its empty table)."""
     rows = [[*row, sum(row)] for row in counts]
-    width = len(rows[0]) if rows else 1
+    width = len(rows[0]) if rows else columns + 1
     totals = [sum(row[j] for row in rows) for j in range(width)]
     return [*rows, totals]
 
@@ -138,12 +139,12 @@ def _path(
     return False
 
 
-def protect(counts: list[list[int]], row_totals: Iterable[int] = ()) -> Grid:
+def protect(counts: list[list[int]], row_totals: Iterable[int] = (), columns: int = 0) -> Grid:
     """Suppress the small cells of ``counts`` (with margins) and enough others to protect them.
 
     The totals of the rows in ``row_totals`` are hidden whatever their value (a month total
     another table with the same months had to hide; the row after the last is the grand total)."""
-    values = with_margins(counts)
+    values = with_margins(counts, columns)
     grid = Grid(values)
     for i, row in enumerate(values):
         for j, v in enumerate(row):
