@@ -161,8 +161,11 @@ class Caseworker:
         assert sent.status_code == 200, sent.text
 
 
-def consent_in_widget(page: Any, expect: Callable[..., Any]) -> None:
-    """The resident opens the widget, asks for a caseworker and approves the summary."""
+def consent_in_widget(
+    page: Any, expect: Callable[..., Any], scope: str = "a:consent:agree"
+) -> None:
+    """The resident opens the widget, asks for a caseworker and approves the summary (``scope``:
+    the consent button — the summary only, or with the conversation's record)."""
     page.click("tobira-chat .launcher")
     expect(page.locator("tobira-chat .log")).to_contain_text("相談してくれて")
     page.click("tobira-chat button[data-code='a:intro:start']")
@@ -170,7 +173,7 @@ def consent_in_widget(page: Any, expect: Callable[..., Any]) -> None:
     page.fill("tobira-chat textarea", "相談員と話したい")
     page.keyboard.press("Control+Enter")
     page.click("tobira-chat button[data-code='a:summary:ok']")
-    page.click("tobira-chat button[data-code='a:consent:agree']")
+    page.click(f"tobira-chat button[data-code='{scope}']")
     expect(page.locator("tobira-chat .log")).to_contain_text("まとめを相談員に引き継ぎます")
 
 
