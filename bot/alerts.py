@@ -29,7 +29,7 @@ from sqlmodel import Field, SQLModel, col, select
 from bot.db import Database
 from bot.settings import Settings
 from flows.municipality import JST, Municipality, OnCall
-from flows.triage import Assessment
+from flows.triage import CATEGORY_LABELS, Assessment
 from handoff.models import new_id, utcnow
 
 log = logging.getLogger("tobira.alerts")
@@ -38,18 +38,6 @@ EPISODE = dt.timedelta(hours=6)
 MAX_ATTEMPTS = 8
 BACKOFF = (2.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0)
 CLAIM_FOR = dt.timedelta(seconds=60)
-CATEGORY_JA = {
-    "suicide_imminent": "自殺の危険（差し迫った）",
-    "harm_others": "他害・心中の危険",
-    "medical_emergency": "救急の可能性",
-    "violence_now": "暴力（いま）",
-    "suicidal_ideation": "希死念慮",
-    "self_harm": "自傷",
-    "violence_home": "家庭内の暴力",
-    "elder_abuse": "高齢者への虐待の疑い",
-    "neglect": "安否の心配",
-    "lifeline": "生活の危機（食事・電気等）",
-}
 
 
 class Alert(SQLModel, table=True):
@@ -75,7 +63,7 @@ Sender = Callable[[Alert, str], Awaitable[None]]
 def alert_text(alert: Alert, console_link: str) -> str:
     """The neutral body: no resident text, no summary."""
     at = alert.created_at.astimezone(JST).strftime("%Y-%m-%d %H:%M")
-    category = CATEGORY_JA.get(alert.category, alert.category)
+    category = CATEGORY_LABELS.get(alert.category, alert.category)
     return (
         f"【tobira 緊急】{alert.level} {category}\n"
         f"チャネル: {alert.channel} / 受信: {at} (JST)\n"

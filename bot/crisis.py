@@ -28,6 +28,7 @@ from flows import triage
 from flows.locale import t
 from flows.municipality import Hotline, Municipality
 from flows.render import Context, label, when
+from flows.triage_meta import P0_CATEGORIES, P1_CATEGORIES
 from handoff import lifecycle
 from handoff.live import LiveHub
 from handoff.models import Handoff
@@ -56,19 +57,7 @@ ASK_ABOUT = (None, "suicidal_ideation", "suicide_imminent", "self_harm", "self_r
 LIFELINE_CODES = frozenset({"a:immediate:food", "a:immediate:utilities"})
 """「今日・明日」 answers that are a lifeline emergency (DOMAIN.md §4 G)."""
 
-CARD_ORDER = (
-    "suicide_imminent",
-    "harm_others",
-    "medical_emergency",
-    "violence_now",
-    "self_report",
-    "suicidal_ideation",
-    "self_harm",
-    "violence_home",
-    "elder_abuse",
-    "neglect",
-    "lifeline",
-)
+CARD_ORDER = (*P0_CATEGORIES, "self_report", *P1_CATEGORIES)
 """Categories from most to least severe, for the console's alert card."""
 
 DANGER_BUTTON = triage.Assessment(

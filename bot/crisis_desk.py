@@ -81,7 +81,7 @@ class CrisisDesk:
 
 
 def _category(flags: str) -> str:
-    """The most severe category on the conversation (the order of bot.alerts.CATEGORY_JA)."""
+    """The most severe category on the conversation (the order of bot.crisis.CARD_ORDER)."""
     present = set(flags.split(","))
     for category in crisis.CARD_ORDER:
         if category in present:

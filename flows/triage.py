@@ -79,6 +79,22 @@ CATEGORY_FLAG: dict[str, str] = {
 }
 
 
+CATEGORY_LABELS: dict[str, str] = {
+    "suicide_imminent": "自殺の危険（差し迫った）",
+    "harm_others": "他害・心中の危険",
+    "medical_emergency": "救急の可能性",
+    "violence_now": "暴力（いま）",
+    "self_report": "「いま危ない」が押された",
+    "suicidal_ideation": "希死念慮",
+    "self_harm": "自傷",
+    "violence_home": "家庭内の暴力",
+    "elder_abuse": "高齢者への虐待の疑い",
+    "neglect": "安否の心配",
+    "lifeline": "生活の危機（食事・電気等）",
+}
+"""How staff read a category (alert cards, on-call alerts): never resident words."""
+
+
 def level_rank(level: str | None) -> int:
     """0 for P0 … 3 for P3; anything else (None, an unknown code) ranks after them."""
     return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 RULE_LEVELS = ("P0", "P1", "P2")
-CATEGORIES = (
+P0_CATEGORIES: tuple[str, ...] = (
     "suicide_imminent",
     "harm_others",
     "medical_emergency",
     "violence_now",
+)
+P1_CATEGORIES: tuple[str, ...] = (
     "suicidal_ideation",
     "self_harm",
     "violence_home",
@@ -31,6 +33,8 @@ CATEGORIES = (
     "neglect",
     "lifeline",
 )
+CATEGORIES = P0_CATEGORIES + P1_CATEGORIES
+"""The P0/P1 categories of CRISIS.md, most severe first (the only copy)."""
 MARKS = ("negated", "past", "resolved", "hypothetical", "mention")
 
 

@@ -30,25 +30,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flows.triage_meta import Meta
+from flows.triage_meta import P0_CATEGORIES, P1_CATEGORIES, Meta
 from flows.triage_units import Unit, sentences, units
+
+__all__ = ["P0_CATEGORIES", "P1_CATEGORIES", "Doc", "Model", "Scores", "load", "score"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "triage_model.json"
 FORMAT = 2
-P0_CATEGORIES: tuple[str, ...] = (
-    "suicide_imminent",
-    "harm_others",
-    "medical_emergency",
-    "violence_now",
-)
-P1_CATEGORIES: tuple[str, ...] = (
-    "suicidal_ideation",
-    "self_harm",
-    "violence_home",
-    "elder_abuse",
-    "neglect",
-    "lifeline",
-)
 _SKIP_POS = frozenset({"補助記号", "空白", "記号"})
 _EN_WORD = re.compile(r"[a-z]+")
 _LATIN = re.compile(r"[A-Za-z]")

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from flows.triage import CATEGORY_LABELS
 from handoff import audit
 from handoff.console import pages, security
 from handoff.console.deps import (
@@ -25,19 +26,6 @@ from handoff.ports import CrisisCard, TranscriptTurn
 
 router = APIRouter(route_class=security.ConsoleRoute)
 MAX_MESSAGE = 1000
-CATEGORY_LABELS = {
-    "suicide_imminent": "自殺の危険（差し迫った）",
-    "harm_others": "他害・心中の危険",
-    "medical_emergency": "救急の可能性",
-    "violence_now": "暴力（いま）",
-    "self_report": "「いま危ない」が押された",
-    "suicidal_ideation": "希死念慮",
-    "self_harm": "自傷",
-    "violence_home": "家庭内の暴力",
-    "elder_abuse": "高齢者への虐待の疑い",
-    "neglect": "安否の心配",
-    "lifeline": "生活の危機（食事・電気等）",
-}
 
 
 def card_json(card: CrisisCard) -> dict[str, Any]:

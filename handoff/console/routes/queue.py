@@ -7,12 +7,12 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
+from flows.triage import CATEGORY_LABELS
 from handoff import audit, queue
 from handoff.auth import Principal
 from handoff.console import pages, security
 from handoff.console.deps import ApiUser, PageUser, Services, Svc
 from handoff.console.routes import alerts
-from handoff.console.routes.alerts import CATEGORY_LABELS
 from handoff.console.views import queue_row, queue_row_json
 from handoff.models import ACTIVE_STATES, HandoffState
 
