@@ -57,7 +57,7 @@ Lemma = tuple[int, str]  # (offset within its sentence's lemma text, lemma)
 def _tokenizer() -> Callable[[str], list[Lemma]]:
     from sudachipy import dictionary, tokenizer
 
-    tok = dictionary.Dictionary(dict="core").create(mode=tokenizer.Tokenizer.SplitMode.C)
+    tok = dictionary.Dictionary(dict="core").tokenizer(mode=tokenizer.Tokenizer.SplitMode.C)
 
     def lemmas(text: str) -> list[Lemma]:
         if not text:
