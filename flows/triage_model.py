@@ -12,7 +12,8 @@ Features of one unit (a sentence, or a window over a long one; see `flows.triage
 - the lemmas of the neighbouring sentences, prefixed, as context (昔は, 今は元気, 「…」と言った).
 Sublinear TF-IDF, L2 norm, then two logistic regressions: the level head (P0 / P1 / other) and
 the category head (the P0/P1 categories of CRISIS.md). A message scores as its most dangerous
-unit; the thresholds in the file were chosen by cross-validation for P0 recall.
+unit. The decision thresholds live with the final step (`flows.triage_meta`, under "meta"); the
+file's top-level "thresholds" only describe the model alone (the trainer's report).
 
 No I/O besides reading the model file once; the text is never kept or logged.
 """
@@ -121,7 +122,6 @@ class Model:
     categories: tuple[str, ...]
     category_coef: dict[str, list[float]]
     category_intercept: tuple[float, ...]
-    thresholds: dict[str, float]
     version: str
     training_data: dict[str, str]
     meta: Meta | None  # the final step over rules + model (flows.triage_meta)
@@ -164,7 +164,6 @@ def load(path: Path = MODEL_PATH) -> Model | None:
         categories=tuple(raw["categories"]),
         category_coef=raw["category_coef"],
         category_intercept=tuple(raw["category_intercept"]),
-        thresholds={k: float(v) for k, v in raw["thresholds"].items()},
         version=str(raw["version"]),
         training_data=dict(raw["training_data"]),
         meta=Meta.from_json(raw["meta"]) if "meta" in raw else None,
