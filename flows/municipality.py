@@ -181,6 +181,12 @@ class Municipality(_Strict):
         default=365, ge=1, le=3650, description="typed reasons in the audit log are blanked"
     )
     audit_retention_days: int = Field(default=1825, ge=1, le=3650)
+    followup_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="after closing, a caseworker may write to a resident who opted in this long",
+    )
     hotline_review_days: int = Field(
         default=90, ge=1, le=3650, description="a hotline verified longer ago is reported stale"
     )

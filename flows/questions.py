@@ -191,6 +191,10 @@ QUESTIONS: dict[str, Question] = {
             ("morning", "afternoon", "evening", "anytime"),
             universal=("u:skip",),
         ),
+        # 「また様子をうかがってもいいですか」: a caseworker may write after closing (opt-in)
+        Question("followup", "followup", ("yes", "no"), universal=("u:skip",)),
+        # a caseworker proposes passing the case on: may the summary go to that agency?
+        Question("transfer", "transfer", ("yes", "no"), universal=()),
         Question("handed_over", "handed_over", (), universal=()),
         Question("closed", "closed", (), universal=()),
         Question("confirm_delete", "confirm_delete", ("yes", "no"), universal=()),

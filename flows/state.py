@@ -38,6 +38,9 @@ class IntakeState(TypedDict, total=False):
     brief: bool  # answer with the said lines only (no summary or question repeated)
     confirming: str | None  # an exclusive choice (ひとり暮らし) waiting for a second press
     meant: list[str] | None  # this turn only: the answer read from the words before redaction
+    transfer_agency: str  # the agency a caseworker proposes passing the case to (its name)
+    transfer_back: str | None  # the question to return to after the transfer question
+    transfer_answer: str | None  # yes | no: the answer, acted on by bot.casework
 
 
 def initial_state(

@@ -155,6 +155,8 @@ class Preferences(BaseModel):
     contact_method: str | None = None
     preferred_times: str | None = None
     language: str = "ja"
+    # 「また様子をうかがってもいいですか」: True lets a caseworker write after closing
+    followup: bool | None = None
 
 
 class Meta(BaseModel):
@@ -375,6 +377,7 @@ def build_summary(
             wants=list(answers.get("wants") or []),
             contact_method=answers.get("contact"),
             preferred_times=answers.get("contact_time"),
+            followup={"yes": True, "no": False}.get(answers.get("followup", "")),
             language=state.get("locale", "ja"),
         ),
         meta=Meta(
