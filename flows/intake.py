@@ -172,7 +172,8 @@ def advance(q: Question, state: IntakeState, given: dict[str, Any]) -> Command[s
     if code == "sys:transfer":  # a caseworker's proposal; then back to where the person was
         back = state.get("transfer_back") if q.id == "transfer" else q.id
         agency = str(given.get("agency") or "")[:80]
-        return _moved(state, q.id, "transfer", transfer_back=back, transfer_agency=agency)
+        asked = {"transfer_back": back, "transfer_agency": agency, "transfer_answer": None}
+        return _moved(state, q.id, "transfer", **asked)
     command = _command(q, state, code)
     if command is not None:
         return command
