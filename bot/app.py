@@ -165,6 +165,7 @@ def _console_services(
         stale_hotlines=lambda: _stale_hotlines(city),
         crisis=CrisisDesk(service.db, service, clock=now),
         followup_days=city.followup_days,
+        municipality_code=city.code,
         clock=now,
     )
 

@@ -498,3 +498,43 @@ async def answer_transfer(
         await audit.record(s, "resident", "transfer_accepted", handoff_id, detail)
     await _publish(live, events.QUEUE, events.handoff_state(handoff_id, HandoffState.QUEUED))
     return True
+
+
+# ---------------------------------------------------------------------------- staff-entered cases
+
+
+async def open_entered(
+    db: Sessions,
+    live: Publisher | None,
+    *,
+    agency_id: str,
+    channel: str,
+    actor: str,
+    now: dt.datetime,
+    make_summary: Callable[[str, dt.datetime], Summary],
+) -> Handoff:
+    """A caseworker records a walk-in or phone consultation: a handoff of their agency, already
+    claimed and opened by them, with no conversation behind it (consent was given in person, on
+    the 相談受付・申込票)."""
+    handoff = Handoff(
+        agency_id=agency_id,
+        channel=channel,
+        state=HandoffState.CLAIMED,
+        summary_json="{}",
+        summary_hash="",
+        claimed_by=actor,
+        claimed_at=now,
+        opened_at=now,
+        created_at=now,
+    )
+    summary = make_summary(handoff.id, now)
+    handoff.summary_json = summary.model_dump_json()
+    handoff.summary_hash = summary.digest()
+    handoff.level = summary.urgency.level
+    async with db.session() as s:
+        s.add(handoff)
+        await audit.record(s, actor, "case_entered", handoff.id, f"channel={channel}")
+    await _publish(
+        live, events.QUEUE, events.handoff_new(handoff.id, handoff.level, handoff.after_hours)
+    )
+    return handoff

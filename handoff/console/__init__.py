@@ -15,6 +15,7 @@ from handoff.console.deps import Services, install, services_of
 from handoff.console.routes import (
     alerts,
     audit,
+    cases,
     events,
     figures,
     handoffs,
@@ -38,6 +39,7 @@ for _part in (
     handoffs,
     outreach,
     meetings,
+    cases,
     notes,
     records,
     events,

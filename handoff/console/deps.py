@@ -39,6 +39,7 @@ class Services:
     # hotlines past the city's review period: name, number, verified_at (ISO date)
     stale_hotlines: Callable[[], list[dict[str, str]]] = lambda: []
     crisis: CrisisDesk | None = None  # alert cards for people in danger without consent
+    municipality_code: str = "999999"  # the city's code, for summaries staff enter
     followup_days: int = 90  # the city's window for writing after closing (opt-in only)
     clock: Callable[[], dt.datetime] = utcnow  # tests inject one
     shutdown: anyio.Event = field(default_factory=anyio.Event)
