@@ -141,6 +141,10 @@ QUESTIONS: dict[str, Question] = {
         # both parents at home: asked per parent (flows.preview.parent_health_applies)
         Question("father_health", "father_health", PARENT_HEALTH, section="household"),
         Question("mother_health", "mother_health", PARENT_HEALTH, section="household"),
+        # 要介護認定: asked when a parent needs care or is in hospital (flows.state.applies)
+        Question(
+            "care_cert", "care_cert", ("support", "care", "applying", "none"), section="household"
+        ),
         Question(
             "income",
             "income",
@@ -218,6 +222,7 @@ INTAKE_ORDER: tuple[str, ...] = (
     "parent_health",
     "father_health",
     "mother_health",
+    "care_cert",
     "income",
     "arrears",
     "wellbeing",
@@ -238,6 +243,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "parent_health",
         "father_health",
         "mother_health",
+        "care_cert",
     ),
     "money": ("income", "arrears"),
     "wellbeing": ("wellbeing",),

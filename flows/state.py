@@ -106,6 +106,9 @@ def applies(qid: str, state: IntakeState) -> bool:
         return is_family(state)
     if qid in ("parent_health", "father_health", "mother_health"):
         return parent_health_applies(qid, answers)
+    if qid == "care_cert":  # an elderly parent who needs care: 要介護認定 (DOMAIN.md §8)
+        health = (answers.get(k) for k in ("parent_health", "father_health", "mother_health"))
+        return any(h in ("needs_care", "inpatient") for h in health)
     return True
 
 

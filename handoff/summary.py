@@ -248,7 +248,7 @@ def _members(answers: dict[str, Any], family: bool, consultant_rel: str | None) 
             # asked per parent when both live at home, else once (flows.preview)
             answer = answers.get(f"{role}_health") or answers.get("parent_health", "")
             member.health = HEALTH.get(answer, "不明")
-            if member.health in ("要介護", "入院", "通院"):  # 要介護認定, asked for such a parent
+            if member.health in ("要介護", "入院"):  # 要介護認定, asked for such a parent
                 member.care_cert = CARE_CERT.get(answers.get("care_cert", ""), "不明")
             if consultant_rel == ROLE[role]:
                 member.age_band = _band(answers.get("consultant_age"))
