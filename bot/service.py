@@ -5,8 +5,9 @@
 
 The raw text exists only inside ``handle`` for one turn; nothing below it stores or logs it.
 Its neighbours: ``bot.crisis`` (the danger reply), ``bot.turns`` (the transcript in SQL),
-``bot.erasure`` (deletion and retention), ``handoff.lifecycle`` (every handoff change). The
-service is the console's ``handoff.ports.ResidentLink``: deliver, return to the bot, transcript."""
+``bot.erasure`` (deletion and retention), ``bot.casework`` (the handoff a conversation holds),
+``handoff.lifecycle`` (every handoff change). The service is the console's
+``handoff.ports.ResidentLink``: deliver, return to the bot, ask about a transfer, transcript."""
 
 from __future__ import annotations
 
