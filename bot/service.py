@@ -56,7 +56,8 @@ HANDOFFS = Counter("tobira_handoffs_total", "Consented handoffs created", ["chan
 ERRORS = Counter("tobira_turn_errors_total", "Turns that failed inside the service", ["channel"])
 TURN_SECONDS = Histogram("tobira_turn_seconds", "Time to handle one turn", ["channel"])
 
-AFTER_CONSENT = ("contact", "contact_phone", "contact_time", "followup", "handed_over")
+# after consent: the questions where a closed handoff means a caseworker closed it
+AFTER_CONSENT = ("contact", "contact_phone", "contact_time", "followup", "transfer", "handed_over")
 MAX_VIEWS = 10_000  # conversations whose graph position is remembered between turns
 UNSUPPORTED = {
     "sticker": "unsupported.sticker",

@@ -13,8 +13,12 @@ from sqlmodel import select
 from bot.messages import Option, Reply
 from handoff.auth import create_staff
 from handoff.models import AuditLog
+from tests.conftest import running_app
+from tests.fakeline import FakeLine
 from tests.resident import Resident
 from tests.test_console import PASSWORD, client_for, hand_off, token_for
+from tests.test_line import SECRET, TOKEN
+from tests.test_line import fake as fake  # the fake LINE platform fixture
 
 
 async def _staff(app: Any) -> None:
@@ -121,3 +125,26 @@ async def test_without_the_residents_yes_nothing_moves_and_the_sender_sees_the_n
             for a in (await s.exec(select(AuditLog).where(AuditLog.handoff_id == hid))).all()
         ]
     assert "transfer_declined" in actions and "transfer_accepted" not in actions
+
+
+async def test_on_line_the_question_arrives_by_push_with_its_buttons(
+    sqlite_url: str, fake: FakeLine
+) -> None:
+    line = {"line_channel_secret": SECRET, "line_channel_access_token": TOKEN}
+    async with running_app(sqlite_url, line_api_base=fake.url, **line) as app:
+        await _staff(app)
+        _, hid = await hand_off(app, "U" + "t" * 32, channel="line")
+        async with client_for(app) as client:
+            kurashi = await token_for(client, "kurashi1")
+            await client.post(f"/api/console/handoffs/{hid}/claim", headers=kurashi)
+            await client.post(f"/api/console/handoffs/{hid}/live", headers=kurashi)
+            # while the caseworker has the chat, the bot cannot ask: refused, nothing sent
+            pushes = len(fake.pushes)
+            assert (await _propose(client, kurashi, hid)).status_code == 409
+            assert len(fake.pushes) == pushes
+            await client.post(f"/api/console/handoffs/{hid}/return", headers=kurashi)
+            assert (await _propose(client, kurashi, hid)).status_code == 202
+        push = fake.pushes[-1]
+        assert push.to == "U" + "t" * 32
+        assert any("とびら市ひきこもり地域支援センター" in text for text in push.texts)
+        assert {a["data"] for a in push.quick_replies} >= {"a:transfer:yes", "a:transfer:no"}
