@@ -16,7 +16,7 @@ from handoff.models import AuditLog
 from tests.conftest import running_app
 from tests.fakeline import FakeLine
 from tests.resident import Resident
-from tests.test_console import PASSWORD, client_for, hand_off, token_for
+from tests.test_console import PASSWORD, client_for, form_csrf, hand_off, login, token_for
 from tests.test_line import SECRET, TOKEN
 from tests.test_line import fake as fake  # the fake LINE platform fixture
 
@@ -148,3 +148,25 @@ async def test_on_line_the_question_arrives_by_push_with_its_buttons(
         assert push.to == "U" + "t" * 32
         assert any("とびら市ひきこもり地域支援センター" in text for text in push.texts)
         assert {a["data"] for a in push.quick_replies} >= {"a:transfer:yes", "a:transfer:no"}
+
+
+async def test_the_handoff_page_offers_the_transfer_and_lists_its_state(sqlite_app: Any) -> None:
+    app = sqlite_app
+    await _staff(app)
+    _, hid = await hand_off(app, "transfer-session-000000003")
+    async with client_for(app) as client:
+        await login(client, "kurashi1")
+        page = await client.get(f"/console/handoffs/{hid}")
+        assert 'id="propose-transfer"' not in page.text  # not theirs until they take it
+        await client.post(
+            f"/console/handoffs/{hid}/claim", data={"csrf_token": form_csrf(page.text)}
+        )
+        page = await client.get(f"/console/handoffs/{hid}")
+        assert 'id="propose-transfer"' in page.text
+        assert "とびら市ひきこもり地域支援センター" in page.text
+        form = {"csrf_token": form_csrf(page.text), "to_agency": "hikikomori"}
+        sent = await client.post(f"/console/handoffs/{hid}/transfer", data=form)
+        assert sent.status_code == 303
+        page = await client.get(f"/console/handoffs/{hid}")
+        assert "相談者の回答待ち" in page.text
+        assert 'id="propose-transfer"' not in page.text  # one question at a time
