@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from flows import hints
+
 SCHEMA_VERSION = "1.0"
 SUMMARY_TEXT_LIMIT = 400
 
@@ -310,16 +312,23 @@ def _immediate_needs(immediate: set[str], categories: list[str]) -> ImmediateNee
     )
 
 
-def _route(answers: dict[str, Any], family: bool, channel: str) -> Route:
+def _route(state: dict[str, Any], family: bool, channel: str) -> Route:
+    """相談経路; who sent them: entered by staff, or said in the person's own (approved) words."""
+    answers: dict[str, Any] = state.get("answers", {})
+    referral = answers.get("referral_from") or hints.referral(_notes(state))
     return Route(
         相談経路="家族・知人から連絡" if family else "本人自ら連絡",
         media=MEDIA.get(channel, "SNS/チャット(匿名窓口)"),
-        referral_from=REFERRALS.get(answers.get("referral_from", "")),
+        referral_from=REFERRALS.get(referral or ""),
     )
 
 
-def _housing(answers: dict[str, Any], immediate: set[str], arrears: list[str]) -> Housing:
-    kind = answers.get("housing_type")
+def _notes(state: dict[str, Any]) -> list[str]:
+    return [v for v in (state.get("notes") or {}).values() if v]
+
+
+def _housing(state: dict[str, Any], immediate: set[str], arrears: list[str]) -> Housing:
+    kind = state.get("answers", {}).get("housing_type") or hints.housing(_notes(state))
     return Housing(
         type=kind if kind in HOUSING_TYPES else "unknown",
         at_risk="eviction" in immediate or "rent" in arrears,
@@ -374,7 +383,7 @@ def build_summary(
             text_version=consent.get("version", ""),
             scope=consent.get("scope") or "summary_only",
         ),
-        route=_route(answers, family, channel),
+        route=_route(state, family, channel),
         urgency=_urgency(categories, immediate, crisis_level, crisis_first_at).model_copy(
             update={"resources_shown": list(resources_shown or [])}
         ),
@@ -398,7 +407,7 @@ def build_summary(
             lives_alone="alone" in household_roles or None,
         ),
         income=_income(answers),
-        housing=_housing(answers, immediate, arrears_codes),
+        housing=_housing(state, immediate, arrears_codes),
         immediate_needs=_immediate_needs(immediate, categories),
         safety=_safety(categories, third_party_risk),
         preferences=Preferences(

@@ -69,3 +69,29 @@ async def test_a_visit_to_the_office_gives_the_address_of_the_agency_the_case_we
     assert "市役所別館" not in resident.text
     async with sqlite_app.state.db.session() as s:
         assert (await s.exec(select(Handoff))).one().agency_id == "houkatsu"
+
+
+async def _said(app: Any, address: str, opening: str) -> dict[str, Any]:
+    resident = Resident(app.state.service, address=address)
+    await resident.say(opening)
+    await resident.skip_until("summary")
+    await resident.tap("a:summary:ok")
+    await resident.tap("a:consent:agree")
+    async with app.state.db.session() as s:
+        handoffs = (await s.exec(select(Handoff))).all()
+    mine = [h for h in handoffs if h.conversation_id == resident.reply.conversation_id]  # type: ignore[union-attr]
+    return json.loads(mine[0].summary_json)
+
+
+async def test_who_sent_them_and_their_home_are_read_from_their_own_words(app: Any) -> None:
+    sent = await _said(
+        app,
+        "referral-1",
+        "民生委員さんにすすめられて連絡しました。アパートで母と暮らしている息子のことです",
+    )
+    assert sent["route"]["referral_from"] == "民生委員"
+    assert sent["housing"]["type"] == "rented"
+    # a school named without being sent by it, and no word about the home: nothing is guessed
+    plain = await _said(app, "referral-2", "学校に行かなくなってから十年たつ息子のことで相談です")
+    assert plain["route"]["referral_from"] is None
+    assert plain["housing"]["type"] == "unknown"
