@@ -47,10 +47,10 @@ async def propose_transfer(
 ) -> Handoff:
     """Propose passing the handoff to another agency of the city: the bot asks the resident
     whether the summary may be shared with it; nothing moves without はい."""
+    handoff = await load(svc, principal, handoff_id)  # another agency's: 404 before anything
+    _assigned(principal, handoff)
     if to_agency not in svc.agencies:
         raise HTTPException(status_code=422, detail="移管先の機関を選んでください")
-    handoff = await load(svc, principal, handoff_id)
-    _assigned(principal, handoff)
     with http_errors():
         handoff = await lifecycle.propose_transfer(
             svc.db, handoff_id, principal.username, svc.visible(principal), to_agency
