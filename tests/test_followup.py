@@ -161,3 +161,29 @@ async def test_the_console_offers_follow_up_only_for_a_resident_who_said_yes(
         )
         staff_lines = [t["text"] for t in history.json()["turns"] if t["role"] == "staff"]
         assert staff_lines == ["その後、いかがお過ごしですか。"]
+
+
+async def test_the_retention_purge_keeps_an_opted_in_conversation_for_the_window(app: Any) -> None:
+    clock = Clock()
+    app.state.console.clock = clock
+    await add_staff(app, "sato")
+    _, yes_id = await _hand_off(app, "followup-retention-000001", "web", "yes")
+    _, no_id = await _hand_off(app, "followup-retention-000002", "web", "no")
+    async with client_for(app) as client:
+        sato = await token_for(client, "sato")
+        for hid in (yes_id, no_id):
+            await _claim_and_close(client, sato, hid)
+        # 40 days on: past the demo city's retention_days (30), inside followup_days (90)
+        clock.now += dt.timedelta(days=40)
+        assert await app.state.service.purge_expired(clock.now) == 1
+        async with app.state.db.session() as s:
+            kept = {h.id: h.conversation_id for h in (await s.exec(select(Handoff))).all()}
+        assert kept[yes_id] is not None and kept[no_id] is None
+        sent = await client.post(
+            f"/api/console/handoffs/{yes_id}/followup",
+            headers=sato,
+            json={"text": "お元気ですか。"},
+        )
+        assert sent.status_code == 200, sent.text
+        # past the window the next purge lets it go like any other
+        assert await app.state.service.purge_expired(clock.now + dt.timedelta(days=51)) == 1
