@@ -493,9 +493,11 @@ class ConversationService:
         """Hand the chat back: the bot tells the resident and waits at its open question."""
         return await casework.system_turn(self, conversation_id, {"code": "sys:returned"})
 
-    async def ask_transfer(self, conversation_id: str, agency_name: str) -> bool:
-        """Ask the resident whether the summary may go to another agency (はい / いいえ)."""
-        resume = {"code": "sys:transfer", "agency": agency_name}
+    async def ask_transfer(self, conversation_id: str, agency_id: str) -> bool:
+        """Ask the resident whether the summary may go to another agency (はい / いいえ), named
+        as the bot names it to residents (``Agency.said_name``)."""
+        agency = next((a for a in self.city.agencies if a.id == agency_id), None)
+        resume = {"code": "sys:transfer", "agency": agency.said_name if agency else agency_id}
         return await casework.system_turn(self, conversation_id, resume)
 
     def forget_view(self, conversation_id: str) -> None:

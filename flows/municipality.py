@@ -109,6 +109,13 @@ class Agency(_Strict):
     office_hours: OfficeHours
     # A票 categories (flows.questions.A_CATEGORIES) this agency takes (handoff/routing.py)
     categories: list[str] = Field(default_factory=list)
+    # how the bot names it to residents, when the official name says what the chat never says
+    # (ひきこもり): the transfer question and LINE previews stay neutral (docs/CITY.md)
+    resident_name: str = ""
+
+    @property
+    def said_name(self) -> str:
+        return self.resident_name or self.name
 
     @field_validator("categories")
     @classmethod

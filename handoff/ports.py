@@ -34,7 +34,7 @@ class ResidentLink(Protocol):
         """The stored (redacted) turns, oldest first."""
         ...
 
-    async def ask_transfer(self, conversation_id: str, agency_name: str) -> bool:
+    async def ask_transfer(self, conversation_id: str, agency_id: str) -> bool:
         """Ask the resident, through the bot, whether the summary may go to that agency."""
         ...
 

@@ -47,7 +47,9 @@ async def _asked(resident: Resident, app: Any) -> None:
             "/api/chat/history", headers={"X-Tobira-Session": resident.address}
         )
     data = history.json()
-    assert "とびら市ひきこもり地域支援センター" in data["turns"][-1]["text"]
+    # named as the city names it to residents: the chat never says ひきこもり
+    assert "とびら市こころとくらしの相談室" in data["turns"][-1]["text"]
+    assert "ひきこもり" not in data["turns"][-1]["text"]
     assert "伝えてもいいですか" in data["turns"][-1]["text"]
     assert {o["code"] for o in data["options"]} >= {"a:transfer:yes", "a:transfer:no"}
     options = [Option(o["code"], o["label"]) for o in data["options"]]
@@ -146,7 +148,8 @@ async def test_on_line_the_question_arrives_by_push_with_its_buttons(
             assert (await _propose(client, kurashi, hid)).status_code == 202
         push = fake.pushes[-1]
         assert push.to == "U" + "t" * 32
-        assert any("とびら市ひきこもり地域支援センター" in text for text in push.texts)
+        assert any("とびら市こころとくらしの相談室" in text for text in push.texts)
+        assert not any("ひきこもり" in text for text in push.texts)  # a neutral preview
         assert {a["data"] for a in push.quick_replies} >= {"a:transfer:yes", "a:transfer:no"}
 
 

@@ -56,7 +56,7 @@ async def propose_transfer(
             svc.db, handoff_id, principal.username, svc.visible(principal), to_agency
         )
     assert handoff.conversation_id is not None
-    if not await svc.link.ask_transfer(handoff.conversation_id, svc.agencies[to_agency]):
+    if not await svc.link.ask_transfer(handoff.conversation_id, to_agency):
         raise HTTPException(status_code=502, detail="相談者に確認を届けられませんでした")
     return handoff
 
