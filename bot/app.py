@@ -164,6 +164,9 @@ def _console_services(
         default_agency=city.default_agency.id,
         stale_hotlines=lambda: _stale_hotlines(city),
         crisis=CrisisDesk(service.db, service, clock=now),
+        followup_days=city.followup_days,
+        municipality_code=city.code,
+        clock=now,
     )
 
 

@@ -15,15 +15,16 @@ from typing import Any
 
 from sqlalchemy import delete, text
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts import Alert
 from bot.db import Database, is_sqlite_saver
 from bot.models import Conversation, ResumeCode, Turn
 from flows.locale import t
 from flows.municipality import Municipality
-from handoff import audit, consent, lifecycle
+from handoff import audit, consent, followup, lifecycle
 from handoff.live import LiveHub
-from handoff.models import ACTIVE_STATES, Handoff, utcnow
+from handoff.models import ACTIVE_STATES, Handoff, HandoffState, utcnow
 
 log = logging.getLogger("tobira.service")
 
@@ -117,7 +118,7 @@ async def purge(
     """Retention: conversations inactive for the city's ``retention_days`` whose agency holds no
     handoff, then the agency's closed records, consent records and audit details past their own
     retention; the freed bytes scrubbed once at the end. Returns the conversations deleted."""
-    ids = await expired(db, now, city.retention_days)
+    ids = await expired(db, now, city.retention_days, city.followup_days)
     for cid in ids:
         await delete_conversation(db, saver, live, cid, "retention", now=now, secure=False)
     await purge_records(db, city, now)
@@ -126,23 +127,38 @@ async def purge(
     return len(ids)
 
 
-async def expired(db: Database, now: dt.datetime, retention_days: int) -> list[str]:
+async def expired(
+    db: Database, now: dt.datetime, retention_days: int, followup_days: int = 0
+) -> list[str]:
     """Conversations inactive for the retention days whose agency holds no handoff (none was
-    made, or every one is closed: the agency's record stays, without the conversation)."""
+    made, or every one is closed: the agency's record stays, without the conversation). A
+    resident who said はい to 「また様子をうかがってもいいですか」 keeps the conversation (the only
+    way to reach them) until the follow-up window after the close has passed."""
     cutoff = now - dt.timedelta(days=retention_days)
     async with db.session() as s:
+        kept = await _followed(s, now, followup_days)
         held = select(Handoff.conversation_id).where(
             col(Handoff.state).in_(ACTIVE_STATES), col(Handoff.conversation_id).is_not(None)
         )
-        return list(
-            (
-                await s.exec(
-                    select(Conversation.id)
-                    .where(col(Conversation.last_active_at) < cutoff)
-                    .where(col(Conversation.id).not_in(held))
-                )
-            ).all()
+        found = await s.exec(
+            select(Conversation.id)
+            .where(col(Conversation.last_active_at) < cutoff)
+            .where(col(Conversation.id).not_in(held))
         )
+        return [cid for cid in found.all() if cid not in kept]
+
+
+async def _followed(s: AsyncSession, now: dt.datetime, days: int) -> set[str]:
+    """Conversations of closed handoffs still inside their follow-up window, opted in."""
+    if days <= 0:
+        return set()
+    recent = await s.exec(
+        select(Handoff)
+        .where(Handoff.state == HandoffState.CLOSED)
+        .where(col(Handoff.closed_at) >= now - dt.timedelta(days=days))
+        .where(col(Handoff.conversation_id).is_not(None))
+    )
+    return {h.conversation_id for h in recent.all() if h.conversation_id and followup.opted_in(h)}
 
 
 async def purge_records(db: Database, city: Municipality, now: dt.datetime) -> int:

@@ -5,8 +5,9 @@
 
 The raw text exists only inside ``handle`` for one turn; nothing below it stores or logs it.
 Its neighbours: ``bot.crisis`` (the danger reply), ``bot.turns`` (the transcript in SQL),
-``bot.erasure`` (deletion and retention), ``handoff.lifecycle`` (every handoff change). The
-service is the console's ``handoff.ports.ResidentLink``: deliver, return to the bot, transcript."""
+``bot.erasure`` (deletion and retention), ``bot.casework`` (the handoff a conversation holds),
+``handoff.lifecycle`` (every handoff change). The service is the console's
+``handoff.ports.ResidentLink``: deliver, return to the bot, ask about a transfer, transcript."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot import codes, crisis, erasure
+from bot import casework, codes, crisis, erasure
 from bot.alerts import AlertOutbox
 from bot.crisis_turn import CrisisTalk
 from bot.crypto import Keys
@@ -34,17 +35,16 @@ from bot.messages import Inbound, Option, Reply, stays_command
 from bot.models import Conversation, utcnow
 from bot.settings import Settings
 from bot.turns import Row, TurnStore
-from flows import listening, resources, triage
+from flows import listening, triage
 from flows.at_risk import at_risk
 from flows.intake import command_for, initial_state
 from flows.locale import t
 from flows.municipality import Municipality
 from flows.render import Context, label, label_match, render
-from handoff import events, lifecycle, routing
+from handoff import events, lifecycle
 from handoff.live import LiveHub
-from handoff.models import ACTIVE_STATES, SCOPE_SUMMARY, Handoff, HandoffState
+from handoff.models import ACTIVE_STATES, Handoff, HandoffState
 from handoff.ports import TranscriptTurn
-from handoff.summary import Summary, build_summary
 from pii import redact
 
 log = logging.getLogger("tobira.service")
@@ -56,7 +56,8 @@ HANDOFFS = Counter("tobira_handoffs_total", "Consented handoffs created", ["chan
 ERRORS = Counter("tobira_turn_errors_total", "Turns that failed inside the service", ["channel"])
 TURN_SECONDS = Histogram("tobira_turn_seconds", "Time to handle one turn", ["channel"])
 
-AFTER_CONSENT = ("contact", "contact_phone", "contact_time", "handed_over")
+# after consent: the questions where a closed handoff means a caseworker closed it
+AFTER_CONSENT = ("contact", "contact_phone", "contact_time", "followup", "transfer", "handed_over")
 MAX_VIEWS = 10_000  # conversations whose graph position is remembered between turns
 UNSUPPORTED = {
     "sticker": "unsupported.sticker",
@@ -384,7 +385,9 @@ class ConversationService:
             safety = [(code, label(locale, code)) for code in crisis.SAFETY_OPTIONS]
             return [t(locale, "safety.ask")], safety
         messages, options = (
-            render(payload, locale, self.context(inbound.at)) if payload else ([], [])
+            render(payload, locale, self.context(inbound.at, agency_of(opened.handoff)))
+            if payload
+            else ([], [])
         )
         if heard.level == "P2":
             messages.insert(0, t(locale, "crisis.P2"))  # despair: empathise, then go on gently
@@ -396,8 +399,11 @@ class ConversationService:
             messages.insert(0, t(locale, "resume.gap"))
         return messages, options
 
-    def context(self, now: dt.datetime) -> Context:
-        agency = self.city.default_agency
+    def context(self, now: dt.datetime, agency_id: str | None = None) -> Context:
+        """What rendering needs; ``agency_id``: the agency the handoff went to (its address,
+        phone and hours for someone who will visit or call), else the city's default."""
+        agency = next((a for a in self.city.agencies if a.id == agency_id), None)
+        agency = agency or self.city.default_agency
         return Context(
             city=self.city.name,
             hours=self.city.office_hours_text(),
@@ -439,22 +445,6 @@ class ConversationService:
         await self.turns.append(conv.id, now, rows)
         return Reply(messages, [Option(c, lbl) for c, lbl in options], conversation_id=conv.id)
 
-    def _summary(
-        self, conv: Conversation, state: dict[str, Any], handoff_id: str, created_at: dt.datetime
-    ) -> Summary:
-        return build_summary(
-            state,
-            handoff_id=handoff_id,
-            created_at=created_at,
-            municipality_code=self.city.code,
-            channel=conv.channel,
-            crisis_level=conv.crisis_level,
-            crisis_categories=[f for f in conv.crisis_flags.split(",") if f and f != "third_party"],
-            crisis_first_at=conv.crisis_first_at,
-            third_party_risk="third_party" in conv.crisis_flags,
-            resources_shown=resources.shown(state, self.city.resources),
-        )
-
     async def _ensure_handoff(
         self,
         conv: Conversation,
@@ -464,30 +454,12 @@ class ConversationService:
         *,
         consent_turn: bool,
     ) -> Handoff | None:
-        """Open the handoff on the consent turn; later turns add contact wishes and urgency."""
-        consent = state.get("consent") or {}
-        handoff, created = await lifecycle.open_on_consent(
-            self.db,
-            self.live,
-            conversation_id=conv.id,
-            channel=conv.channel,
-            agency_id=routing.agency_for(self._summary(conv, state, "", now), self.city.agencies),
-            after_hours=not self.city.staffed_at(now),
-            now=now,
-            contact_enc=contact_enc,
-            consent_turn=consent_turn,
-            consent_version=str(consent.get("version", "")),
-            consent_scope=str(consent.get("scope") or SCOPE_SUMMARY),
-            make_summary=lambda hid, created_at: self._summary(conv, state, hid, created_at),
+        """Open the handoff on the consent turn, or add to it (``bot.casework``)."""
+        handoff, created = await casework.ensure_handoff(
+            self, conv, state, now, contact_enc, consent_turn=consent_turn
         )
         if handoff is not None and created:
             HANDOFFS.labels(conv.channel).inc()
-            log.info(
-                "handoff created conv=%s handoff=%s level=%s",
-                conv.id[:8],
-                handoff.id[:8],
-                handoff.level,
-            )
         return handoff
 
     async def _unsupported(self, key_hash: str, kind: str) -> Reply:
@@ -519,33 +491,17 @@ class ConversationService:
 
     async def return_to_bot(self, conversation_id: str) -> bool:
         """Hand the chat back: the bot tells the resident and waits at its open question."""
-        now = utcnow()
-        config = {"configurable": {"thread_id": conversation_id}}
-        async with self.db.session() as s:
-            conv = await s.get(Conversation, conversation_id)
-        if conv is None:
-            return False
-        async with self.locks.hold(conv.key_hash):
-            self._views.pop(conversation_id, None)
-            result = await self.graph.ainvoke(
-                _Resume({"code": "sys:returned", "at": now.isoformat()}), config, durability="exit"
-            )
-            payload = _interrupt_of(result)
-            messages, options = (
-                render(payload, conv.locale, self.context(now)) if payload else ([], [])
-            )
-            await self.turns.append(conv.id, now, [("bot", "\n".join(messages), None, "")])
-            await prune_thread(self.saver, conversation_id)
-        address = self.keys.decrypt(conv.push_target_enc) if conv.push_target_enc else None
-        sender = self.senders.get(conv.channel)
-        if sender is not None and address is not None:
-            await sender(address, messages, [Option(c, lbl) for c, lbl in options])
-        else:
-            await self.live.publish(
-                events.resident_topic(conversation_id),
-                events.to_resident("bot", messages, options),
-            )
-        return True
+        return await casework.system_turn(self, conversation_id, {"code": "sys:returned"})
+
+    async def ask_transfer(self, conversation_id: str, agency_id: str) -> bool:
+        """Ask the resident whether the summary may go to another agency (はい / いいえ), named
+        as the bot names it to residents (``Agency.said_name``)."""
+        agency = next((a for a in self.city.agencies if a.id == agency_id), None)
+        resume = {"code": "sys:transfer", "agency": agency.said_name if agency else agency_id}
+        return await casework.system_turn(self, conversation_id, resume)
+
+    def forget_view(self, conversation_id: str) -> None:
+        self._views.pop(conversation_id, None)
 
     async def transcript(self, conversation_id: str) -> list[TranscriptTurn]:
         return await self.turns.transcript(conversation_id)
@@ -578,6 +534,10 @@ def _Resume(value: dict[str, Any]) -> Any:
     from langgraph.types import Command
 
     return Command(resume=value)
+
+
+def agency_of(handoff: Handoff | None) -> str | None:
+    return handoff.agency_id if handoff is not None else None
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

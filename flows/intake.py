@@ -117,6 +117,8 @@ def prompt(q: Question, state: IntakeState) -> dict[str, Any]:
     }
     if q.id == "summary" and not state.get("brief"):
         payload["preview"] = preview(state)
+    if q.id == "transfer":
+        payload["agency"] = state.get("transfer_agency", "")
     return payload
 
 
@@ -167,6 +169,11 @@ def advance(q: Question, state: IntakeState, given: dict[str, Any]) -> Command[s
     ):
         return _stay(q, say=[say("resume.continue")])
 
+    if code == "sys:transfer":  # a caseworker's proposal; then back to where the person was
+        back = state.get("transfer_back") if q.id == "transfer" else q.id
+        agency = str(given.get("agency") or "")[:80]
+        asked = {"transfer_back": back, "transfer_agency": agency, "transfer_answer": None}
+        return _moved(state, q.id, "transfer", **asked)
     command = _command(q, state, code)
     if command is not None:
         return command
@@ -488,11 +495,27 @@ def _contact(
                 "contact_phone" if value == "phone" else "contact_time",
                 answers=answers,
             )
+        if q.id == "contact_time":
+            return _moved(state, q.id, "followup", answers=answers)
         return _moved(state, q.id, "handed_over", answers=answers, say=[say("handed.over")])
     if text:
         notes = {**state.get("notes", {}), q.id: text[:NOTE_LIMIT]}
         return _stay(q, notes=notes, say=[say("free.noted_multi")])
     return _stay(q, say=[say("input.unclear")])
+
+
+def _transfer(
+    q: Question, state: IntakeState, code: str | None, text: str | None, answers: dict[str, Any]
+) -> Command[str]:
+    """The answer to a caseworker's proposal to share the summary with another agency: kept as
+    ``transfer_answer`` for the service to act on (bot.casework); nothing moves without はい."""
+    value = code.split(":", 2)[2] if code and code.startswith("a:transfer:") else None
+    if value not in ("yes", "no"):
+        return _stay(q, say=[say("input.unclear")])
+    agency = state.get("transfer_agency") or ""
+    back = state.get("transfer_back") or "handed_over"
+    line = say(f"transfer.{value}", agency=agency)
+    return _moved(state, q.id, back, transfer_answer=value, say=[line])
 
 
 def _handed_over(
@@ -538,6 +561,8 @@ _SPECIAL = {
     "contact": _contact,
     "contact_phone": _contact,
     "contact_time": _contact,
+    "followup": _contact,
+    "transfer": _transfer,
     "handed_over": _handed_over,
     "closed": _closed,
     "confirm_delete": _confirm_delete,

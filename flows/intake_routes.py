@@ -55,8 +55,11 @@ def _special(conditional: set[str]) -> Routes:
         "consent": {"contact": "", "fix_pick": "", "closed": ""},
         "contact": {"contact_phone": "", "contact_time": ""},
         "contact_phone": {"contact_time": ""},
-        "contact_time": {"handed_over": ""},
-        "handed_over": {"summary": "取り消す"},
+        "contact_time": {"followup": ""},
+        "followup": {"handed_over": ""},
+        "handed_over": {"summary": "取り消す", "transfer": "移管の提案"},
+        # back to where the caseworker's proposal found the person
+        "transfer": {"handed_over": "", "contact": "", "contact_time": "", "followup": ""},
         # where the person stopped (やめる is recognised everywhere), or a new conversation
         "closed": {**dict.fromkeys(every, "続き"), "intro": ""},
         # 削除 from any node: yes ends the conversation, no returns where it was asked

@@ -109,6 +109,13 @@ class Agency(_Strict):
     office_hours: OfficeHours
     # A票 categories (flows.questions.A_CATEGORIES) this agency takes (handoff/routing.py)
     categories: list[str] = Field(default_factory=list)
+    # how the bot names it to residents, when the official name says what the chat never says
+    # (ひきこもり): the transfer question and LINE previews stay neutral (docs/CITY.md)
+    resident_name: str = ""
+
+    @property
+    def said_name(self) -> str:
+        return self.resident_name or self.name
 
     @field_validator("categories")
     @classmethod
@@ -181,6 +188,12 @@ class Municipality(_Strict):
         default=365, ge=1, le=3650, description="typed reasons in the audit log are blanked"
     )
     audit_retention_days: int = Field(default=1825, ge=1, le=3650)
+    followup_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="after closing, a caseworker may write to a resident who opted in this long",
+    )
     hotline_review_days: int = Field(
         default=90, ge=1, le=3650, description="a hotline verified longer ago is reported stale"
     )

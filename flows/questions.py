@@ -141,6 +141,10 @@ QUESTIONS: dict[str, Question] = {
         # both parents at home: asked per parent (flows.preview.parent_health_applies)
         Question("father_health", "father_health", PARENT_HEALTH, section="household"),
         Question("mother_health", "mother_health", PARENT_HEALTH, section="household"),
+        # 要介護認定: asked when a parent needs care or is in hospital (flows.state.applies)
+        Question(
+            "care_cert", "care_cert", ("support", "care", "applying", "none"), section="household"
+        ),
         Question(
             "income",
             "income",
@@ -191,6 +195,10 @@ QUESTIONS: dict[str, Question] = {
             ("morning", "afternoon", "evening", "anytime"),
             universal=("u:skip",),
         ),
+        # 「また様子をうかがってもいいですか」: a caseworker may write after closing (opt-in)
+        Question("followup", "followup", ("yes", "no"), universal=("u:skip",)),
+        # a caseworker proposes passing the case on: may the summary go to that agency?
+        Question("transfer", "transfer", ("yes", "no"), universal=()),
         Question("handed_over", "handed_over", (), universal=()),
         Question("closed", "closed", (), universal=()),
         Question("confirm_delete", "confirm_delete", ("yes", "no"), universal=()),
@@ -214,6 +222,7 @@ INTAKE_ORDER: tuple[str, ...] = (
     "parent_health",
     "father_health",
     "mother_health",
+    "care_cert",
     "income",
     "arrears",
     "wellbeing",
@@ -234,6 +243,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "parent_health",
         "father_health",
         "mother_health",
+        "care_cert",
     ),
     "money": ("income", "arrears"),
     "wellbeing": ("wellbeing",),

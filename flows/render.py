@@ -119,6 +119,8 @@ def question_text(locale: str, payload: dict[str, Any], ctx: Context) -> list[st
             who = "child" if payload.get("relationship") == "child" else "other"
             ask = f"{t(locale, f'consent.family_note.{who}')}\n{ask}"
         return [t(locale, "consent.essentials", city=ctx.city), t(locale, "consent.privacy"), ask]
+    if qid == "transfer":
+        return [t(locale, "q.transfer", agency=payload.get("agency") or "")]
     return [t(locale, f"q.{qid}")]
 
 

@@ -26,7 +26,7 @@ FOR_WANTS: dict[str, tuple[str, ...]] = {
 AFTER_HANDOFF_SELF = ("ibasho", "hikikomori_center")
 AFTER_HANDOFF_FAMILY = ("family_group", "hikikomori_center")
 AGENCY = "agency"  # the agency's own address, phone and hours
-CONTACT_STEPS = ("contact", "contact_phone", "contact_time")
+CONTACT_STEPS = ("contact", "contact_phone", "contact_time", "followup")
 REQUEST = "c:places:"
 
 

@@ -38,6 +38,9 @@ class IntakeState(TypedDict, total=False):
     brief: bool  # answer with the said lines only (no summary or question repeated)
     confirming: str | None  # an exclusive choice (ひとり暮らし) waiting for a second press
     meant: list[str] | None  # this turn only: the answer read from the words before redaction
+    transfer_agency: str  # the agency a caseworker proposes passing the case to (its name)
+    transfer_back: str | None  # the question to return to after the transfer question
+    transfer_answer: str | None  # yes | no: the answer, acted on by bot.casework
 
 
 def initial_state(
@@ -103,6 +106,9 @@ def applies(qid: str, state: IntakeState) -> bool:
         return is_family(state)
     if qid in ("parent_health", "father_health", "mother_health"):
         return parent_health_applies(qid, answers)
+    if qid == "care_cert":  # an elderly parent who needs care: 要介護認定 (DOMAIN.md §8)
+        health = (answers.get(k) for k in ("parent_health", "father_health", "mother_health"))
+        return any(h in ("needs_care", "inpatient") for h in health)
     return True
 
 

@@ -56,6 +56,14 @@ ACTIONS = {
     "staff_add": "職員の追加",
     "staff_update": "職員の変更",
     "staff_password": "パスワード再設定",
+    "followup_message": "終了後の声かけ（フォローアップ）",
+    "followup_refused": "終了後の声かけの拒否",
+    "transfer_proposed": "他機関への移管の提案",
+    "transfer_accepted": "移管への相談者の同意",
+    "transfer_declined": "移管への相談者の不同意",
+    "meeting_export": "支援会議用の書き出し",
+    "case_entered": "窓口・電話相談の記録",
+    "caseload_export": "担当件数の書き出し",
 }
 
 

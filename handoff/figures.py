@@ -162,7 +162,7 @@ async def load_cases(session: AsyncSession, agencies: set[str] | None) -> list[C
     if agencies is not None:
         query = query.where(col(Handoff.agency_id).in_(agencies))
     handoffs = list((await session.exec(query)).all())
-    firsts = await _first_replies(session, [h.id for h in handoffs])
+    firsts = await first_replies(session, [h.id for h in handoffs])
     earlier: set[str] = set()
     cases = []
     for handoff in handoffs:
@@ -174,7 +174,7 @@ async def load_cases(session: AsyncSession, agencies: set[str] | None) -> list[C
     return cases
 
 
-async def _first_replies(session: AsyncSession, ids: Sequence[str]) -> dict[str, dt.datetime]:
+async def first_replies(session: AsyncSession, ids: Sequence[str]) -> dict[str, dt.datetime]:
     """The first message a caseworker sent on each handoff (from the audit log)."""
     out: dict[str, dt.datetime] = {}
     for start in range(0, len(ids), 500):

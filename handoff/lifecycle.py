@@ -22,9 +22,17 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.triage import LEVEL_ORDER, level_rank
-from handoff import audit, consent, events, notes, queue
+from handoff import audit, consent, events, notes, queue, transfers
 from handoff.events import Publisher
-from handoff.models import ACTIVE_STATES, SCOPE_SUMMARY, Handoff, HandoffState, utcnow
+from handoff.models import (
+    ACTIVE_STATES,
+    SCOPE_SUMMARY,
+    Handoff,
+    HandoffState,
+    Transfer,
+    TransferState,
+    utcnow,
+)
 from handoff.ports import Sessions
 from handoff.summary import Summary
 
@@ -140,6 +148,7 @@ async def withdraw(db: Sessions, live: Publisher | None, handoff_id: str, now: d
         )
         if gone.rowcount:
             await notes.erase(s, [handoff_id])
+            await transfers.erase_for(s, [handoff_id])
             await consent.withdraw(s, handoff_id, now)
     if not gone.rowcount:
         return False
@@ -175,6 +184,7 @@ async def _delete_unopened(s: AsyncSession, handoff_id: str) -> bool:
     )
     if gone.rowcount:
         await notes.erase(s, [handoff_id])
+        await transfers.erase_for(s, [handoff_id])
         await consent.erase_for(s, [handoff_id])
     return bool(gone.rowcount)
 
@@ -226,6 +236,7 @@ async def purge_closed(s: AsyncSession, before: dt.datetime) -> list[str]:
     )
     if ids:
         await notes.erase(s, ids)
+        await transfers.erase_for(s, ids)
         await consent.erase_for(s, ids)
         await s.exec(delete(Handoff).where(col(Handoff.id).in_(ids)))  # type: ignore[call-overload]
         for hid in ids:
@@ -369,9 +380,10 @@ async def close(
     supervisor: bool,
     outcome: str,
     destination: str | None,
+    now: dt.datetime | None = None,
 ) -> Handoff:
     """Close with an outcome (and where the case went). Only a supervisor may close an
-    unclaimed handoff or one assigned to someone else."""
+    unclaimed handoff or one assigned to someone else. ``now``: the console's clock."""
 
     def validate() -> None:
         if outcome not in queue.OUTCOMES:
@@ -394,7 +406,7 @@ async def close(
             "state": HandoffState.CLOSED,
             "outcome": outcome,
             "destination": destination or None,
-            "closed_at": utcnow(),
+            "closed_at": now or utcnow(),
             "live_since": None,
         },
         [] if supervisor else [col(Handoff.claimed_by) == actor],
@@ -421,4 +433,108 @@ async def withdraw_for_resident(
         assert handoff is not None
     await _publish(live, events.QUEUE, events.handoff_state(handoff.id, handoff.state))
     await _publish(live, events.handoff_topic(handoff.id), events.state(handoff.state))
+    return handoff
+
+
+# ---------------------------------------------------------------------------- transfers (多機関協働)
+
+
+async def propose_transfer(
+    db: Sessions, handoff_id: str, actor: str, agencies: set[str] | None, to_agency: str
+) -> Handoff:
+    """A caseworker proposes passing the handoff to another agency; nothing moves until the
+    resident says はい (``answer_transfer``). Only while the bot holds the chat (not live) and
+    no other proposal waits."""
+    async with db.session() as s:
+        handoff = await queue.get(s, handoff_id, agencies)
+        if handoff is None:
+            raise NotFound(handoff_id)
+        if to_agency == handoff.agency_id:
+            raise ValueError("agency")
+        waiting = await transfers.pending(s, handoff_id)
+        movable = (HandoffState.QUEUED, HandoffState.CLAIMED, HandoffState.RETURNED)
+        if handoff.state not in movable or waiting is not None or handoff.conversation_id is None:
+            raise TransitionError(handoff_id)
+        s.add(
+            Transfer(
+                handoff_id=handoff_id,
+                from_agency=handoff.agency_id,
+                to_agency=to_agency,
+                asked_by=actor,
+            )
+        )
+        await audit.record(s, actor, "transfer_proposed", handoff_id, f"to={to_agency}")
+    return handoff
+
+
+async def answer_transfer(
+    db: Sessions, live: Publisher | None, handoff_id: str, accepted: bool, now: dt.datetime
+) -> bool:
+    """The resident's answer to the bot's question. はい: the handoff goes to the receiving
+    agency's queue (unclaimed; the sending agency no longer sees it); いいえ: it stays. Returns
+    whether the handoff moved; a second call finds no proposal waiting and does nothing."""
+    async with db.session() as s:
+        proposal = await transfers.pending(s, handoff_id)
+        if proposal is None:
+            return False
+        proposal.state = TransferState.ACCEPTED if accepted else TransferState.DECLINED
+        proposal.answered_at = now
+        s.add(proposal)
+        detail = f"from={proposal.from_agency} to={proposal.to_agency}"
+        if not accepted:
+            await audit.record(s, "resident", "transfer_declined", handoff_id, detail)
+            return False
+        await s.exec(
+            update(Handoff)
+            .where(col(Handoff.id) == handoff_id, col(Handoff.state).in_(ACTIVE_STATES))
+            .values(
+                agency_id=proposal.to_agency,
+                state=HandoffState.QUEUED,
+                claimed_by=None,
+                live_since=None,
+                updated_at=utcnow(),
+            )
+        )
+        await audit.record(s, "resident", "transfer_accepted", handoff_id, detail)
+    await _publish(live, events.QUEUE, events.handoff_state(handoff_id, HandoffState.QUEUED))
+    return True
+
+
+# ---------------------------------------------------------------------------- staff-entered cases
+
+
+async def open_entered(
+    db: Sessions,
+    live: Publisher | None,
+    *,
+    agency_id: str,
+    channel: str,
+    actor: str,
+    now: dt.datetime,
+    make_summary: Callable[[str, dt.datetime], Summary],
+) -> Handoff:
+    """A caseworker records a walk-in or phone consultation: a handoff of their agency, already
+    claimed and opened by them, with no conversation behind it (consent was given in person, on
+    the 相談受付・申込票)."""
+    handoff = Handoff(
+        agency_id=agency_id,
+        channel=channel,
+        state=HandoffState.CLAIMED,
+        summary_json="{}",
+        summary_hash="",
+        claimed_by=actor,
+        claimed_at=now,
+        opened_at=now,
+        created_at=now,
+    )
+    summary = make_summary(handoff.id, now)
+    handoff.summary_json = summary.model_dump_json()
+    handoff.summary_hash = summary.digest()
+    handoff.level = summary.urgency.level
+    async with db.session() as s:
+        s.add(handoff)
+        await audit.record(s, actor, "case_entered", handoff.id, f"channel={channel}")
+    await _publish(
+        live, events.QUEUE, events.handoff_new(handoff.id, handoff.level, handoff.after_hours)
+    )
     return handoff

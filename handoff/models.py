@@ -133,3 +133,25 @@ class HandoffNote(SQLModel, table=True):
     author: str = Field(max_length=64)
     text: str = Field(max_length=2000)
     at: dt.datetime = Field(default_factory=utcnow)
+
+
+class TransferState:
+    """``asked → accepted | declined``; a transfer moves the handoff only when accepted."""
+
+    ASKED = "asked"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Transfer(SQLModel, table=True):
+    """A caseworker's proposal to pass a handoff to another agency (多機関協働), and the
+    resident's answer to the bot's question whether the summary may be shared with it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: str = Field(index=True, max_length=32)
+    from_agency: str = Field(index=True, max_length=64)
+    to_agency: str = Field(index=True, max_length=64)
+    state: str = Field(default=TransferState.ASKED, max_length=16)
+    asked_by: str = Field(max_length=64)
+    asked_at: dt.datetime = Field(default_factory=utcnow)
+    answered_at: dt.datetime | None = None

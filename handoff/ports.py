@@ -34,6 +34,10 @@ class ResidentLink(Protocol):
         """The stored (redacted) turns, oldest first."""
         ...
 
+    async def ask_transfer(self, conversation_id: str, agency_id: str) -> bool:
+        """Ask the resident, through the bot, whether the summary may go to that agency."""
+        ...
+
 
 class CrisisCard(TypedDict):
     """A person in danger who has not consented to a handoff: codes and times, never text."""

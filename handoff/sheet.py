@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from handoff.summary import A_CATEGORIES, Summary
+from handoff.summary import A_CATEGORIES, HOUSING_TYPES, Summary
 
 JST = ZoneInfo("Asia/Tokyo")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -36,7 +36,13 @@ FLAGS = {
     "H": "他害・心中",
     "I": "絶望・孤立",
 }
-CHANNELS = {"LINE": "LINE", "web": "Webチャット", "cli": "CLI"}
+CHANNELS = {
+    "LINE": "LINE",
+    "web": "Webチャット",
+    "cli": "CLI",
+    "walk_in": "来所（窓口）",
+    "phone": "電話",
+}
 # 外出頻度 (内閣府・こども家庭庁調査の8区分; 5 = 準ひきこもり, 6–8 = 狭義のひきこもり)
 OUTING = {
     1: "1 仕事や学校で平日は毎日外出",
@@ -92,7 +98,7 @@ CONTACT_TIME = {
     "evening": "夕方以降",
     "anytime": "いつでも",
 }
-HOUSING = {"unknown": "不明"}
+HOUSING = {"unknown": "不明", **HOUSING_TYPES}
 SUICIDAL = {"none": "なし", "past": "過去にあり", "current": "現在あり", "unknown": "不明"}
 LANGUAGE = {"ja": "日本語", "ja-easy": "やさしい日本語", "en": "英語"}
 # question ids (meta.declined / meta.unknown) → what the caseworker reads

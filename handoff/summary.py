@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from flows import hints
+
 SCHEMA_VERSION = "1.0"
 SUMMARY_TEXT_LIMIT = 400
 
@@ -48,6 +50,16 @@ ROLE = {"father": "父", "mother": "母", "spouse": "配偶者", "sibling": "き
         "grandparent": "祖父母", "other": "その他"}  # fmt: skip
 HEALTH = {"well": "元気", "outpatient": "通院", "needs_care": "要介護", "inpatient": "入院"}
 ARREARS = {"rent": "家賃", "utilities": "公共料金", "tax": "税", "nhi": "国保"}
+CHANNEL_OF = {"line": "LINE", "web": "web", "cli": "cli", "walk_in": "walk_in", "phone": "phone"}
+# B票 住居 (housing): codes as the staff form and the summary carry them
+HOUSING_TYPES = {"owned": "持家", "rented": "借家", "public": "公営住宅", "company": "会社寮・借上げ住宅",
+                 "homeless": "野宿", "other": "その他"}  # fmt: skip
+CARE_CERT = {"support": "要支援", "care": "要介護", "applying": "申請中", "none": "未申請"}
+# インテーク 相談経路: who referred the family (関係機関・関係者からの紹介)
+REFERRALS = {"welfare_office": "福祉事務所", "houkatsu": "地域包括支援センター",
+             "shakyo": "社会福祉協議会", "hello_work": "ハローワーク", "minsei": "民生委員",
+             "medical": "医療機関", "school": "学校", "other": "その他"}  # fmt: skip
+MEDIA = {"walk_in": "来所（窓口）", "phone": "電話"}
 FLAG_OF_CATEGORY = {
     "suicide_imminent": "A", "suicidal_ideation": "A", "self_harm": "B", "violence_home": "C",
     "violence_now": "C", "elder_abuse": "D", "neglect": "E", "medical_emergency": "F",
@@ -155,6 +167,8 @@ class Preferences(BaseModel):
     contact_method: str | None = None
     preferred_times: str | None = None
     language: str = "ja"
+    # 「また様子をうかがってもいいですか」: True lets a caseworker write after closing
+    followup: bool | None = None
 
 
 class Meta(BaseModel):
@@ -168,7 +182,7 @@ class Summary(BaseModel):
     handoff_id: str
     created_at: dt.datetime
     municipality_code: str
-    channel: Literal["LINE", "web", "cli"]
+    channel: Literal["LINE", "web", "cli", "walk_in", "phone"]  # walk_in/phone: staff-entered
     consent: Consent
     route: Route
     urgency: Urgency
@@ -236,6 +250,8 @@ def _members(answers: dict[str, Any], family: bool, consultant_rel: str | None) 
             # asked per parent when both live at home, else once (flows.preview)
             answer = answers.get(f"{role}_health") or answers.get("parent_health", "")
             member.health = HEALTH.get(answer, "不明")
+            if member.health in ("要介護", "入院"):  # 要介護認定, asked for such a parent
+                member.care_cert = CARE_CERT.get(answers.get("care_cert", ""), "不明")
             if consultant_rel == ROLE[role]:
                 member.age_band = _band(answers.get("consultant_age"))
         members.append(member)
@@ -296,6 +312,29 @@ def _immediate_needs(immediate: set[str], categories: list[str]) -> ImmediateNee
     )
 
 
+def _route(state: dict[str, Any], family: bool, channel: str) -> Route:
+    """相談経路; who sent them: entered by staff, or said in the person's own (approved) words."""
+    answers: dict[str, Any] = state.get("answers", {})
+    referral = answers.get("referral_from") or hints.referral(_notes(state))
+    return Route(
+        相談経路="家族・知人から連絡" if family else "本人自ら連絡",
+        media=MEDIA.get(channel, "SNS/チャット(匿名窓口)"),
+        referral_from=REFERRALS.get(referral or ""),
+    )
+
+
+def _notes(state: dict[str, Any]) -> list[str]:
+    return [v for v in (state.get("notes") or {}).values() if v]
+
+
+def _housing(state: dict[str, Any], immediate: set[str], arrears: list[str]) -> Housing:
+    kind = state.get("answers", {}).get("housing_type") or hints.housing(_notes(state))
+    return Housing(
+        type=kind if kind in HOUSING_TYPES else "unknown",
+        at_risk="eviction" in immediate or "rent" in arrears,
+    )
+
+
 def _safety(categories: list[str], third_party_risk: bool) -> Safety:
     return Safety(
         suicidal="current"
@@ -336,7 +375,7 @@ def build_summary(
         handoff_id=handoff_id,
         created_at=created_at,
         municipality_code=municipality_code,
-        channel={"line": "LINE", "web": "web", "cli": "cli"}.get(channel, "web"),  # type: ignore[arg-type]
+        channel=CHANNEL_OF.get(channel, "web"),  # type: ignore[arg-type]
         consent=Consent(
             at=_parse_time(consent.get("at")) or created_at,
             contact_shared=contact_shared,
@@ -344,7 +383,7 @@ def build_summary(
             text_version=consent.get("version", ""),
             scope=consent.get("scope") or "summary_only",
         ),
-        route=Route(相談経路="家族・知人から連絡" if family else "本人自ら連絡"),
+        route=_route(state, family, channel),
         urgency=_urgency(categories, immediate, crisis_level, crisis_first_at).model_copy(
             update={"resources_shown": list(resources_shown or [])}
         ),
@@ -368,13 +407,14 @@ def build_summary(
             lives_alone="alone" in household_roles or None,
         ),
         income=_income(answers),
-        housing=Housing(at_risk="eviction" in immediate or "rent" in arrears_codes),
+        housing=_housing(state, immediate, arrears_codes),
         immediate_needs=_immediate_needs(immediate, categories),
         safety=_safety(categories, third_party_risk),
         preferences=Preferences(
             wants=list(answers.get("wants") or []),
             contact_method=answers.get("contact"),
             preferred_times=answers.get("contact_time"),
+            followup={"yes": True, "no": False}.get(answers.get("followup", "")),
             language=state.get("locale", "ja"),
         ),
         meta=Meta(

@@ -132,6 +132,7 @@ SIBLING: list[Step] = [
     Say("he is 41", ("a:subject_age:40s",)),
     Tap("a:consultant_age:30s"),
     Say("she is in hospital", ("a:parent_health:inpatient",)),
+    Tap("u:unknown"),  # 要介護認定
     Say("pension", ("a:income:pension",)),
     Tap("m:done"),
     Tap("u:unknown"),

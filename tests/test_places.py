@@ -68,7 +68,8 @@ async def test_someone_who_will_visit_gets_the_agency_address_phone_and_hours(
     await resident.tap("a:consent:agree")
     assert "市役所別館" not in resident.text
     await resident.tap("a:contact:visit_office")
-    await resident.tap("u:skip")  # no preferred time: 引き継ぎ済み
+    await resident.tap("u:skip")  # no preferred time
+    await resident.tap("u:skip")  # no follow-up wish: 引き継ぎ済み
     text = resident.text
     assert "とびら市中央1-1 市役所別館2階" in text and "0000-00-0000" in text
     assert "平日 8:30〜17:15" in text

@@ -94,6 +94,7 @@ async def close(
             supervisor=principal.at_least("supervisor"),
             outcome=outcome,
             destination=destination or None,
+            now=svc.clock(),
         )
 
 

@@ -6,6 +6,7 @@ caller (``PageUser``, ``ApiUser``), or a caller whose CSRF token was checked (``
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from handoff import queue
 from handoff.auth import Principal
 from handoff.console import security
 from handoff.live import LiveHub
+from handoff.models import utcnow
 from handoff.ports import CrisisDesk, Decrypter, ResidentLink, Sessions
 from handoff.throttle import AddressThrottle
 
@@ -37,6 +39,9 @@ class Services:
     # hotlines past the city's review period: name, number, verified_at (ISO date)
     stale_hotlines: Callable[[], list[dict[str, str]]] = lambda: []
     crisis: CrisisDesk | None = None  # alert cards for people in danger without consent
+    municipality_code: str = "999999"  # the city's code, for summaries staff enter
+    followup_days: int = 90  # the city's window for writing after closing (opt-in only)
+    clock: Callable[[], dt.datetime] = utcnow  # tests inject one
     shutdown: anyio.Event = field(default_factory=anyio.Event)
     throttle: AddressThrottle = field(default_factory=AddressThrottle)  # sign-in, per address
 
