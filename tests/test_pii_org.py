@@ -58,3 +58,36 @@ def test_org_is_found(text: str, value: str) -> None:
 )
 def test_org_lookalikes_stay(text: str) -> None:
     assert [v for t, v in found(text) if t == "ORG"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("支援団体つながりラボに相談した", "支援団体つながりラボ"),
+        ("リサイクルショップ いらない屋 で働いてる", "リサイクルショップ いらない屋"),
+        ("スナック ﾐﾓｻﾞ でバイト", "スナック ﾐﾓｻﾞ"),
+        ("学童保育 どんぐり に通ってます", "学童保育 どんぐり"),
+        ("パン工房むぎわらで働いてる", "パン工房むぎわら"),
+        ("のぞみ交通に勤めてます", "のぞみ交通"),
+        ("I work at Ramen no Takahashi near the station", "Ramen no Takahashi"),
+        ("She stays at Hidamari-en now", "Hidamari-en"),
+        ("My son goes to Aoba Junior High", "Aoba Junior High"),
+    ],
+)
+def test_type_and_name_in_any_script(text: str, value: str) -> None:
+    assert ("ORG", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "デイサービス 利用中です",
+        "スーパーで買い物",
+        "居酒屋でバイトしてます",
+        "バーで飲んでた",
+        "市議会だよりを読んだ",
+        "I have no Money left",
+    ],
+)
+def test_shop_kinds_alone_stay(text: str) -> None:
+    assert [v for t, v in found(text) if t == "ORG"] == []

@@ -9,7 +9,7 @@ from pii.recognizers._base import HIRA, HIRA_RE, KANJI, KANJI_RE, KATA, Hit, Rec
 from pii.recognizers.lexicon import BANKISH, HONORIFICS, KIN, LEAD_STOP, ORG_GENERIC
 from pii.recognizers.org_facility import kana_no_facility, typed_facility_names, typed_names
 from pii.recognizers.org_kana import kana_headed_orgs
-from pii.recognizers.org_patterns import EN_ORG, drop_leading_stopwords, extra_orgs
+from pii.recognizers.org_patterns import EN_JA_ORG, EN_ORG, drop_leading_stopwords, extra_orgs
 from pii.recognizers.org_words import (
     FACILITY_TYPE,
     ORG_PREFIXES,
@@ -164,6 +164,10 @@ def find_orgs(art: SudachiArtifacts) -> list[Hit]:
     for m in EN_ORG.finditer(t):
         s, words = drop_leading_stopwords(t, m.start(), m.end())
         if len(words) >= 2:
+            out.append(("ORG", s, m.end(), 0.8))
+    for m in EN_JA_ORG.finditer(t):
+        s, words = drop_leading_stopwords(t, m.start(), m.end())
+        if words:
             out.append(("ORG", s, m.end(), 0.8))
     return out
 
