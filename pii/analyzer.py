@@ -8,6 +8,7 @@ space become one span.
 from __future__ import annotations
 
 from pii.model import NameModel
+from pii.name_pairs import extend_pairs
 from pii.nlp import SudachiNlpEngine
 from pii.normalize import normalize
 from pii.recognizers import REGISTRY
@@ -34,7 +35,7 @@ class JapaneseAnalyzer:
             hits.extend(rec.analyze(art))
         if self.model is not None:
             hits.extend(self.model.tag(art))
-        spans = resolve(hits, norm.text)
+        spans = extend_pairs(resolve(hits, norm.text), norm.text, self.nlp_engine)
         out: list[Span] = []
         for etype, s, e, score in spans:
             os_, oe = norm.to_original(s, e)
