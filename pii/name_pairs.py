@@ -21,8 +21,10 @@ _WORD = {
     "H": "[ぁ-ゖー]{2,6}",
     "K": "[ァ-ヺー]{2,8}",
     "C": "[一-龥々]{1,3}",
-    "L": "[A-Z][A-Za-zÀ-ž]+(?:-[A-Za-zÀ-ž]+)?",
+    "L": "(?=[A-ZÀ-ÞĀ-ž])[A-Za-zÀ-ž]{2,}(?:-[A-Za-zÀ-ž]+)?",
 }
+# the character before a left half must change script (の|皆川, 名義|ヤマザキ, ": "|Tanabe)
+_NOT = {"H": "ぁ-ゖー", "K": "ァ-ヺー", "C": "一-龥々", "L": "A-Za-zÀ-ž"}
 # which half may stand next to which: kanji surname + kana given name (本庄 うらら) but not the
 # other way round; Latin only with Latin
 _PAIRS = {"H": "H", "K": "K", "C": "CHK", "L": "L"}
@@ -39,16 +41,24 @@ def _kind(s: str) -> str:
     return ct if ct in ("H", "K", "C") else ""
 
 
-def _namey(w: str, kind: str, nlp: SudachiNlpEngine) -> bool:
+def _namey(w: str, kind: str, nlp: SudachiNlpEngine, strong: bool) -> bool:
+    """``strong``: the found half is in kanji, so a kana word beside it is a given name unless it
+    is a pronoun, a kin word, or an ordinary word with its particle (わたしは, つまの)."""
     if w in KIN or w in NOT_NAME or w in KANA_STOP or w in EN_WORDS:
         return False
     if kind == "L":
-        return True
-    # わたしは / つまの / ムスコノ: a pronoun or kin word with its particle is not a name half
+        return w[0].isupper() and w.lower() not in EN_WORDS
     toks = nlp.tokenize(w)
-    if any(t.pos[0] in ("助詞", "助動詞", "代名詞", "動詞") or t.surface in KIN for t in toks):
-        return nlp.name_capable(w)
-    return nlp.name_capable(w) or not nlp.known_common(w)
+    if toks[0].pos[0] in ("助詞", "助動詞") or any(
+        t.pos[0] == "代名詞" or t.surface in KIN for t in toks
+    ):
+        return False
+    head = "".join(t.surface for t in toks[:-1])
+    if len(toks) > 1 and toks[-1].pos[0] == "助詞" and nlp.known_common(head):
+        return False
+    if nlp.name_capable(w) or (strong and kind != "C"):
+        return True
+    return not nlp.known_common(w)
 
 
 def _right(t: str, e: int, kind: str, nlp: SudachiNlpEngine) -> int:
@@ -60,7 +70,9 @@ def _right(t: str, e: int, kind: str, nlp: SudachiNlpEngine) -> int:
         while k == "H" and (tail := _TAIL.search(w)) and tail.start() >= 2:
             w = w[: tail.start()]
         end = m.start(1) + len(w)
-        if _AFTER.match(t, end) and _namey(w, k, nlp):
+        if _TAIL.fullmatch(w) or w.startswith(("さん", "ちゃん", "くん", "さま")):
+            continue
+        if _AFTER.match(t, end) and _namey(w, k, nlp, kind == "C"):
             return end
     return e
 
@@ -70,10 +82,10 @@ def _left(t: str, s: int, kind: str, nlp: SudachiNlpEngine) -> int:
         if kind not in allowed:
             continue
         sep = "(?:, | )" if k == "L" else " "
-        m = re.compile(
-            "(?:^|(?<=[\\s、。,.!?！？()（）「」:：]))(" + _WORD[k] + ")" + sep + "$"
-        ).search(t, max(0, s - 16), s)
-        if m and _namey(m.group(1), k, nlp):
+        m = re.compile(f"(?<![{_NOT[k]}])(" + _WORD[k] + ")" + sep + "$").search(
+            t, max(0, s - 16), s
+        )
+        if m and _namey(m.group(1), k, nlp, k == "C"):
             return m.start(1)
     return s
 
