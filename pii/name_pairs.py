@@ -90,12 +90,20 @@ def _left(t: str, s: int, kind: str, nlp: SudachiNlpEngine) -> int:
     return s
 
 
+# a branch written after an organisation: ミツバ石油 北町SS, 〇〇ストア 駅前店, 〇〇工業 厚木工場
+_BRANCH = re.compile(
+    r" [一-龥ァ-ヺー]{1,8}(?:支店|店|営業所|工場|SS|出張所|支社|本社|事業所|センター|教室|校)(?![一-龥ァ-ヺ])"
+)
+
+
 def extend_pairs(spans: list[Span], t: str, nlp: SudachiNlpEngine) -> list[Span]:
     out: list[Span] = []
     for n, (etype, s, e, score) in enumerate(spans):
+        next_start = spans[n + 1][1] if n + 1 < len(spans) else len(t)
+        if etype == "ORG" and (b := _BRANCH.match(t, e)) and b.end() <= next_start:
+            e = b.end()
         if etype == "PERSON" and " " not in t[s:e].strip() and (kind := _kind(t[s:e])):
             prev_end = out[-1][2] if out else 0
-            next_start = spans[n + 1][1] if n + 1 < len(spans) else len(t)
             ns, ne = _left(t, s, kind, nlp), _right(t, e, kind, nlp)
             s = ns if ns >= prev_end else s
             e = ne if ne <= next_start else e

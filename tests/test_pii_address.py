@@ -162,3 +162,17 @@ def test_address_from_the_town_down_in_pieces(text: str, part: str) -> None:
 )
 def test_address_words_without_an_address_stay(text: str) -> None:
     assert [v for t, v in found(text) if t == "ADDRESS" and not v.endswith("市")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        (
+            "Address: Maple House 3F, 1-2-3 Honcho, Naka-ku, Yokohama",
+            "Maple House 3F, 1-2-3 Honcho",
+        ),
+        ("住所は弘前市大字常盤坂字下川原 です", "大字常盤坂字下川原"),
+    ],
+)
+def test_floor_and_chained_aza(text: str, part: str) -> None:
+    assert covered(text, part)

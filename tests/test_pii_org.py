@@ -91,3 +91,7 @@ def test_type_and_name_in_any_script(text: str, value: str) -> None:
 )
 def test_shop_kinds_alone_stay(text: str) -> None:
     assert [v for t, v in found(text) if t == "ORG"] == []
+
+
+def test_a_branch_after_a_company_is_part_of_it() -> None:
+    assert ("ORG", "あおば運送 中央営業所") in found("父はあおば運送 中央営業所で働いてる")

@@ -15,9 +15,7 @@ from pii.recognizers._base import HIRA, KANJI, KATA, Hit, tok_index_at
 
 _NAME = f"[{KANJI}{KATA}ノヶケ]"
 # 字 right after a place (北谷町字美浜, 大岩字宮ノ下1078, 大字金木町字朝日山): its name and lot number
-_AZA = re.compile(
-    rf"(?:大)?字{_NAME}{{1,6}}(?:[{KANJI}]{{0,3}}(?:町|村))?(?: ?\d{{1,5}}(?:[-の]\d{{1,5}}){{0,3}}(?:番地?)?)?"
-)
+_AZA = re.compile(rf"(?:大)?字{_NAME}{{1,8}}(?: ?\d{{1,5}}(?:[-の]\d{{1,5}}){{0,3}}(?:番地?)?)?")
 _BLD = (
     "ハイツ|コーポ|メゾン|ハイム|レジデンス|パレス|マンション|アパート|ビル|荘|そう|寮|住宅|団地|だんち"
     "|ヒルズ|コート|ハウス|テラス|プラザ|タワー|シャトー|カーサ|ヴィラ|ガーデン"
@@ -54,7 +52,12 @@ def _aza(art: SudachiArtifacts) -> list[Hit]:
         prev = toks[k - 1]
         if prev.end != m.start() or not (prev.is_place or prev.surface[-1:] in "町村市郡区大"):
             continue
-        out.append(("ADDRESS", m.start(), m.end(), 0.78))
+        # the place before it belongs to the address too (五所川原市|大字…, 北谷町|字…)
+        start = m.start()
+        while k > 0 and toks[k - 1].end == start and toks[k - 1].is_place:
+            k -= 1
+            start = toks[k].start
+        out.append(("ADDRESS", start, m.end(), 0.78))
     return out
 
 

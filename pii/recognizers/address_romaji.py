@@ -8,7 +8,7 @@ import re
 from pii.recognizers.lexicon import EN_WORDS
 
 EN_ADDR = re.compile(
-    r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}, ?)?"
+    r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}[A-Z]?, ?)?"
     r"(?:\d{1,2}-?(?:chome|choume),? )?"
     r"\d{1,4}(?:-\d{1,4}){1,3},? [A-Z][A-Za-z]+(?:-[A-Za-z]+)?(?:, ?(?!(?:Apt|Apartment|Room|Rm|Unit|Flat|Suite)\b)[A-Z][A-Za-z]+(?:-[A-Za-z]+)?(?![A-Za-z]| city)){0,3}"
     r"(?:,? (?:Apt\.?|Apartment|Room|Rm\.?|Unit|Flat|Suite|#) ?#?\d{1,5}[A-Z]?(?![\d\-]))?"

@@ -36,4 +36,21 @@ def english_names(t: str) -> list[Hit]:
         if before.endswith(("at ", "in ")):
             continue
         out.append(("PERSON", m.start(), m.end(), 0.55))
+    # a surname in capitals beside a given name (PARK Seo-yeon, Yoshiko ODA): not an acronym
+    for m in _CAPS_NAME.finditer(t):
+        caps = m.group("c") or m.group("c2")
+        given = (m.group("g") or m.group("g2")).split("-")[0]
+        if caps in _ACRONYMS or given in EN_WORDS:
+            continue
+        out.append(("PERSON", m.start(), m.end(), 0.6))
     return out
+
+
+_CAPS_NAME = re.compile(
+    r"(?<![A-Za-z])(?:(?P<c>[A-Z]{2,12}) (?P<g>[A-Z][a-z]+(?:-[a-z]+)?)"
+    r"|(?P<g2>[A-Z][a-z]+(?:-[a-z]+)?) (?P<c2>[A-Z]{2,12}))(?![A-Za-z])"
+)
+_ACRONYMS = frozenset(
+    "LINE NPO SNS DM ID TEL FAX URL PDF PC OK NG DV ADHD ASD LGBT HP QR ATM JR USB SMS AI IT "
+    "TV CM GPS ETC NHK OB OG PTA CEO CA BTS DVD CD".split()
+)
