@@ -51,6 +51,43 @@ _CAPS_NAME = re.compile(
     r"|(?P<g2>[A-Z][a-z]+(?:-[a-z]+)?) (?P<c2>[A-Z]{2,12}))(?![A-Za-z])"
 )
 _ACRONYMS = frozenset(
-    "LINE NPO SNS DM ID TEL FAX URL PDF PC OK NG DV ADHD ASD LGBT HP QR ATM JR USB SMS AI IT "
-    "TV CM GPS ETC NHK OB OG PTA CEO CA BTS DVD CD".split()
+    [
+        "LINE",
+        "NPO",
+        "SNS",
+        "DM",
+        "ID",
+        "TEL",
+        "FAX",
+        "URL",
+        "PDF",
+        "PC",
+        "OK",
+        "NG",
+        "DV",
+        "ADHD",
+        "ASD",
+        "LGBT",
+        "HP",
+        "QR",
+        "ATM",
+        "JR",
+        "USB",
+        "SMS",
+        "AI",
+        "IT",
+        "TV",
+        "CM",
+        "GPS",
+        "ETC",
+        "NHK",
+        "OB",
+        "OG",
+        "PTA",
+        "CEO",
+        "CA",
+        "BTS",
+        "DVD",
+        "CD",
+    ]
 )
