@@ -95,3 +95,16 @@ def test_shop_kinds_alone_stay(text: str) -> None:
 
 def test_a_branch_after_a_company_is_part_of_it() -> None:
     assert ("ORG", "あおば運送 中央営業所") in found("父はあおば運送 中央営業所で働いてる")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("居酒屋 ほしぞらの店長に怒られた", "居酒屋 ほしぞら"),
+        ("お好み焼き ぽんぽこでバイトしてます", "お好み焼き ぽんぽこ"),
+        ("就労移行支援事業所 ジャンプに通い始めた", "就労移行支援事業所 ジャンプ"),
+        ("居宅介護支援事業所 ほがらかのケアマネさん", "居宅介護支援事業所 ほがらか"),
+    ],
+)
+def test_kana_name_after_a_type_and_a_space(text: str, value: str) -> None:
+    assert ("ORG", value) in found(text)

@@ -110,8 +110,11 @@ def typed_names(art: SudachiArtifacts) -> list[Hit]:
             continue
         # a kana shop name ending in 屋/亭/堂 whatever Sudachi made of it (もったいない屋)
         shop_m = _KANA_SHOP.match(t, ns)
-        if shop_m:
-            out.append(("ORG", _type_start(toks, ts, m.end("t")), shop_m.end(), 0.75))
+        # after a type and a space, a kana name whatever Sudachi made of it (居酒屋 はなまる)
+        spaced = _spaced_kana_name(t, ns) if m.group("sp") else None
+        if shop_m or spaced:
+            end = shop_m.end() if shop_m else spaced
+            out.append(("ORG", _type_start(toks, ts, m.end("t")), end, 0.75))
             continue
         j = k
         while j < len(toks) and j - k < 4 and _in_name(toks[j], j > k):
@@ -147,6 +150,36 @@ def typed_names(art: SudachiArtifacts) -> list[Hit]:
             continue
         out.append(("ORG", _type_start(toks, ts, m.end("t")), ne, 0.75))
     return out
+
+
+_SPACED_KANA = re.compile(rf"[{HIRA}{KATA}〜・]{{2,10}}")
+_CUT = re.compile(rf"(?:で|に|を|へ|です|から|まで)|の(?=[{KATA}])")
+_PARTICLE_TAIL = re.compile(r"(?:の|で|に|が|は|を|と|も|へ|や|から|まで|って|より|です|でした)$")
+_NOT_A_NAME = re.compile(
+    r"^(?:の|に|で|を|へ|と|から|まで|も|や|です|ます|って)|(?:た|だ|て|ない|ます|ません|たい|よう|ろう|れる|ている|てる)$"
+)
+
+
+def _spaced_kana_name(t: str, ns: int) -> int | None:
+    """End of a kana name written after a facility type and a space, its particle cut off; one
+    kanji may close it (ささえ愛)."""
+    m = _SPACED_KANA.match(t, ns)
+    if not m:
+        return None
+    name = m.group()
+    # a particle that names never hold ends the name (ぽんた|でバイト), as does の before a katakana
+    # role word (ふれあい|のケアマネ)
+    cut = _CUT.search(name, 2)
+    if cut:
+        name = name[: cut.start()]
+    while (tail := _PARTICLE_TAIL.search(name)) and tail.start() >= 2:
+        name = name[: tail.start()]
+    if len(name) < 2 or _NOT_A_NAME.search(name) or name in ORG_GENERIC or name in KANA_STOP:
+        return None
+    end = ns + len(name)
+    if name == m.group() and re.match(f"[{KANJI}](?![{KANJI}])", t[end : end + 2]):
+        end += 1
+    return end
 
 
 _KANA_SHOP = re.compile(rf"[{HIRA}{KATA}〜]{{2,8}}[屋亭堂庵軒](?![{KANJI}{HIRA}])")

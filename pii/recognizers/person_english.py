@@ -32,6 +32,9 @@ def english_names(t: str) -> list[Hit]:
         words = re.split(r"[ \-]", m.group())
         if any(w in EN_WORDS for w in words):
             continue
+        # Wi-Fi, Hi-Fi: a hyphenated pair of short syllables is a word, not a double name
+        if "-" in m.group() and " " not in m.group() and min(map(len, words)) < 3:
+            continue
         before = t[max(0, m.start() - 2) : m.start()]
         if before.endswith(("at ", "in ")):
             continue
