@@ -83,7 +83,12 @@ def resolve(spans: list[Span], text: str) -> list[Span]:
             if (
                 pt == span[0]
                 and pt in ("PERSON", "ADDRESS", "ORG")
-                and (gap == "" or (gap == " " and pt != "ORG"))
+                and (
+                    gap == ""
+                    or (gap == " " and pt != "ORG")
+                    # レ・ヴァン・ホア, サントス・みゆき: the parts of one name found apart
+                    or (gap in ("・", "=", "＝") and pt == "PERSON")
+                )
             ):
                 merged[-1] = (pt, ps, span[2], max(psc, span[3]))
                 continue

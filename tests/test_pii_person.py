@@ -132,3 +132,9 @@ def test_both_halves_of_a_name(text: str, value: str) -> None:
 )
 def test_the_word_beside_a_name_is_not_always_a_name(text: str, kept: str) -> None:
     assert kept in redact(text).text
+
+
+@pytest.mark.parametrize("text", ["夫はグエン・ヴァン・ナムです", "母はシルバ・さちこさんです"])
+def test_a_name_written_with_a_middle_dot_is_one_span(text: str) -> None:
+    names = [v for t, v in found(text) if t == "PERSON"]
+    assert len(names) == 1 and "・" in names[0]
