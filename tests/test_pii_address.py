@@ -176,3 +176,8 @@ def test_address_words_without_an_address_stay(text: str) -> None:
 )
 def test_floor_and_chained_aza(text: str, part: str) -> None:
     assert covered(text, part)
+
+
+def test_romaji_town_with_a_bare_number() -> None:
+    text = "実家 Kyoto-shi Sakyo-ku Shimogamo Izumigawa-cho 25 (parents)"
+    assert covered(text, "Shimogamo Izumigawa-cho 25")

@@ -70,3 +70,8 @@ def test_phone_lookalikes_stay(text: str) -> None:
 )
 def test_phone_in_any_script_and_separator(text: str, value: str) -> None:
     assert ("PHONE", value) in found(text)
+
+
+def test_a_number_stops_before_a_kanji_numeral_on_the_next_line() -> None:
+    text = "電話番号：0422 (52) 1137\n三鷹に住んでいます"
+    assert ("PHONE", "0422 (52) 1137") in found(text)

@@ -23,7 +23,8 @@ _EN_EL = (
     r"|[A-Z][a-z]+(?:-[A-Za-z]+)*|[A-Z]{2,}(?:-[A-Za-z]+)*)"
 )
 _EN_RUN = re.compile(rf"(?<![A-Za-z0-9\-]){_EN_EL}(?:(?:,? |-){_EN_EL})*")
-_EN_LOT = re.compile(r"\d-\d|\d-?(?:chome|choume|banchi)")
+# a lot number: dashed digits, n-chome/banchi, or a number right after a -cho/-machi town
+_EN_LOT = re.compile(r"\d-\d|\d-?(?:chome|choume|banchi)|-(?:cho|machi|mura),? \d")
 _EN_PLACE = re.compile(
     r"-(?:shi|ku|cho|machi|mura|gun|dori|dai|higashi|nishi|minami|kita)\b|\b(?:City|Ward)\b", re.I
 )
