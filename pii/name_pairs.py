@@ -35,6 +35,8 @@ _AFTER = re.compile(
 
 
 def _kind(s: str) -> str:
+    if all(c.isalpha() and ord(c) < 0x250 for c in s):  # Latin, with accents (Yūko)
+        return "L"
     ct = char_type(s)
     if ct in ("U", "UL", "L"):
         return "L"
@@ -56,14 +58,15 @@ def _namey(w: str, kind: str, nlp: SudachiNlpEngine, strong: bool) -> bool:
     head = "".join(t.surface for t in toks[:-1])
     if len(toks) > 1 and toks[-1].pos[0] == "助詞" and nlp.known_common(head):
         return False
-    if nlp.name_capable(w) or (strong and kind != "C"):
+    # a proper noun the dictionary knows (ヤマザキ as a company) can still be a surname
+    if nlp.name_capable(w) or (strong and kind != "C") or all(t.pos[1] == "固有名詞" for t in toks):
         return True
     return not nlp.known_common(w)
 
 
 def _right(t: str, e: int, kind: str, nlp: SudachiNlpEngine) -> int:
     for k in _PAIRS[kind]:
-        m = re.compile(" (" + _WORD[k] + ")").match(t, e)
+        m = re.compile(("(?:, | )(" if k == "L" else " (") + _WORD[k] + ")").match(t, e)
         if not m:
             continue
         w = m.group(1)

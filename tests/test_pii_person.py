@@ -138,3 +138,15 @@ def test_the_word_beside_a_name_is_not_always_a_name(text: str, kept: str) -> No
 def test_a_name_written_with_a_middle_dot_is_one_span(text: str) -> None:
     names = [v for t, v in found(text) if t == "PERSON"]
     assert len(names) == 1 and "・" in names[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("hello, my name is Yūko Ōshima. I live in Chiba", "Yūko Ōshima"),
+        ("名義ヤマザキ ハナコ", "ヤマザキ ハナコ"),
+        ("Contact: Watanabe, Kenji", "Watanabe, Kenji"),
+    ],
+)
+def test_name_halves_in_latin_and_katakana(text: str, value: str) -> None:
+    assert value in [v for t, v in found(text) if t == "PERSON"]

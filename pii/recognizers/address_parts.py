@@ -44,6 +44,8 @@ _LOT_CUE = re.compile(r"(?:番地|ばんち|住所|じゅうしょ|続き|つづ
 def _aza(art: SudachiArtifacts) -> list[Hit]:
     t, toks = art.text, art.toks
     out: list[Hit] = []
+    if "字" not in t:
+        return out
     for m in _AZA.finditer(t):
         k = tok_index_at(toks, m.start())
         # 字 must begin a token (数字, 文字, 赤字 are one word) and follow a place or a town
@@ -61,10 +63,15 @@ def _aza(art: SudachiArtifacts) -> list[Hit]:
     return out
 
 
+_HAS_BLD = re.compile(_BLD)
+
+
 def _buildings(art: SudachiArtifacts, context: bool) -> list[Hit]:
     """A building with a room number, or after an address on the same or the next line."""
     t = art.text
     out: list[Hit] = []
+    if not _HAS_BLD.search(t):
+        return out
     for s in _BLD_START.finditer(t):
         m = _BUILDING.match(t, s.start())
         if not m or not m.group("b"):

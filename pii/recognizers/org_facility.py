@@ -111,9 +111,8 @@ def typed_names(art: SudachiArtifacts) -> list[Hit]:
         # a kana shop name ending in 屋/亭/堂 whatever Sudachi made of it (もったいない屋)
         shop_m = _KANA_SHOP.match(t, ns)
         # after a type and a space, a kana name whatever Sudachi made of it (居酒屋 はなまる)
-        spaced = _spaced_kana_name(t, ns) if m.group("sp") else None
-        if shop_m or spaced:
-            end = shop_m.end() if shop_m else spaced
+        end = shop_m.end() if shop_m else (_spaced_kana_name(t, ns) if m.group("sp") else None)
+        if end is not None:
             out.append(("ORG", _type_start(toks, ts, m.end("t")), end, 0.75))
             continue
         j = k
