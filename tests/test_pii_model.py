@@ -113,3 +113,20 @@ def test_the_tagger_only_scores_near_a_name_like_token() -> None:
 )
 def test_more_terms_stay(text: str) -> None:
     assert redact(text).entities == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "父はパーキンソン病で通院中です",
+        "母が長谷川式のテストを受けた",
+        "アルツハイマー型認知症と言われた",
+        "I got off at Kawasaki Station",
+    ],
+)
+def test_a_name_heading_a_term_is_not_a_person(text: str) -> None:
+    assert [e for e in redact(text).entities if e.type == "PERSON"] == []
+
+
+def test_the_same_surname_as_a_person_is_still_redacted() -> None:
+    assert "長谷川" not in redact("長谷川さんが来た").text
