@@ -64,9 +64,11 @@ def _namey(w: str, kind: str, nlp: SudachiNlpEngine, strong: bool) -> bool:
     return not nlp.known_common(w)
 
 
-def _right(t: str, e: int, kind: str, nlp: SudachiNlpEngine) -> int:
+def _right(t: str, e: int, kind: str, nlp: SudachiNlpEngine, single: bool) -> int:
     for k in _PAIRS[kind]:
-        m = re.compile(("(?:, | )(" if k == "L" else " (") + _WORD[k] + ")").match(t, e)
+        # "Tanabe, Yuji" only after a one-word half (not "Hana Bento, Kawasaki")
+        comma = k == "L" and single
+        m = re.compile(("(?:, | )(" if comma else " (") + _WORD[k] + ")").match(t, e)
         if not m:
             continue
         w = m.group(1)
@@ -105,9 +107,12 @@ def extend_pairs(spans: list[Span], t: str, nlp: SudachiNlpEngine) -> list[Span]
         next_start = spans[n + 1][1] if n + 1 < len(spans) else len(t)
         if etype == "ORG" and (b := _BRANCH.match(t, e)) and b.end() <= next_start:
             e = b.end()
-        if etype == "PERSON" and " " not in t[s:e].strip() and (kind := _kind(t[s:e])):
+        kind = _kind(t[s:e].replace(" ", ""))
+        # one half only, except a Latin name that may have three parts (NGUYEN Van Duc)
+        if etype == "PERSON" and kind and (" " not in t[s:e].strip() or kind == "L"):
             prev_end = out[-1][2] if out else 0
-            ns, ne = _left(t, s, kind, nlp), _right(t, e, kind, nlp)
+            single = " " not in t[s:e].strip()
+            ns, ne = _left(t, s, kind, nlp), _right(t, e, kind, nlp, single)
             s = ns if ns >= prev_end else s
             e = ne if ne <= next_start else e
         out.append((etype, s, e, score))

@@ -130,3 +130,16 @@ def test_a_name_heading_a_term_is_not_a_person(text: str) -> None:
 
 def test_the_same_surname_as_a_person_is_still_redacted() -> None:
     assert "長谷川" not in redact("長谷川さんが来た").text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "息子がB型作業所に週4日通っています",
+        "ホストクラブにはまってしまった",
+        "名前は分かるけど、何をどうしたらいいか",
+        "施設に入っても祖父のままです。",
+    ],
+)
+def test_kinds_of_place_and_ordinary_phrases_stay(text: str) -> None:
+    assert redact(text).entities == []

@@ -150,3 +150,11 @@ def test_a_name_written_with_a_middle_dot_is_one_span(text: str) -> None:
 )
 def test_name_halves_in_latin_and_katakana(text: str, value: str) -> None:
     assert value in [v for t, v in found(text) if t == "PERSON"]
+
+
+def test_a_three_part_latin_name_is_whole() -> None:
+    assert "Duc" not in redact("My husband is NGUYEN Van Duc, he works nights").text
+
+
+def test_a_comma_after_a_two_word_name_starts_something_else() -> None:
+    assert "Kawasaki" in redact("I work at a shop near Hana Bento, Kawasaki").text

@@ -141,7 +141,12 @@ def _chains(art: SudachiArtifacts) -> list[Hit]:
         while len(chain) > 1 and (chain[0].surface in LEAD_STOP or chain[0].pos[2] == "副詞可能"):
             chain = chain[1:]
         span = _chain_span(t, chain)
-        if span is not None and not BANKISH.search(t[span[0] : span[1]]):
+        # a kind of place, not one place (ホストクラブ, B型作業所)
+        if (
+            span is not None
+            and not BANKISH.search(t[span[0] : span[1]])
+            and t[span[0] : span[1]] not in ORG_GENERIC
+        ):
             s, e = span
             ft = FACILITY_TYPE.search(t[max(0, s - 24) : s])
             if ft:
