@@ -1,4 +1,5 @@
-"""A found name takes the other half of a two-part name written beside it (surname and given name).
+"""A found name takes the other half of a two-part name written beside it (surname and given name);
+an organisation takes the facility type written before it and a branch written after it.
 
 ``おおたけ ⟦すずえ⟧`` → ``⟦おおたけ すずえ⟧``, ``⟦本庄⟧ うらら``, ``皆川 ⟦梢⟧``, ``⟦金⟧ 相旭``,
 ``ハヤシ ⟦タダシ⟧``, ``⟦SATO⟧ Mei``, ``Tanabe, ⟦Yuji⟧``: when one half is found (by a pattern or
@@ -101,12 +102,48 @@ _BRANCH = re.compile(
 )
 
 
+# the facility type written before an organisation's name is part of it (小規模多機能|ホームこもれび,
+# 介護付き|有料老人ホームさざなみ, 就労継続支援B型事業所 |あおぞら工房); across a space only after a type head
+_TYPE_BEFORE = re.compile(
+    r"(?<![一-龥ァ-ヺーA-Za-z])(?:[一-龥ァ-ヺーA-Z]{1,14}(?:事業所|施設|サービス|サポート校|センター|ステーション) "
+    r"|[一-龥ァ-ヺーA-Z]{2,10}(?:多機能|付き|ヘルパー|型)?)$"
+)
+
+
+_TYPE_HEADS = (
+    "事業所",
+    "施設",
+    "サービス",
+    "サポート校",
+    "センター",
+    "ステーション",
+    "多機能",
+    "付き",
+    "ヘルパー",
+    "支援A型",
+    "支援B型",
+)
+
+
+def _type_before(t: str, s: int, prev_end: int) -> int:
+    m = _TYPE_BEFORE.search(t, max(prev_end, s - 24), s)
+    if not m or m.start() == s:
+        return s
+    word = m.group().strip()
+    # only a type: a word ending in a type head, or glued to a span that starts with one
+    if word.endswith(_TYPE_HEADS):
+        return m.start()
+    return s
+
+
 def extend_pairs(spans: list[Span], t: str, nlp: SudachiNlpEngine) -> list[Span]:
     out: list[Span] = []
     for n, (etype, s, e, score) in enumerate(spans):
         next_start = spans[n + 1][1] if n + 1 < len(spans) else len(t)
         if etype == "ORG" and (b := _BRANCH.match(t, e)) and b.end() <= next_start:
             e = b.end()
+        if etype == "ORG":
+            s = _type_before(t, s, out[-1][2] if out else 0)
         kind = _kind(t[s:e].replace(" ", ""))
         # one half only, except a Latin name that may have three parts (NGUYEN Van Duc)
         if etype == "PERSON" and kind and (" " not in t[s:e].strip() or kind == "L"):

@@ -108,3 +108,15 @@ def test_a_branch_after_a_company_is_part_of_it() -> None:
 )
 def test_kana_name_after_a_type_and_a_space(text: str, value: str) -> None:
     assert ("ORG", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("母は小規模多機能ホームあさがおに通ってる", "小規模多機能ホームあさがお"),
+        ("父は介護付き有料老人ホームやまびこに入った", "介護付き有料老人ホームやまびこ"),
+        ("就労継続支援B型事業所 ひまわり工房で働いてる", "就労継続支援B型事業所 ひまわり工房"),
+    ],
+)
+def test_the_type_written_before_a_name_is_part_of_it(text: str, part: str) -> None:
+    assert part in [v for t, v in found(text) if t == "ORG"]
