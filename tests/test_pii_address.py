@@ -181,3 +181,21 @@ def test_floor_and_chained_aza(text: str, part: str) -> None:
 def test_romaji_town_with_a_bare_number() -> None:
     text = "実家 Kyoto-shi Sakyo-ku Shimogamo Izumigawa-cho 25 (parents)"
     assert covered(text, "Shimogamo Izumigawa-cho 25")
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("兄は佐世保市俵町のアパートに一人で住んでいます", "佐世保市俵町"),
+        ("年賀状の住所は奄美市名瀬入舟町になってたので", "奄美市名瀬入舟町"),
+        ("うちは若松町の、ひまわり荘っていうアパート", "若松町"),
+        ("番地まで言うと、緑が丘の二十一番地です。", "緑が丘の二十一番地"),
+    ],
+)
+def test_towns_over_tokens_with_their_municipality(text: str, part: str) -> None:
+    assert covered(text, part)
+
+
+@pytest.mark.parametrize("text", ["この町が好きです", "下町の雰囲気がいい", "城下町を歩いた"])
+def test_town_words_alone_stay(text: str) -> None:
+    assert [v for t, v in found(text) if t == "ADDRESS"] == []

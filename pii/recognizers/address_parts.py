@@ -104,10 +104,36 @@ def _bare_lots(t: str) -> list[Hit]:
     return out
 
 
+_MUNI = ("市", "区", "郡")
+_LOT_AFTER_NO = re.compile(r"の[0-9〇一二三四五六七八九十百千]+(?:丁目|番地)")
+
+
+def _token_towns(art: SudachiArtifacts) -> list[Hit]:
+    """A town over tokens, with its municipality: 佐世保市|俵|町, 若松|町, 奄美市|名瀬入舟町, and a
+    place + の + lot number (緑が丘の二十一番地)."""
+    toks = art.toks
+    out: list[Hit] = []
+    for k, tok in enumerate(toks):
+        glued_before = k > 0 and toks[k - 1].end == tok.start
+        muni = glued_before and toks[k - 1].is_place and toks[k - 1].surface.endswith(_MUNI)
+        if tok.surface in ("町", "村") and glued_before:
+            prev = toks[k - 1]
+            two_back = k > 1 and toks[k - 2].end == prev.start and toks[k - 2].is_place
+            kanji_noun = prev.pos[0] == "名詞" and re.fullmatch(f"[{KANJI}]{{1,3}}", prev.surface)
+            if (prev.is_place and not prev.surface.endswith(_MUNI)) or (kanji_noun and two_back):
+                start = toks[k - 2].start if two_back else prev.start
+                out.append(("ADDRESS", start, tok.end, 0.7))
+        elif tok.is_place and muni and tok.surface.endswith(("町", "村")):
+            out.append(("ADDRESS", toks[k - 1].start, tok.end, 0.7))
+        if tok.is_place and (lot := _LOT_AFTER_NO.match(art.digits, tok.end)):
+            out.append(("ADDRESS", tok.start, lot.end(), 0.78))
+    return out
+
+
 def address_parts(art: SudachiArtifacts) -> list[Hit]:
     t = art.text
     context = bool(_CONTEXT.search(t))
-    out = _aza(art) + _buildings(art, context) + _kana_towns(t)
+    out = _aza(art) + _buildings(art, context) + _kana_towns(t) + _token_towns(art)
     if context:
         out += _bare_lots(t)
     return out
