@@ -143,3 +143,29 @@ def test_the_same_surname_as_a_person_is_still_redacted() -> None:
 )
 def test_kinds_of_place_and_ordinary_phrases_stay(text: str) -> None:
     assert redact(text).entities == []
+
+
+def test_the_dev_split_the_threshold_is_chosen_on_is_never_trained_on(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pii.train",
+            str(REPO / "tests/data/pii_blind/dev.jsonl"),
+            "--out",
+            str(tmp_path / "m.json"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and not (tmp_path / "m.json").exists()
+
+
+def test_synthetic_training_data_is_reproducible_and_has_negatives() -> None:
+    from pii.synth import OUT, generate
+
+    rows = generate(600)
+    shipped = [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines()]
+    assert rows == shipped
+    assert sum(not r["entities"] for r in rows) >= 150
