@@ -7,12 +7,22 @@ space become one span.
 
 from __future__ import annotations
 
+import re
+
 from pii.model import NameModel
+from pii.name_pairs import extend_pairs
 from pii.nlp import SudachiNlpEngine
 from pii.normalize import normalize
 from pii.recognizers import REGISTRY
 
 Span = tuple[str, int, int, float]
+
+# a name that heads a term is not a person: パーキンソン病, バセドウ病, アルツハイマー型, 長谷川式,
+# ノーベル賞, Kawasaki Station / Line / Hospital
+_TERM_AFTER = re.compile(
+    r"(?:病|症|症候群|式|型|氏病|賞|効果|の法則|体操|療法|検査)"
+    r"| (?:Station|Line|Hospital|Clinic|Park|Street|Bridge|Mall|Airport|University|Syndrome|Disease)\b"
+)
 
 
 class JapaneseAnalyzer:
@@ -34,7 +44,8 @@ class JapaneseAnalyzer:
             hits.extend(rec.analyze(art))
         if self.model is not None:
             hits.extend(self.model.tag(art))
-        spans = resolve(hits, norm.text)
+        hits = [h for h in hits if not (h[0] == "PERSON" and _TERM_AFTER.match(norm.text, h[2]))]
+        spans = extend_pairs(resolve(hits, norm.text), norm.text, self.nlp_engine)
         out: list[Span] = []
         for etype, s, e, score in spans:
             os_, oe = norm.to_original(s, e)
@@ -82,7 +93,12 @@ def resolve(spans: list[Span], text: str) -> list[Span]:
             if (
                 pt == span[0]
                 and pt in ("PERSON", "ADDRESS", "ORG")
-                and (gap == "" or (gap == " " and pt != "ORG"))
+                and (
+                    gap == ""
+                    or (gap == " " and pt != "ORG")
+                    # レ・ヴァン・ホア, サントス・みゆき: the parts of one name found apart
+                    or (gap in ("・", "=", "＝") and pt == "PERSON")
+                )
             ):
                 merged[-1] = (pt, ps, span[2], max(psc, span[3]))
                 continue

@@ -32,6 +32,13 @@ _LABEL_WORDS = frozenset({"名前", "なまえ", "氏名", "名義", "旧姓", "
 _NEVER = frozenset({"補助記号", "空白", "助動詞", "感動詞", "接続詞"})
 _KANA_WORD = re.compile("^[ぁ-ゖァ-ヺー]{2,}$")
 _INSIDE_PARTICLES = frozenset({"の", "が", "ケ", "ヶ", "ノ"})
+_OPENERS = frozenset("。！？!?「『（(【\"'")
+_QUOTES = frozenset("「『（(【\"'")
+# a kin word, then a particle or a mark, then the name: 息子は はると / 母の 和子 / 娘: みのり
+_KIN_LINK = frozenset({"の", "は", "が", "も", "と", ":", "：", " ", "、", "（", "("})
+# naming verbs after a name: X って いい ます / X と 呼ん で / X と 名乗っ て
+_NAMING = re.compile(r"^(?:いい|言い|いう|言う|呼|よ|名乗|申し|もうし)")
+_ORG_PREFIX_SET = frozenset(ORG_PREFIXES)
 _ORG_TAIL = re.compile(
     r"(?:病院|クリニック|医院|学校|高校|中学|大学|園|苑|荘|ホーム|センター|会社|商事|工業|作業所|事業所|薬局|店|会)$"
 )
@@ -110,6 +117,49 @@ def token_features(toks: list[Tok], i: int, nlp: SudachiNlpEngine) -> list[str]:
         f.append("orgtail")
     if prev is not None and prev.end < tok.start:
         f.append("gap_prev")
+    f.extend(_context_features(toks, i, ct))
+    return f
+
+
+def _context_features(toks: list[Tok], i: int, ct: str) -> list[str]:
+    """Position, quotes, kin words a few tokens back, naming verbs, script runs, facility types."""
+    tok = toks[i]
+    s = tok.surface
+    prev = toks[i - 1] if i > 0 else None
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    f = []
+    if len(s) >= 3:
+        f += ["suf2=" + s[-2:], "pre2=" + s[:2]]
+    if prev is None or prev.surface in _OPENERS or prev.end < tok.start:
+        f.append("open|" + ct)
+    if prev is not None and prev.surface in _QUOTES:
+        f.append("quote_prev|" + ct)
+    # a kin word one or two tokens back, with or without a particle (息子はると, 母の和子)
+    for k in (2, 3):
+        if (
+            i >= k
+            and toks[i - k].surface in KIN
+            and all(t.surface in _KIN_LINK for t in toks[i - k + 1 : i])
+        ):
+            f.append(f"kin{k}|" + "".join(t.surface for t in toks[i - k + 1 : i]) + ct)
+    if nxt is not None and nxt.surface in ("って", "と", "っていう", "という"):
+        after = toks[i + 2].surface if i + 2 < len(toks) else ""
+        f.append("naming_next|" + ct if _NAMING.match(after) else "toq_next|" + ct)
+    if nxt is not None and nxt.start == tok.end:
+        nct = char_type(nxt.surface)
+        if nct == ct and ct in ("K", "H", "UL", "U"):
+            f.append("same_script_next|" + ct)
+        if nxt.surface in ("・", "="):
+            f.append("dot_next|" + ct)
+    if prev is not None and prev.surface in ("・", "="):
+        f.append("dot_prev|" + ct)
+    if ct in ("UL", "U") and nxt is not None and char_type(nxt.surface) in ("UL", "U"):
+        f.append("latin_pair_next")
+    if ct in ("UL", "U") and prev is not None and char_type(prev.surface) in ("UL", "U"):
+        f.append("latin_pair_prev")
+    for k in (1, 2):
+        if i >= k and toks[i - k].surface in _ORG_PREFIX_SET:
+            f.append(f"orgtype_prev{k}|" + ct)
     return f
 
 

@@ -116,3 +116,86 @@ def test_a_correction_is_not_read_as_a_building_name() -> None:
     text = "本町2丁目じゃなくて栄町2丁目でした"
     assert ("ADDRESS", "本町2丁目じゃなくて栄町2") not in found(text)
     assert not any("じゃなくて" in v for _, v in found(text))
+
+
+def covered(text: str, part: str) -> bool:
+    """Every non-space character of ``part`` is inside a redacted span."""
+    i = text.index(part)
+    spans = [(e.start, e.end) for e in redact(text).entities]
+    return all(
+        any(s <= k < e for s, e in spans) for k in range(i, i + len(part)) if not text[k].isspace()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("住所は ひがしまち 3の5の2 です", "ひがしまち 3の5の2"),
+        ("住所は ﾐﾅﾐﾏﾁ 88ﾊﾞﾝﾁ です", "ﾐﾅﾐﾏﾁ 88ﾊﾞﾝﾁ"),
+        ("実家は かなやちょう 12の4 にあります", "かなやちょう 12の4"),
+        ("住所は たかはし市 さくらまち 2ちょうめ 5-3", "さくらまち 2ちょうめ 5-3"),
+        ("北見市端野町字三区の家", "端野町字三区"),
+        ("豊見城市字翁長 854 に住んでます", "字翁長 854"),
+        ("実家は岩手県遠野市附馬牛町第3地割 12番地", "附馬牛町第3地割 12番地"),
+        ("住所は川口市芝新町 4-8-2\nグリーンハイツ 303", "グリーンハイツ 303"),
+        ("今は八王子市大和田町 5-2-1\nコーポ桜 2階", "コーポ桜 2階"),
+        ("うちは 宇部市 かみまち です", "かみまち"),
+        ("番地は\n7の12\nです", "7の12"),
+        ("住所は柏市豊四季 12-3 で、番地の続きは\n405号室", "405号室"),
+        ("住んでるのは ときわ荘 201 です", "ときわ荘 201"),
+        ("住所は 西区 ときわまち ４－２－１１ ときわそう １０２", "ときわそう １０２"),
+    ],
+)
+def test_address_from_the_town_down_in_pieces(text: str, part: str) -> None:
+    assert covered(text, part)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "叔母が一人で団地に住んでいます",
+        "若者向けのシェアハウスを探しています",
+        "相続の相談は法テラスでしました",
+        "住所は川口市です。数字が苦手で 3-4 回まちがえた",
+        "兄は山の手の方のアパートにいます",
+    ],
+)
+def test_address_words_without_an_address_stay(text: str) -> None:
+    assert [v for t, v in found(text) if t == "ADDRESS" and not v.endswith("市")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        (
+            "Address: Maple House 3F, 1-2-3 Honcho, Naka-ku, Yokohama",
+            "Maple House 3F, 1-2-3 Honcho",
+        ),
+        ("住所は弘前市大字常盤坂字下川原 です", "大字常盤坂字下川原"),
+    ],
+)
+def test_floor_and_chained_aza(text: str, part: str) -> None:
+    assert covered(text, part)
+
+
+def test_romaji_town_with_a_bare_number() -> None:
+    text = "実家 Kyoto-shi Sakyo-ku Shimogamo Izumigawa-cho 25 (parents)"
+    assert covered(text, "Shimogamo Izumigawa-cho 25")
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("兄は佐世保市俵町のアパートに一人で住んでいます", "佐世保市俵町"),
+        ("年賀状の住所は奄美市名瀬入舟町になってたので", "奄美市名瀬入舟町"),
+        ("うちは若松町の、ひまわり荘っていうアパート", "若松町"),
+        ("番地まで言うと、緑が丘の二十一番地です。", "緑が丘の二十一番地"),
+    ],
+)
+def test_towns_over_tokens_with_their_municipality(text: str, part: str) -> None:
+    assert covered(text, part)
+
+
+@pytest.mark.parametrize("text", ["この町が好きです", "下町の雰囲気がいい", "城下町を歩いた"])
+def test_town_words_alone_stay(text: str) -> None:
+    assert [v for t, v in found(text) if t == "ADDRESS"] == []

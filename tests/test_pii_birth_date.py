@@ -47,3 +47,18 @@ def test_birth_date_is_found(text: str, value: str) -> None:
 )
 def test_birth_date_lookalikes_stay(text: str) -> None:
     assert [v for t, v in found(text) if t == "BIRTH_DATE"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("おばあちゃん Showa 7, 5/18 うまれ", "Showa 7, 5/18"),
+        ("I was born Heisei 3.4.12", "Heisei 3.4.12"),
+    ],
+)
+def test_era_in_romaji(text: str, value: str) -> None:
+    assert ("BIRTH_DATE", value) in found(text)
+
+
+def test_an_era_word_without_a_date_stays() -> None:
+    assert [v for t, v in found("Showa era songs 5/18 concert") if t == "BIRTH_DATE"] == []

@@ -40,3 +40,19 @@ def test_line_id_is_found(text: str, value: str) -> None:
 )
 def test_line_id_lookalikes_stay(text: str) -> None:
     assert [v for t, v in found(text) if t == "LINE_ID"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("ディスコードは neko_san#1234 です", "neko_san#1234"),
+        ("Discord: kumaneko#0042 で話せます", "kumaneko#0042"),
+        ("スレッズは hikiko.mori_22", "hikiko.mori_22"),
+        ("ユーザー名 sora_to_umi", "sora_to_umi"),
+        ("LINE ＩＤ：ｋｕｍａ０３１２", "ｋｕｍａ０３１２"),
+        ("インスタ @hikikomori_papa でDMください", "@hikikomori_papa"),
+        ("ID:tanaka2020", "tanaka2020"),
+    ],
+)
+def test_handles_after_any_cue(text: str, value: str) -> None:
+    assert ("LINE_ID", value) in found(text)

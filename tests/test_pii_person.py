@@ -102,3 +102,59 @@ def test_names_given_with_their_reading_kind_or_age(text: str, values: tuple[str
 )
 def test_answers_and_counts_are_not_names(text: str) -> None:
     assert [v for t, v in found(text) if t == "PERSON"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("名前は おおはし ゆきえ です", "おおはし ゆきえ"),
+        ("担当は ミヤモト カズヤ さん", "ミヤモト カズヤ"),
+        ("息子の 高梨 湊 が", "高梨 湊"),
+        ("相談員の 北条 すみれ さん", "北条 すみれ"),
+        ("My name is KIM Min-jun", "KIM Min-jun"),
+    ],
+)
+def test_both_halves_of_a_name(text: str, value: str) -> None:
+    i = text.index(value)
+    spans = [(e.start, e.end) for e in redact(text).entities if e.type == "PERSON"]
+    assert all(
+        any(s <= k < e for s, e in spans) for k in range(i, i + len(value)) if text[k] != " "
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("今日 ゆうとが来た", "今日"),
+        ("わたしは まりあ です", "わたしは"),
+        ("つまの よしおが", "つまの"),
+    ],
+)
+def test_the_word_beside_a_name_is_not_always_a_name(text: str, kept: str) -> None:
+    assert kept in redact(text).text
+
+
+@pytest.mark.parametrize("text", ["夫はグエン・ヴァン・ナムです", "母はシルバ・さちこさんです"])
+def test_a_name_written_with_a_middle_dot_is_one_span(text: str) -> None:
+    names = [v for t, v in found(text) if t == "PERSON"]
+    assert len(names) == 1 and "・" in names[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("hello, my name is Yūko Ōshima. I live in Chiba", "Yūko Ōshima"),
+        ("名義ヤマザキ ハナコ", "ヤマザキ ハナコ"),
+        ("Contact: Watanabe, Kenji", "Watanabe, Kenji"),
+    ],
+)
+def test_name_halves_in_latin_and_katakana(text: str, value: str) -> None:
+    assert value in [v for t, v in found(text) if t == "PERSON"]
+
+
+def test_a_three_part_latin_name_is_whole() -> None:
+    assert "Duc" not in redact("My husband is NGUYEN Van Duc, he works nights").text
+
+
+def test_a_comma_after_a_two_word_name_starts_something_else() -> None:
+    assert "Kawasaki" in redact("I work at a shop near Hana Bento, Kawasaki").text

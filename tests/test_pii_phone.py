@@ -54,3 +54,24 @@ def test_phone_is_found(text: str, value: str) -> None:
 )
 def test_phone_lookalikes_stay(text: str) -> None:
     assert [v for t, v in found(text) if t == "PHONE"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("電話 +81 90 1234 5678", "+81 90 1234 5678"),
+        ("Tel: +81-(0)80-2743-1156", "+81-(0)80-2743-1156"),
+        ("電話は 〇九〇 一二三四 五六七八", "〇九〇 一二三四 五六七八"),
+        ("０３（１２３４）５６７８", "０３（１２３４）５６７８"),
+        ("0422 (52) 1137 に電話", "0422 (52) 1137"),
+        ("電話 ０９０・１２３４・５６７８", "０９０・１２３４・５６７８"),
+        ("でんわ 〇八〇の五五二一の四四三九", "〇八〇の五五二一の四四三九"),
+    ],
+)
+def test_phone_in_any_script_and_separator(text: str, value: str) -> None:
+    assert ("PHONE", value) in found(text)
+
+
+def test_a_number_stops_before_a_kanji_numeral_on_the_next_line() -> None:
+    text = "電話番号：0422 (52) 1137\n三鷹に住んでいます"
+    assert ("PHONE", "0422 (52) 1137") in found(text)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pii.nlp import SudachiArtifacts, Tok
 from pii.recognizers._base import HIRA, HIRA_RE, KANJI, KATA, Hit, Recognizer, tok_index_at
 from pii.recognizers.account import find_accounts
+from pii.recognizers.address_parts import address_parts
 from pii.recognizers.address_romaji import EN_ADDR, romaji_runs
 from pii.recognizers.email import find_emails
 from pii.recognizers.lexicon import ADDR_LABELS
@@ -19,10 +20,10 @@ from pii.recognizers.url import find_urls
 _KNUM = "0-9十百千"
 # the lot-number grammar: digits (ASCII or kanji) + a unit, in kanji or kana (2丁目5番地の3, 2ちょうめ 4ばん
 # 7ごう, 第8地割), units joined by -/の or a space, or a bare run of dashed digits (4-17-2)
-_UNIT = "丁目|ちょうめ|チョウメ|番地|ばんち|地割|号棟|号室|ごうしつ|番|ばん|号|ごう|丁|条"
+_UNIT = "丁目|ちょうめ|チョウメ|番地|ばんち|バンチ|地割|号棟|号室|ごうしつ|ゴウシツ|番|ばん|バン|号|ごう|ゴウ|丁|条"
 _ADDR_ANCHOR = re.compile(
     rf"[{_KNUM}]+(?:{_UNIT})(?:[-の]?[{_KNUM}]+(?:{_UNIT})?| [{_KNUM}]+(?:{_UNIT}))*(?:-\d+)*"
-    r"|(?<![A-Za-z\-\d])\d+(?:-\d+){1,3}(?![\d])"
+    r"|(?<![A-Za-z\-\d])\d+(?:[-の]\d+){1,3}(?![\d])"
 )
 _ADDR_SUFFIX_END = re.compile(
     r"(?:都|道|府|県|市|区|町|村|郡|字|台|丘|條|条|団地|だんち|ちょう|まち|むら|し|く|ぐん|けん|丁目)$"
@@ -142,11 +143,18 @@ def _left_extend(art: SudachiArtifacts, a_start: int) -> tuple[int, list[Tok]]:
         if not m or m.end() != start:
             break
         word = m.group(1)
-        if word in ADDR_LABELS or word.endswith(("じゅうしょ", "ところ", "住所")):
+        ws = m.start(1)
+        for tok in art.toks[tok_index_at(art.toks, ws) : tok_index_at(art.toks, start)]:
+            # a particle before kanji (住所は|川口市), not inside a kana name (かな|や|ちょう)
+            kanji_next = re.match(f"[{KANJI}{KATA}]", t[tok.end : tok.end + 1])
+            if tok.start >= ws and ((tok.is_particle and kanji_next) or tok.surface in ADDR_LABELS):
+                ws = tok.end
+        word = t[ws:start].strip()
+        if not word or word in ADDR_LABELS or word.endswith(("じゅうしょ", "ところ", "住所")):
             break
         if not (_KANA_ADDR_END.search(word) or (first and start == a_start)):
             break
-        start = m.start(1)
+        start = ws
         first = False
     return start, parts
 
@@ -184,7 +192,9 @@ def _anchors(art: SudachiArtifacts) -> list[tuple[int, int, bool]]:
             k = t.find("の", k + 1, a_end)
         if k >= 0:
             a_end = k
-        dashed = "-" in t[a_start:a_end] and not re.search("丁目|番|号|丁|条", t[a_start:a_end])
+        dashed = bool(re.search("[-の]", t[a_start:a_end])) and not re.search(
+            "丁目|番|号|丁|条|バン|ゴウ", t[a_start:a_end]
+        )
         anchors.append((a_start, a_end, dashed))
     for m in _ADDR_NUM_ONLY.finditer(t):
         anchors.append((m.start(), m.end(), True))
@@ -283,6 +293,7 @@ def find_addresses(art: SudachiArtifacts) -> list[Hit]:
     for s, e in romaji_runs(t):
         if not overlaps(s, e):
             out.append(("ADDRESS", s, e, 0.82))
+    out.extend(h for h in address_parts(art) if not overlaps(h[1], h[2]))
     return out
 
 

@@ -8,7 +8,7 @@ import re
 from pii.recognizers.lexicon import EN_WORDS
 
 EN_ADDR = re.compile(
-    r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}, ?)?"
+    r"(?:(?:Room|Apt\.?|Unit|Flat) ?\d+, ?|(?:[A-Z][a-z]+ ){1,3}\d{1,4}[A-Z]?, ?)?"
     r"(?:\d{1,2}-?(?:chome|choume),? )?"
     r"\d{1,4}(?:-\d{1,4}){1,3},? [A-Z][A-Za-z]+(?:-[A-Za-z]+)?(?:, ?(?!(?:Apt|Apartment|Room|Rm|Unit|Flat|Suite)\b)[A-Z][A-Za-z]+(?:-[A-Za-z]+)?(?![A-Za-z]| city)){0,3}"
     r"(?:,? (?:Apt\.?|Apartment|Room|Rm\.?|Unit|Flat|Suite|#) ?#?\d{1,5}[A-Z]?(?![\d\-]))?"
@@ -23,7 +23,8 @@ _EN_EL = (
     r"|[A-Z][a-z]+(?:-[A-Za-z]+)*|[A-Z]{2,}(?:-[A-Za-z]+)*)"
 )
 _EN_RUN = re.compile(rf"(?<![A-Za-z0-9\-]){_EN_EL}(?:(?:,? |-){_EN_EL})*")
-_EN_LOT = re.compile(r"\d-\d|\d-?(?:chome|choume|banchi)")
+# a lot number: dashed digits, n-chome/banchi, or a number right after a -cho/-machi town
+_EN_LOT = re.compile(r"\d-\d|\d-?(?:chome|choume|banchi)|-(?:cho|machi|mura),? \d")
 _EN_PLACE = re.compile(
     r"-(?:shi|ku|cho|machi|mura|gun|dori|dai|higashi|nishi|minami|kita)\b|\b(?:City|Ward)\b", re.I
 )

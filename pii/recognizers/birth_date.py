@@ -19,6 +19,11 @@ _ERA = {
     "S": 1925,
     "H": 1988,
     "R": 2018,
+    "Meiji": 1867,
+    "Taisho": 1911,
+    "Showa": 1925,
+    "Heisei": 1988,
+    "Reiwa": 2018,
 }
 _NUM = r"(?:\d{1,2}|[0-9十]{1,3})"
 _DATE_PATTERNS = [
@@ -45,6 +50,11 @@ _DATE_PATTERNS = [
     ),
     re.compile(
         r"(?<!\d)(?P<y>(?:19|20)\d{2}) ?[(（][^)）\n]{2,8}[)）] ?年 ?(?P<m>\d{1,2}) ?月 ?(?P<d>\d{1,2}) ?日"
+    ),
+    # a Japanese era in romaji: Showa 7, 5/18 / Heisei 3.4.12
+    re.compile(
+        r"(?<![A-Za-z])(?P<era>Meiji|Taisho|Showa|Heisei|Reiwa) ?(?P<y>\d{1,2})(?:,? |[./\-])"
+        r"(?P<m>\d{1,2})[./\-](?P<d>\d{1,2})(?![\d])"
     ),
 ]
 _MONTHS = {
@@ -96,7 +106,11 @@ def find_birth_dates(art: SudachiArtifacts) -> list[Hit]:
         before = line_before(d, start, 16)
         ctx = bool(_BIRTH_AFTER.match(after) or _BIRTH_BEFORE.search(before))
         old = year <= this_year - 16 or (
-            era is not None and era.upper() in ("S", "T", "M", "昭和", "大正", "明治")
+            era is not None
+            and (
+                era.upper() in ("S", "T", "M", "昭和", "大正", "明治")
+                or era in ("Showa", "Taisho", "Meiji")
+            )
         )
         if ctx or old:
             seen.add(start)

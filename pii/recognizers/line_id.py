@@ -8,10 +8,14 @@ from pii.nlp import SudachiArtifacts
 from pii.recognizers._base import HIRA, KANJI, KATA, REF_WORDS, Hit, Recognizer, line_before
 
 _HANDLE_AT = re.compile(r"(?<![A-Za-z0-9._%+\-@/])@[A-Za-z0-9_][A-Za-z0-9._\-]{1,29}")
-_HANDLE = re.compile(r"(?<![A-Za-z0-9._@/\-])[A-Za-z0-9][A-Za-z0-9._\-]{2,30}(?![A-Za-z0-9@])")
+# a Discord-style tag (name#1234) is part of the handle
+_HANDLE = re.compile(
+    r"(?<![A-Za-z0-9._@/\-])[A-Za-z0-9][A-Za-z0-9._\-]{2,30}(?:#\d{4})?(?![A-Za-z0-9@#])"
+)
 _SNS_CONTEXT = re.compile(
     r"(?<![A-Za-z])(?:LINE|Line|ID|Id|X|DM|SNS)(?![A-Za-z])|ライン|らいん|インスタ|ティックトック|"
-    r"ツイッター|アカウント|(?i:instagram|insta|tiktok|twitter|account|handle)"
+    r"ツイッター|アカウント|ディスコ(?:ード)?|スレッズ|フェイスブック|ユーザー?名|ハンドル|"
+    r"(?i:instagram|insta|tiktok|twitter|threads|discord|facebook|account|handle|user ?name)"
 )
 # a cue glued to the id: LINEritsu_usami26, IDkouta22 (the id starts in lower case or a digit)
 _GLUED = re.compile(
@@ -40,7 +44,7 @@ def find_handles(art: SudachiArtifacts) -> list[Hit]:
             continue
         if not re.search(r"[A-Za-z]", s):
             continue
-        handle_like = bool(re.search(r"[\d_]|[A-Za-z][.\-][A-Za-z0-9]", s))
+        handle_like = bool(re.search(r"[\d_#]|[A-Za-z][.\-][A-Za-z0-9]", s))
         line_start = t.rfind("\n", 0, m.start()) + 1
         line_end = t.find("\n", m.end())
         line_end = len(t) if line_end < 0 else line_end

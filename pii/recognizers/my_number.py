@@ -8,6 +8,10 @@ from pii.nlp import SudachiArtifacts
 from pii.recognizers._base import Hit, Recognizer, line_before, ref_context
 
 _MYNUM_RE = re.compile(r"(?<![\d\-])(\d{4})([ \-]?)(\d{4})\2(\d{4})(?!\d)(?![ \-]\d)")
+# 12 digits in any other grouping (123-456-789-012, 12345678 9012, 1234.5678.9012): context only
+_GROUPED_RE = re.compile(
+    r"(?<![\d\-.])\d{1,12}(?:(?:[ .\-・]|  )\d{1,11}){1,5}(?![\d])(?![ .\-・]\d)"
+)
 _MYNUM_CONTEXT = re.compile(r"マイナンバー|個人番号|通知カード|my ?number|individual number", re.I)
 
 
@@ -34,6 +38,13 @@ def find_my_numbers(art: SudachiArtifacts) -> list[Hit]:
             out.append(("MY_NUMBER", m.start(), m.end(), 0.95))
         elif my_number_valid(digits):
             out.append(("MY_NUMBER", m.start(), m.end(), 0.8))
+    for m in _GROUPED_RE.finditer(d):
+        if sum(c.isdigit() for c in m.group()) != 12:
+            continue
+        if any(s <= m.start() < e for _, s, e, _ in out) or ref_context(d, m.start()):
+            continue
+        if _MYNUM_CONTEXT.search(d, max(0, m.start() - 40), min(len(d), m.end() + 20)):
+            out.append(("MY_NUMBER", m.start(), m.end(), 0.9))
     return out
 
 

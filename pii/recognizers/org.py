@@ -9,7 +9,7 @@ from pii.recognizers._base import HIRA, HIRA_RE, KANJI, KANJI_RE, KATA, Hit, Rec
 from pii.recognizers.lexicon import BANKISH, HONORIFICS, KIN, LEAD_STOP, ORG_GENERIC
 from pii.recognizers.org_facility import kana_no_facility, typed_facility_names, typed_names
 from pii.recognizers.org_kana import kana_headed_orgs
-from pii.recognizers.org_patterns import EN_ORG, drop_leading_stopwords, extra_orgs
+from pii.recognizers.org_patterns import EN_JA_ORG, EN_ORG, drop_leading_stopwords, extra_orgs
 from pii.recognizers.org_words import (
     FACILITY_TYPE,
     ORG_PREFIXES,
@@ -141,7 +141,12 @@ def _chains(art: SudachiArtifacts) -> list[Hit]:
         while len(chain) > 1 and (chain[0].surface in LEAD_STOP or chain[0].pos[2] == "副詞可能"):
             chain = chain[1:]
         span = _chain_span(t, chain)
-        if span is not None and not BANKISH.search(t[span[0] : span[1]]):
+        # a kind of place, not one place (ホストクラブ, B型作業所)
+        if (
+            span is not None
+            and not BANKISH.search(t[span[0] : span[1]])
+            and t[span[0] : span[1]] not in ORG_GENERIC
+        ):
             s, e = span
             ft = FACILITY_TYPE.search(t[max(0, s - 24) : s])
             if ft:
@@ -164,6 +169,10 @@ def find_orgs(art: SudachiArtifacts) -> list[Hit]:
     for m in EN_ORG.finditer(t):
         s, words = drop_leading_stopwords(t, m.start(), m.end())
         if len(words) >= 2:
+            out.append(("ORG", s, m.end(), 0.8))
+    for m in EN_JA_ORG.finditer(t):
+        s, words = drop_leading_stopwords(t, m.start(), m.end())
+        if words:
             out.append(("ORG", s, m.end(), 0.8))
     return out
 

@@ -73,19 +73,25 @@ _TYPE_HEAD = (
     "事業所|作業所|宅老所|支援センター|センター|ステーション|施設|ホーム|教室|学童|スクール|サービス"
     "|団体|塾|喫茶|居酒屋|ホテル|カフェ|食堂|料理|麺屋|どんぶり屋|理容|美容室|薬局|ドラッグストア|ショップ"
     "|こども園|ようちえん|お好み焼き|たこ焼き|回転寿司|寿司|カラオケ|ラーメン|焼肉|弁当|家族会|遺族会"
+    "|工房|保育|入浴|スナック|バー|パブ|クラブ|商店|書店|旅館|湯元|温泉|整骨院|接骨院|鍼灸院|ストア|マート"
+    "|スーパー|ベーカリー|パン屋|雑貨|古着|リサイクル|サポート校|フリースクール|の会|者の会|屋|亭"
 )
 _TYPED_NAME = re.compile(
     rf"(?P<t>[{KANJI}{KATA}]{{0,12}}(?:{_TYPE_HEAD}))(?P<sp> ?)(?=[{HIRA}{KATA}{KANJI}])"
 )
 _NAME_STOP = ("助詞", "助動詞", "補助記号", "空白", "接尾辞")
 _SCRIPT = (HIRA, KATA, KANJI)
-_PLACE_SUFFIX = tuple("寮舎軒園苑荘亭堂")
+_PLACE_SUFFIX = tuple("寮舎軒園苑荘亭堂屋庵")
+# marks inside a kana name (ゆ〜とぴあ, ほっと・ステーション)
+_NAME_MARKS = ("〜", "~", "ー", "・")
 
 
 def _in_name(tok: Tok, inside: bool) -> bool:
     """A token that can continue a facility's name (a suffix only after its first token: 福来|軒)."""
     if tok.pos[0] == "接尾辞":
         return inside and not tok.surface.startswith(HONORIFICS)
+    if tok.surface in _NAME_MARKS:
+        return inside
     return tok.pos[0] not in _NAME_STOP
 
 
@@ -102,6 +108,13 @@ def typed_names(art: SudachiArtifacts) -> list[Hit]:
         k = tok_index_at(toks, ns)
         if k >= len(toks) or toks[k].start != ns:
             continue
+        # a kana shop name ending in 屋/亭/堂 whatever Sudachi made of it (もったいない屋)
+        shop_m = _KANA_SHOP.match(t, ns)
+        # after a type and a space, a kana name whatever Sudachi made of it (居酒屋 はなまる)
+        end = shop_m.end() if shop_m else (_spaced_kana_name(t, ns) if m.group("sp") else None)
+        if end is not None:
+            out.append(("ORG", _type_start(toks, ts, m.end("t")), end, 0.75))
+            continue
         j = k
         while j < len(toks) and j - k < 4 and _in_name(toks[j], j > k):
             j += 1
@@ -115,8 +128,9 @@ def typed_names(art: SudachiArtifacts) -> list[Hit]:
         if len(name) < 2 or (not m.group("sp") and _script(t[ns - 1]) == _script(t[ns])):
             continue
         inner = toks[k:j]
+        shop = len(inner) > 1 and name.endswith(_PLACE_SUFFIX)
         # a kana name may be a verb's noun form (ほほえみ), not a finite verb or an adjective
-        if any(
+        if not shop and any(
             tk.pos[0] in ("形容詞", "副詞", "連体詞", "感動詞", "代名詞")
             or (
                 tk.pos[0] == "動詞" and not (KANA_RE.match(name) and tk.pos[5].startswith("連用形"))
@@ -124,21 +138,58 @@ def typed_names(art: SudachiArtifacts) -> list[Hit]:
             for tk in inner
         ):
             continue
-        if any(
-            tk.pos[2] in ("サ変可能", "副詞可能", "助数詞可能") or tk.pos[1] == "数詞"
-            for tk in inner
+        # デイサービス 利用中: a verbal noun opening the "name" is what happens there, not its name
+        if inner[0].pos[2] in ("サ変可能", "副詞可能", "助数詞可能") or any(
+            tk.pos[1] == "数詞" for tk in inner
         ):
             continue
         if re.search(f"[{KANJI}]", name) and not (
             any(tk.pos[1] == "固有名詞" or tk.oov for tk in inner) or name.endswith(_PLACE_SUFFIX)
         ):
             continue
-        # the type starts at a token boundary
-        h = tok_index_at(toks, ts)
-        if h < len(toks) and toks[h].start != ts:
-            ts = toks[h].end if toks[h].end <= m.end("t") else ts
-        out.append(("ORG", ts, ne, 0.75))
+        out.append(("ORG", _type_start(toks, ts, m.end("t")), ne, 0.75))
     return out
+
+
+_SPACED_KANA = re.compile(rf"[{HIRA}{KATA}〜・]{{2,10}}")
+_CUT = re.compile(rf"(?:で|に|を|へ|です|から|まで)|の(?=[{KATA}])")
+_PARTICLE_TAIL = re.compile(r"(?:の|で|に|が|は|を|と|も|へ|や|から|まで|って|より|です|でした)$")
+_NOT_A_NAME = re.compile(
+    r"^(?:の|に|で|を|へ|と|から|まで|も|や|です|ます|って)|(?:た|だ|て|ない|ます|ません|たい|よう|ろう|れる|ている|てる)$"
+)
+
+
+def _spaced_kana_name(t: str, ns: int) -> int | None:
+    """End of a kana name written after a facility type and a space, its particle cut off; one
+    kanji may close it (ささえ愛)."""
+    m = _SPACED_KANA.match(t, ns)
+    if not m:
+        return None
+    name = m.group()
+    # a particle that names never hold ends the name (ぽんた|でバイト), as does の before a katakana
+    # role word (ふれあい|のケアマネ)
+    cut = _CUT.search(name, 2)
+    if cut:
+        name = name[: cut.start()]
+    while (tail := _PARTICLE_TAIL.search(name)) and tail.start() >= 2:
+        name = name[: tail.start()]
+    if len(name) < 2 or _NOT_A_NAME.search(name) or name in ORG_GENERIC or name in KANA_STOP:
+        return None
+    end = ns + len(name)
+    if name == m.group() and re.match(f"[{KANJI}](?![{KANJI}])", t[end : end + 2]):
+        end += 1
+    return end
+
+
+_KANA_SHOP = re.compile(rf"[{HIRA}{KATA}〜]{{2,8}}[屋亭堂庵軒](?![{KANJI}{HIRA}])")
+
+
+def _type_start(toks: list[Tok], ts: int, type_end: int) -> int:
+    """The type starts at a token boundary."""
+    h = tok_index_at(toks, ts)
+    if h < len(toks) and toks[h].start != ts:
+        ts = toks[h].end if toks[h].end <= type_end else ts
+    return ts
 
 
 def kana_no_facility(art: SudachiArtifacts) -> list[Hit]:

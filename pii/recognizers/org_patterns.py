@@ -17,6 +17,14 @@ EN_ORG = re.compile(
     r"|(?<![A-Za-z])(?:CLUB|Club|Cafe|Bar|Hotel) [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?"
 )
 
+# Japanese names in romaji: Gyoza no Maruyama, Wakaba-en, Minori-kai; English school types
+EN_JA_ORG = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z][a-z]+ )*[A-Z][a-z]+ no [A-Z][a-z]+(?:-(?:en|kai|kan|do|tei|ya|so|sha|juku))?"
+    r"|(?<![A-Za-z])(?:[A-Z][a-z]+ )*[A-Z][a-z]+-(?:en|kai|kan|tei|ya|so|sha|juku)(?![A-Za-z])"
+    r"|(?<![A-Za-z])(?:[A-Z][a-z]+ )+(?:Junior High|Senior High|High|Middle|Elementary|Primary)"
+    r"(?: School)?(?![A-Za-z])"
+)
+
 _OFFICE_RE = re.compile(
     rf"(?<![{KANJI}{KATA}])(?P<n>[{KANJI}{KATA}]{{1,6}}?)(?:司法書士|行政書士|税理士|弁護士|法律|会計|特許|社会保険労務士"
     r"|社労士)(?:事務所|法人)"

@@ -55,7 +55,7 @@ _READING = re.compile(
 )
 # katakana foreign names with ・ (グエン・ティ・ハー)
 _DOTTED_KATA = re.compile(f"(?<![{KATA}])[{KATA}]{{2,}}(?:・[{KATA}]{{1,}}){{1,3}}(?![{KATA}])")
-_NOT_LABELLED = re.compile(r"\d|わから|ない|ません|言い|いい")
+_NOT_LABELLED = re.compile(r"\d|わから|分から|わかる|分かる|ない|ません|言い|いい|けど|けれど")
 _VERB_END = re.compile(r"(?:だ|よ|ね|した|った|ない|たい|の)$")
 
 

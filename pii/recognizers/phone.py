@@ -24,6 +24,7 @@ _SEP = r"[ .\-・_()ー\n]{0,3}"
 _SEPARATED_RE = re.compile(
     rf"(?<![\d\-+.])(?:\+ ?8 ?1{_SEP}(?:\(0\))?|0)(?:{_SEP}\d){{9,10}}(?!\d)(?![ .\-・]\d)"
 )
+_KANJI_DIGITS = frozenset("〇一二三四五六七八九")
 _MOBILE = ("050", "060", "070", "080", "090", "0120", "0800", "0570")
 
 
@@ -34,6 +35,16 @@ def _plausible(digits: str) -> bool:
     if digits.startswith("00"):
         return False
     return len(digits) == 10 or (len(digits) == 11 and digits.startswith(_MOBILE))
+
+
+def _one_script(t: str, start: int, end: int) -> int:
+    """A number is written in one script: ASCII digits running into a kanji numeral (the 三 of
+    三鷹 on the next line) end before it."""
+    first = next((c for c in t[start:end] if c.isdigit() or c in _KANJI_DIGITS), "")
+    for k in range(start, end):
+        if t[k].isascii() != first.isascii() and (t[k].isdigit() or t[k] in _KANJI_DIGITS):
+            return k
+    return end
 
 
 def find_phones(art: SudachiArtifacts) -> list[Hit]:
@@ -60,7 +71,7 @@ def find_phones(art: SudachiArtifacts) -> list[Hit]:
     for m in _SEPARATED_RE.finditer(d):
         if any(m.start() < he and hs < m.end() for _, hs, he, _ in out):
             continue
-        end = m.end()
+        end = _one_script(art.text, m.start(), m.end())
         while d[end - 1] in " .-・_(ー\n":
             end -= 1
         if d.count("\n", m.start(), end) > 2:
