@@ -111,7 +111,9 @@ async def open_on_consent(
     if existing is not None:
         return handoff, False
     await _publish(
-        live, events.QUEUE, events.handoff_new(handoff.id, handoff.level, handoff.after_hours)
+        live,
+        events.QUEUE,
+        events.handoff_new(handoff.id, handoff.level, handoff.after_hours, handoff.agency_id),
     )
     return handoff, True
 
@@ -302,7 +304,9 @@ async def _move(
         handoff = await s.get(Handoff, handoff_id, populate_existing=True)
         assert handoff is not None
         await audit.record(s, actor, action, handoff_id, detail)
-    await _publish(live, events.QUEUE, events.handoff_state(handoff.id, handoff.state))
+    await _publish(
+        live, events.QUEUE, events.handoff_state(handoff.id, handoff.state, handoff.agency_id)
+    )
     await _publish(live, events.handoff_topic(handoff.id), events.state(handoff.state))
     return handoff
 
@@ -419,6 +423,8 @@ async def withdraw_for_resident(
         await audit.record(s, actor, "withdrawal_recorded", handoff_id, "asked in live chat")
         handoff = await s.get(Handoff, handoff_id, populate_existing=True)
         assert handoff is not None
-    await _publish(live, events.QUEUE, events.handoff_state(handoff.id, handoff.state))
+    await _publish(
+        live, events.QUEUE, events.handoff_state(handoff.id, handoff.state, handoff.agency_id)
+    )
     await _publish(live, events.handoff_topic(handoff.id), events.state(handoff.state))
     return handoff
