@@ -102,6 +102,7 @@ async def open_on_consent(
         summary.consent.contact_shared = handoff.contact_enc is not None
         handoff.summary_json = summary.model_dump_json()
         handoff.level = summary.urgency.level
+        handoff.urgency_rank = queue.rank_of(handoff.level)
         handoff.updated_at = utcnow()
         s.add(handoff)
         if not approved_again:
@@ -125,7 +126,7 @@ async def escalate(db: Sessions, live: Publisher | None, handoff_id: str, level:
             update(Handoff)
             .where(col(Handoff.id) == handoff_id)
             .where(col(Handoff.level).not_in(LEVEL_ORDER[: level_rank(level) + 1]))
-            .values(level=level, updated_at=utcnow())
+            .values(level=level, urgency_rank=queue.rank_of(level), updated_at=utcnow())
         )
     if level in ("P0", "P1"):
         await _publish(live, events.QUEUE, events.handoff_level(handoff_id, level))

@@ -35,7 +35,7 @@
     function refresh() {
       if (refreshing) { again = true; return; }
       refreshing = true;
-      fetch("/console/queue/rows", { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      fetch("/console/queue/rows" + window.location.search, { credentials: "same-origin", headers: { "Accept": "text/html" } })
         .then(function (r) {
           if (r.redirected || r.status === 401) { window.location.assign("/console/login"); return null; }
           return r.ok ? r.text() : null;
