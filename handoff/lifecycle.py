@@ -204,15 +204,15 @@ async def _keep_withdrawn(s: AsyncSession, handoff_id: str, via: str, now: dt.da
     await consent.withdraw(s, handoff_id, now, detach=True)
 
 
-async def detach_expired(s: AsyncSession, conversation_id: str) -> None:
-    """Retention deleted a conversation whose handoffs are all closed: the records stay, without
-    the link to the conversation or the contact details."""
+async def detach_expired(s: AsyncSession, conversation_ids: Sequence[str]) -> None:
+    """Retention deleted conversations whose handoffs are all closed (a batch of them): the
+    records stay, without the link to the conversation or the contact details."""
     await s.exec(
         update(Handoff)
-        .where(col(Handoff.conversation_id) == conversation_id)
+        .where(col(Handoff.conversation_id).in_(list(conversation_ids)))
         .values(conversation_id=None, contact_enc=None, updated_at=utcnow())
     )
-    await consent.detach(s, conversation_id)
+    await consent.detach(s, conversation_ids)
 
 
 async def purge_closed(s: AsyncSession, before: dt.datetime) -> list[str]:
