@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, cast, func, literal, tuple_, type_coerce
+from sqlalchemy import JSON, cast, func, literal, tuple_, type_coerce, union_all
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -159,25 +160,29 @@ async def active(
     limit = max(1, min(limit, MAX_PAGE))
     order = (col(Handoff.urgency_rank), col(Handoff.created_at), col(Handoff.id))
     after, position = _uncursor(cursor, 1) if cursor else (None, 1)
-    found: list[Item] = []
+    walks = []  # (rank, created_at, id) from each index walk, in one round trip
     for state in states:
         for agency in sorted(agencies) if agencies is not None else [None]:
-            query = select(Handoff, *_facts(session)).where(Handoff.state == state)
+            query = select(*order).where(Handoff.state == state)
             if agency is not None:
                 query = query.where(Handoff.agency_id == agency)
             if after is not None:
                 query = query.where(tuple_(*order) > tuple_(*_binds(order, after)))
-            found += await _rows(session, query.order_by(*order).limit(limit + 1))
-    found.sort(key=lambda i: (i.handoff.urgency_rank, _aware(i.handoff.created_at), i.handoff.id))
-    page, more = found[:limit], len(found) > limit
+            walks.append(sa_select(query.order_by(*order).limit(limit + 1).subquery()))
+    keys = list((await session.exec(union_all(*walks))).all())  # type: ignore[call-overload]
+    keys.sort(key=lambda k: (k[0], _aware(k[1]), k[2]))
+    chosen, more = keys[:limit], len(keys) > limit
+    rows = {
+        i.handoff.id: i for i in await _rows(session, _page_of(session, [k[2] for k in chosen]))
+    }
+    page = [rows[k[2]] for k in chosen if k[2] in rows]
     counts = await _counts(session, agencies, states)
-    last = page[-1].handoff if page else None
-    next_cursor = (
-        _cursor((last.urgency_rank, last.created_at, last.id), position + limit)
-        if more and last is not None
-        else None
-    )
+    next_cursor = _cursor(tuple(chosen[-1]), position + limit) if more and chosen else None
     return Page(page, sum(counts.values()), counts, position, next_cursor)
+
+
+def _page_of(session: AsyncSession, ids: list[str]) -> Any:
+    return select(Handoff, *_facts(session)).where(col(Handoff.id).in_(ids))
 
 
 async def closed(

@@ -69,8 +69,7 @@ async def _audit_rows(svc: Services, principal: Principal, lists: dict[str, Any]
     shown = [row["h"].id for key in ("waiting", "working", "closed") for row in lists[key]]
     async with svc.db.session() as s:
         await audit.record(s, principal.username, "queue_view", detail=f"{via} count={len(shown)}")
-        for hid in shown:
-            await audit.record(s, principal.username, "list_view", hid, via)
+        await audit.record_each(s, principal.username, "list_view", shown, via)
 
 
 @router.get("/api/console/handoffs")
@@ -97,8 +96,9 @@ async def api_handoffs(
         except queue.BadCursor:
             raise HTTPException(status_code=422, detail="bad cursor") from None
         await audit.record(s, me.username, "queue_view", detail=f"api count={len(page.items)}")
-        for item in page.items:
-            await audit.record(s, me.username, "list_view", item.handoff.id, "api")
+        await audit.record_each(
+            s, me.username, "list_view", [i.handoff.id for i in page.items], "api"
+        )
     return JSONResponse(
         {
             "handoffs": [queue_row_json(item) for item in page.items],
