@@ -43,6 +43,7 @@ class Handoff(SQLModel, table=True):
     __table_args__ = (
         Index("ix_handoff_queue", "agency_id", "state", "urgency_rank", "created_at", "id"),
         Index("ix_handoff_queue_all", "state", "urgency_rank", "created_at", "id"),
+        Index("ix_handoff_closed_list", "agency_id", "state", "closed_at", "id"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)

@@ -191,8 +191,10 @@ async def closed(
     *,
     cursor: str | None = None,
     limit: int = 30,
+    count: bool = True,
 ) -> Page:
-    """Closed handoffs, the most recently closed first, a page at a time."""
+    """Closed handoffs, the most recently closed first, a page at a time (``count=False``: no
+    total, for the queue page's short "recently closed" list)."""
     limit = max(1, min(limit, MAX_PAGE))
     order = (col(Handoff.closed_at), col(Handoff.id))
     after, position = _uncursor(cursor, 0) if cursor else (None, 1)
@@ -204,7 +206,7 @@ async def closed(
     query = query.order_by(*(c.desc() for c in order)).limit(limit + 1)
     found = await _rows(session, query)
     page, more = found[:limit], len(found) > limit
-    counts = await _counts(session, agencies, [HandoffState.CLOSED])
+    counts = await _counts(session, agencies, [HandoffState.CLOSED]) if count else {}
     last = page[-1].handoff if page else None
     next_cursor = (
         _cursor((last.closed_at or utcnow(), last.id), position + limit)

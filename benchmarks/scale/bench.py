@@ -130,7 +130,7 @@ SEED = """
 INSERT INTO conversation (id, key_hash, channel, locale, created_at, last_active_at, crisis_flags,
                           turn_count)
 SELECT md5('c' || g), md5('k' || g) || md5('h' || g), 'web', 'ja',
-       %(now)s - make_interval(mins => g), %(now)s - make_interval(mins => g) - %(age)s, '', 6
+       %(now)s - make_interval(secs => g), %(now)s - make_interval(secs => g) - %(age)s, '', 6
 FROM generate_series(%(lo)s::int, %(hi)s::int) g;
 
 INSERT INTO turn (conversation_id, seq, role, text, code, entity_types, at)
@@ -199,8 +199,23 @@ def count(sql: str) -> int:
 # ---------------------------------------------------------------------------- the server
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used (Linux /proc): a figure the machine's other load
+    does not inflate the way it inflates wall-clock latency."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 1)
+
+
+SERVER_PID = 0
+
+
 @contextmanager
 def server() -> Iterator[str]:
+    global SERVER_PID
     port = free_port()
     log = (HERE / "server.log").open("wb")
     proc = subprocess.Popen(
@@ -209,6 +224,7 @@ def server() -> Iterator[str]:
         env=env(), cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    SERVER_PID = proc.pid
     try:
         import urllib.request
 
@@ -274,12 +290,14 @@ async def queue_figures(base: str, expected_total: int, requests: int) -> dict[s
         url = base + "/api/console/handoffs"
         for _ in range(5):
             await timed_get(http, url, headers=headers)
+        cpu = cpu_seconds(SERVER_PID)
         for _ in range(requests):
             took, _, body = await timed_get(http, url, headers=headers)
             data = json.loads(body)
             assert len(data["handoffs"]) == min(50, expected_total), len(data["handoffs"])
             assert data["total"] == expected_total, (data["total"], expected_total)
             first.append(took)
+        api_cpu = (cpu_seconds(SERVER_PID) - cpu) / requests
         cursor, pages, seen = None, 0, 0
         while pages < requests:
             params = {"cursor": cursor} if cursor else {}
@@ -294,18 +312,23 @@ async def queue_figures(base: str, expected_total: int, requests: int) -> dict[s
         await cookie_login(http, base)
         for _ in range(3):
             await timed_get(http, base + "/console/queue")
+        cpu = cpu_seconds(SERVER_PID)
         for _ in range(requests):
             took, _, body = await timed_get(http, base + "/console/queue")
             shown = len(re.findall(r'<tr class="lvl-P\d" data-handoff=', body))
             assert shown == min(50, expected_total), shown
             assert f"{expected_total}件中 1–" in body
             page.append(took)
+        page_cpu = (cpu_seconds(SERVER_PID) - cpu) / requests
         async with http.get(base + "/console/queue") as r:
             size = len(await r.read())
     return {
         "api_first_page": ms(first),
         "api_by_cursor": ms(walked),
         "page": ms(page),
+        "api_server_cpu_ms_per_request": round(api_cpu * 1000, 1),
+        "page_server_cpu_ms_per_request": round(page_cpu * 1000, 1),
+        "load_average": load_average(),
         "page_bytes": size,
         "rows_per_page": min(50, expected_total),
         "total": expected_total,
@@ -457,6 +480,7 @@ async def streams_figures(base: str, streams: int, residents: int) -> dict[str, 
         "deliveries_within_1s": within,
         "deliveries_missing": missing,
         "consent_to_console": ms(delays),
+        "load_average": load_average(),
     }
 
 
@@ -491,6 +515,7 @@ async def purge_figures(first: int, n: int, summary: str) -> dict[str, Any]:
         "seconds_delete": round(delete_s, 2),
         "seconds_vacuum": round(vacuum_s, 2),
         "batch": erasure.BATCH,
+        "load_average": load_average(),
     }
 
 

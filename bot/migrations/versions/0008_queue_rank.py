@@ -1,4 +1,5 @@
 """queue rank: the urgency order stored with the level, and the indexes the paged queue walks
+(and the closed list and the crisis alert cards on the same page)
 
 Revision ID: 0008
 Revises: 0007
@@ -30,10 +31,16 @@ def upgrade() -> None:
             "ix_handoff_queue", ["agency_id", "state", "urgency_rank", "created_at", "id"]
         )
         batch_op.create_index("ix_handoff_queue_all", ["state", "urgency_rank", "created_at", "id"])
+        batch_op.create_index("ix_handoff_closed_list", ["agency_id", "state", "closed_at", "id"])
+    with op.batch_alter_table("conversation", schema=None) as batch_op:
+        batch_op.create_index("ix_conversation_crisis", ["crisis_level", "last_active_at"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("conversation", schema=None) as batch_op:
+        batch_op.drop_index("ix_conversation_crisis")
     with op.batch_alter_table("handoff", schema=None) as batch_op:
+        batch_op.drop_index("ix_handoff_closed_list")
         batch_op.drop_index("ix_handoff_queue_all")
         batch_op.drop_index("ix_handoff_queue")
         batch_op.drop_column("urgency_rank")

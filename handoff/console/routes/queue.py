@@ -28,7 +28,7 @@ async def _lists(svc: Services, principal: Principal, cursor: str | None) -> dic
             page = await queue.active(s, agencies, cursor=cursor)
         except queue.BadCursor:
             page = await queue.active(s, agencies)
-        closed = await queue.closed(s, agencies)
+        closed = await queue.closed(s, agencies, count=False)
     rows = [queue_row(item) for item in page.items]
     return {
         "waiting": [r for r in rows if r["h"].state == HandoffState.QUEUED],
