@@ -24,6 +24,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,7 @@ REDIS_URL = os.environ.get("TOBIRA_BENCH_REDIS", "redis://127.0.0.1:6379/10")
 SECRET = "bench-secret-key-0123456789abcdef"
 STAFF, PASSWORD = "bench", "bench-password-0123"
 AGENCY = "jiritsu"  # the demo city's default agency
+LOG = Path(tempfile.gettempdir()) / "tobira-bench-scale-server.log"
 
 
 def free_port() -> int:
@@ -217,7 +219,7 @@ SERVER_PID = 0
 def server() -> Iterator[str]:
     global SERVER_PID
     port = free_port()
-    log = (HERE / "server.log").open("wb")
+    log = LOG.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "bot.app:app_from_env", "--port", str(port),
          "--log-level", "warning", "--timeout-graceful-shutdown", "2"],
@@ -237,7 +239,7 @@ def server() -> Iterator[str]:
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("tobira did not start: see benchmarks/scale/server.log")
+                raise SystemExit(f"tobira did not start: see {LOG}")
             time.sleep(0.3)
         yield base
     finally:
