@@ -102,12 +102,10 @@ class LiveHub:
                 self._reader = asyncio.create_task(self._read(self._pubsub))
 
     async def _read(self, pubsub: PubSub) -> None:
-        """The one reader: every message on the connection goes to the local queues."""
-        while True:
+        """The one reader: every message on the connection goes to the local queues. It ends
+        when no stream follows anything (``_sync_topics`` starts another with the next one)."""
+        while pubsub.subscribed:
             try:
-                if not pubsub.subscribed:
-                    await asyncio.sleep(0.05)
-                    continue
                 message = await pubsub.get_message(timeout=1.0)
             except asyncio.CancelledError:
                 raise
