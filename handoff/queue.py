@@ -139,10 +139,16 @@ async def _rows(session: AsyncSession, query: Any) -> list[Item]:
 async def _counts(
     session: AsyncSession, agencies: set[str] | None, states: Sequence[str]
 ) -> dict[str, int]:
-    query = select(Handoff.state, func.count()).where(col(Handoff.state).in_(states))
-    if agencies is not None:
-        query = query.where(col(Handoff.agency_id).in_(agencies))
-    return {state: int(n) for state, n in (await session.exec(query.group_by(Handoff.state)))}
+    """How many per state: one count per state, each an index-only scan (cheaper than grouping
+    tens of thousands of rows by state), in one statement."""
+    per_state = []
+    for state in states:
+        query = sa_select(func.count()).select_from(Handoff).where(col(Handoff.state) == state)
+        if agencies is not None:
+            query = query.where(col(Handoff.agency_id).in_(agencies))
+        per_state.append(query.scalar_subquery())
+    row = (await session.exec(sa_select(*per_state))).one()  # type: ignore[call-overload]
+    return {state: int(n) for state, n in zip(states, row, strict=True) if n}
 
 
 async def active(
