@@ -240,8 +240,16 @@ async def expired(db: Database, now: dt.datetime, retention_days: int) -> list[s
 async def purge_records(db: Database, city: Municipality, now: dt.datetime) -> int:
     """The agency's closed records, consent records and audit entries past their retention."""
     day = dt.timedelta(days=1)
+    handoffs: list[str] = []
+    while True:  # a batch of closed records per transaction
+        async with db.session() as s:
+            batch = await lifecycle.purge_closed(
+                s, now - city.closed_retention_days * day, limit=BATCH
+            )
+        handoffs += batch
+        if len(batch) < BATCH:
+            break
     async with db.session() as s:
-        handoffs = await lifecycle.purge_closed(s, now - city.closed_retention_days * day)
         consents = await consent.purge(s, now - city.consent_retention_days * day)
         await s.exec(  # type: ignore[call-overload]
             delete(Alert)

@@ -215,15 +215,16 @@ async def detach_expired(s: AsyncSession, conversation_ids: Sequence[str]) -> No
     await consent.detach(s, conversation_ids)
 
 
-async def purge_closed(s: AsyncSession, before: dt.datetime) -> list[str]:
-    """Retention: handoffs closed (or withdrawn) before ``before`` go with their notes and
-    consents. Returns their ids."""
+async def purge_closed(s: AsyncSession, before: dt.datetime, limit: int = 500) -> list[str]:
+    """Retention: up to ``limit`` handoffs closed (or withdrawn) before ``before`` go with their
+    notes and consents (the caller repeats, one transaction per batch). Returns their ids."""
     ids = list(
         (
             await s.exec(
                 select(Handoff.id)
                 .where(Handoff.state == HandoffState.CLOSED)
                 .where(col(Handoff.closed_at) < before)
+                .limit(limit)
             )
         ).all()
     )
@@ -231,8 +232,7 @@ async def purge_closed(s: AsyncSession, before: dt.datetime) -> list[str]:
         await notes.erase(s, ids)
         await consent.erase_for(s, ids)
         await s.exec(delete(Handoff).where(col(Handoff.id).in_(ids)))  # type: ignore[call-overload]
-        for hid in ids:
-            await audit.record(s, "system", "purged", hid, "retention")
+        await audit.record_each(s, "system", "purged", ids, "retention")
     return ids
 
 
