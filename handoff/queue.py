@@ -104,7 +104,9 @@ def _uncursor(cursor: str, size: int) -> tuple[list[Any], int]:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         *head, at, hid, position = raw
-        if len(head) != size or not isinstance(hid, str) or not isinstance(position, int):
+        if len(head) != size or not all(isinstance(h, int) for h in (*head, position)):
+            raise BadCursor(cursor)
+        if not isinstance(hid, str) or not isinstance(at, str):
             raise BadCursor(cursor)
         return [*head, dt.datetime.fromisoformat(at), hid], position
     except (ValueError, TypeError, UnicodeDecodeError) as exc:

@@ -4,6 +4,7 @@ nothing silently drops off the end."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from typing import Any
@@ -88,8 +89,12 @@ async def test_the_api_pages_reach_every_case_once_in_urgency_order_with_the_tot
         assert pages == 5 and seen == expected  # every case once, P0 first, oldest first
         over = await client.get("/api/console/handoffs", headers=headers, params={"limit": 10_000})
         assert over.status_code == 422  # a page has a size limit
-        bad = await client.get("/api/console/handoffs", headers=headers, params={"cursor": "x"})
-        assert bad.status_code == 422
+        forged = base64.urlsafe_b64encode(b'["x", "2026-01-01T00:00:00+00:00", "a", 1]').decode()
+        for cursor in ("x", forged):  # not one this code handed out: refused, not a 500
+            bad = await client.get(
+                "/api/console/handoffs", headers=headers, params={"cursor": cursor}
+            )
+            assert bad.status_code == 422
         closed = await client.get("/api/console/handoffs?state=closed", headers=headers)
         assert closed.json()["total"] == 3 and closed.json()["next_cursor"] is None
 
