@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy import text
 
 from bot.alerts import AlertOutbox
@@ -48,9 +48,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await _schema(settings)
         db = Database(settings.database_url)
-        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-        locks: Locks = RedisLocks(redis) if redis is not None else LocalLocks()
-        live = LiveHub(redis)
+        redis, lock_redis, locks, live = _shared(settings)
         async with checkpointer(settings.database_url) as saver:
             alerts = AlertOutbox.for_settings(db, city, settings)
             alerts.clock = now
@@ -91,8 +89,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 await console.shutdown(app)
                 await line_channel.shutdown(app)
                 await db.dispose()
-                if redis is not None:
-                    await redis.aclose()
+                await _close(live, redis, lock_redis)
 
     app = FastAPI(title="tobira", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
@@ -117,6 +114,32 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     widget.mount(app, city.widget.allowed_origins, settings.public_url)
     app.include_router(console.router)
     return app
+
+
+def _shared(settings: Settings) -> tuple[Redis | None, Redis | None, Locks, LiveHub]:
+    """What workers share: Redis (or in-process equivalents), the locks on their own pool (however
+    many streams are open, a resident's turn gets its lock), the live hub with its stream cap."""
+    redis = _redis(settings, settings.redis_connections)
+    lock_redis = _redis(settings, settings.redis_lock_connections)
+    locks: Locks = RedisLocks(lock_redis) if lock_redis is not None else LocalLocks()
+    return redis, lock_redis, locks, LiveHub(redis, max_streams=settings.live_streams)
+
+
+def _redis(settings: Settings, connections: int) -> Redis | None:
+    """A client on a bounded pool that waits for a free connection instead of failing."""
+    if not settings.redis_url:
+        return None
+    pool = BlockingConnectionPool.from_url(
+        settings.redis_url, max_connections=connections, timeout=10
+    )
+    return Redis.from_pool(pool)  # closing the client closes its pool
+
+
+async def _close(live: LiveHub, *clients: Redis | None) -> None:
+    await live.close()
+    for client in clients:
+        if client is not None:
+            await client.aclose()
 
 
 def _edge_limits(app: FastAPI, settings: Settings) -> None:

@@ -9,16 +9,19 @@ vacuums the tables deletions touch, so their dead tuples are reclaimed."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import delete, text
+from sqlalchemy import bindparam, delete, text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts import Alert
-from bot.db import Database, is_sqlite_saver
+from bot.db import Database, is_sqlite_saver, sqlite_path
 from bot.models import Conversation, ResumeCode, Turn
 from flows.locale import t
 from flows.municipality import Municipality
@@ -57,7 +60,7 @@ async def delete_conversation(
         await s.exec(delete(Turn).where(col(Turn.conversation_id) == conversation_id))  # type: ignore[call-overload]
         await s.exec(delete(ResumeCode).where(col(ResumeCode.conversation_id) == conversation_id))  # type: ignore[call-overload]
         if reason == "retention":
-            await lifecycle.detach_expired(s, conversation_id)
+            await lifecycle.detach_expired(s, [conversation_id])
             handoff_ids: list[str] = []
         else:
             handoff_ids = await lifecycle.erase(s, conversation_id, reason, now or utcnow())
@@ -112,40 +115,142 @@ async def truthful(
     return [*messages[:-1], await words(db, city, conversation_id, locale, messages[-1])]
 
 
+# One purge at a time across workers (PostgreSQL advisory lock key; migrations use ...014).
+PURGE_LOCK = 7_046_210_015
+BATCH = 500  # conversations per transaction: each table's rows for them go in one DELETE
+CHECKPOINT_TABLES = {
+    "sqlite": ("writes", "checkpoints"),
+    "postgresql": ("checkpoint_writes", "checkpoint_blobs", "checkpoints"),
+}
+
+
 async def purge(
     db: Database, saver: Any, live: LiveHub, city: Municipality, now: dt.datetime
 ) -> int:
     """Retention: conversations inactive for the city's ``retention_days`` whose agency holds no
     handoff, then the agency's closed records, consent records and audit details past their own
-    retention; the freed bytes scrubbed once at the end. Returns the conversations deleted."""
-    ids = await expired(db, now, city.retention_days, city.followup_days)
-    for cid in ids:
-        await delete_conversation(db, saver, live, cid, "retention", now=now, secure=False)
-    await purge_records(db, city, now)
+    retention; the freed bytes scrubbed once at the end. Returns the conversations deleted.
+
+    The deleting runs off the serving event loop (a thread with its own loop and connections),
+    ``BATCH`` conversations per transaction, and on PostgreSQL under an advisory lock: a second
+    worker's pass at the same time deletes nothing and returns 0."""
+    deleted = await asyncio.to_thread(_purge_off_loop, db.url, city, now)
     # every pass: on PostgreSQL this vacuums what 削除 and unfollow deleted since the last one
     await scrub(db, saver, vacuum=True)
-    return len(ids)
+    return deleted
+
+
+def _purge_off_loop(url: str, city: Municipality, now: dt.datetime) -> int:
+    return asyncio.run(_purge_batches(url, city, now))
+
+
+async def _purge_batches(url: str, city: Municipality, now: dt.datetime) -> int:
+    db = Database(url)
+    try:
+        async with _only_purger(db) as alone:
+            if not alone:
+                log.info("retention: another worker is purging; skipped")
+                return 0
+            total = 0
+            while True:
+                selected, deleted = await _purge_batch(
+                    db, now, city.retention_days, city.followup_days
+                )
+                total += deleted
+                if selected < BATCH:
+                    break
+            if total:
+                log.info("retention: deleted %d conversations", total)
+            await purge_records(db, city, now)
+            return total
+    finally:
+        await db.dispose()
+
+
+@contextlib.asynccontextmanager
+async def _only_purger(db: Database) -> AsyncIterator[bool]:
+    """Whether this process may purge now: on PostgreSQL it holds the advisory lock meanwhile
+    (SQLite is one process's file, its writes one at a time anyway)."""
+    if sqlite_path(db.url) is not None:
+        yield True
+        return
+    async with db.engine.connect() as conn:
+        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        lock = {"k": PURGE_LOCK}
+        got = bool((await auto.execute(text("SELECT pg_try_advisory_lock(:k)"), lock)).scalar())
+        try:
+            yield got
+        finally:
+            if got:
+                await auto.execute(text("SELECT pg_advisory_unlock(:k)"), lock)
+
+
+async def _purge_batch(
+    db: Database, now: dt.datetime, retention_days: int, followup_days: int = 0
+) -> tuple[int, int]:
+    """One transaction: up to ``BATCH`` expired conversations and, table by table, everything
+    of theirs. A conversation whose resident came back meanwhile is left (the DELETE re-checks
+    its inactivity), and so is one kept for an opted-in follow-up. Returns (selected, deleted)."""
+    cutoff = now - dt.timedelta(days=retention_days)
+    async with db.session() as s:
+        query = _expired(cutoff)
+        kept = await _followed(s, now, followup_days)
+        if kept:
+            query = query.where(col(Conversation.id).not_in(kept))
+        ids = list((await s.exec(query.limit(BATCH))).all())
+        if not ids:
+            return 0, 0
+        result = await s.exec(  # type: ignore[call-overload]
+            delete(Conversation)
+            .where(col(Conversation.id).in_(ids), col(Conversation.last_active_at) < cutoff)
+            .returning(col(Conversation.id))
+        )
+        gone = list(result.scalars().all())
+        if gone:
+            await s.exec(delete(Turn).where(col(Turn.conversation_id).in_(gone)))  # type: ignore[call-overload]
+            await s.exec(delete(ResumeCode).where(col(ResumeCode.conversation_id).in_(gone)))  # type: ignore[call-overload]
+            await lifecycle.detach_expired(s, gone)
+            await s.exec(  # type: ignore[call-overload]
+                delete(Alert)
+                .where(col(Alert.conversation_id).in_(gone))
+                .where(col(Alert.status).in_(("sent", "failed")))
+            )
+            dialect = "sqlite" if sqlite_path(db.url) is not None else "postgresql"
+            for table in CHECKPOINT_TABLES[dialect]:
+                await s.exec(  # type: ignore[call-overload]
+                    text(f"DELETE FROM {table} WHERE thread_id IN :ids").bindparams(
+                        bindparam("ids", expanding=True)
+                    ),
+                    params={"ids": gone},
+                )
+    return len(ids), len(gone)
+
+
+def _expired(cutoff: dt.datetime) -> Any:
+    """Conversations inactive since ``cutoff`` whose agency holds no handoff (none was made, or
+    every one is closed: the agency's record stays, without the conversation)."""
+    held = select(Handoff.conversation_id).where(
+        col(Handoff.state).in_(ACTIVE_STATES), col(Handoff.conversation_id).is_not(None)
+    )
+    return (
+        select(Conversation.id)
+        .where(col(Conversation.last_active_at) < cutoff)
+        .where(col(Conversation.id).not_in(held))
+    )
 
 
 async def expired(
     db: Database, now: dt.datetime, retention_days: int, followup_days: int = 0
 ) -> list[str]:
-    """Conversations inactive for the retention days whose agency holds no handoff (none was
-    made, or every one is closed: the agency's record stays, without the conversation). A
-    resident who said はい to 「また様子をうかがってもいいですか」 keeps the conversation (the only
-    way to reach them) until the follow-up window after the close has passed."""
+    """The conversations the next purge would delete: inactive for the retention days, no
+    handoff held by the agency (none was made, or every one is closed: the agency's record
+    stays, without the conversation). A resident who said はい to 「また様子をうかがっても
+    いいですか」 keeps the conversation (the only way to reach them) until the follow-up window
+    after the close has passed."""
     cutoff = now - dt.timedelta(days=retention_days)
     async with db.session() as s:
         kept = await _followed(s, now, followup_days)
-        held = select(Handoff.conversation_id).where(
-            col(Handoff.state).in_(ACTIVE_STATES), col(Handoff.conversation_id).is_not(None)
-        )
-        found = await s.exec(
-            select(Conversation.id)
-            .where(col(Conversation.last_active_at) < cutoff)
-            .where(col(Conversation.id).not_in(held))
-        )
-        return [cid for cid in found.all() if cid not in kept]
+        return [cid for cid in (await s.exec(_expired(cutoff))).all() if cid not in kept]
 
 
 async def _followed(s: AsyncSession, now: dt.datetime, days: int) -> set[str]:
@@ -164,8 +269,16 @@ async def _followed(s: AsyncSession, now: dt.datetime, days: int) -> set[str]:
 async def purge_records(db: Database, city: Municipality, now: dt.datetime) -> int:
     """The agency's closed records, consent records and audit entries past their retention."""
     day = dt.timedelta(days=1)
+    handoffs: list[str] = []
+    while True:  # a batch of closed records per transaction
+        async with db.session() as s:
+            batch = await lifecycle.purge_closed(
+                s, now - city.closed_retention_days * day, limit=BATCH
+            )
+        handoffs += batch
+        if len(batch) < BATCH:
+            break
     async with db.session() as s:
-        handoffs = await lifecycle.purge_closed(s, now - city.closed_retention_days * day)
         consents = await consent.purge(s, now - city.consent_retention_days * day)
         await s.exec(  # type: ignore[call-overload]
             delete(Alert)

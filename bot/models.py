@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from handoff.models import new_id, utcnow
 
 
 class Conversation(SQLModel, table=True):
+    # the console's crisis alert cards: P0/P1 conversations active lately (bot.crisis_desk)
+    __table_args__ = (Index("ix_conversation_crisis", "crisis_level", "last_active_at"),)
+
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     key_hash: str = Field(index=True, unique=True, max_length=64)
     channel: str = Field(max_length=16)

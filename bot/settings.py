@@ -39,6 +39,19 @@ class Settings(BaseSettings):
             "LINE_CHANNEL_ACCESS_TOKEN", "TOBIRA_LINE_CHANNEL_ACCESS_TOKEN"
         ),
     )
+    redis_connections: int = Field(
+        default=50,
+        ge=2,
+        description="Redis pool for publishing, dedupe and rate limits (waits when busy)",
+    )
+    redis_lock_connections: int = Field(
+        default=50, ge=1, description="Redis pool of the per-conversation locks alone"
+    )
+    live_streams: int = Field(
+        default=1000,
+        ge=1,
+        description="open event streams (consoles and widgets) per process; more get 503 and retry",
+    )
     workers: int = Field(default=1, ge=1, description="server processes; >1 needs TOBIRA_REDIS_URL")
     line_workers: int = Field(
         default=8, ge=1, le=256, description="concurrent LINE event processors"

@@ -9,11 +9,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handoff.models import AuditLog, Handoff, Staff
+from handoff.models import AuditLog, Handoff, Staff, utcnow
 
 DETAIL_LIMIT = 500
 
@@ -82,6 +82,27 @@ async def record(
             detail=detail[:DETAIL_LIMIT],
         )
     )
+
+
+async def record_each(
+    session: AsyncSession, actor: str, action: str, handoff_ids: Sequence[str], detail: str = ""
+) -> None:
+    """One record per handoff (a listing shows a little of each), in one INSERT."""
+    if not handoff_ids:
+        return
+    await session.flush()  # after the records added before it, in order
+    at = utcnow()
+    rows = [
+        {
+            "at": at,
+            "actor": actor[:64],
+            "action": action[:64],
+            "handoff_id": hid,
+            "detail": detail[:DETAIL_LIMIT],
+        }
+        for hid in handoff_ids
+    ]
+    await session.exec(insert(AuditLog), params=rows)  # type: ignore[call-overload]
 
 
 async def entries(

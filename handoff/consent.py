@@ -66,10 +66,10 @@ async def withdraw(
     await audit.record(s, "resident", "consent_withdrawn", handoff_id)
 
 
-async def detach(s: AsyncSession, conversation_id: str) -> None:
+async def detach(s: AsyncSession, conversation_ids: Sequence[str]) -> None:
     await s.exec(
         update(Consent)
-        .where(col(Consent.conversation_id) == conversation_id)
+        .where(col(Consent.conversation_id).in_(list(conversation_ids)))
         .values(conversation_id=None)
     )
 

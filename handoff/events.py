@@ -32,13 +32,19 @@ class Publisher(Protocol):
 # ---------------------------------------------------------------------------- the queue topic
 
 
-def handoff_new(handoff_id: str, level: str, after_hours: bool) -> dict[str, Any]:
-    return {
+def handoff_new(
+    handoff_id: str, level: str, after_hours: bool, agency_id: str | None = None
+) -> dict[str, Any]:
+    """``agency_id`` lets each open console filter without a query (agency boundaries)."""
+    event: dict[str, Any] = {
         "type": "handoff_new",
         "handoff_id": handoff_id,
         "level": level,
         "after_hours": after_hours,
     }
+    if agency_id is not None:
+        event["agency_id"] = agency_id
+    return event
 
 
 def handoff_level(handoff_id: str, level: str) -> dict[str, Any]:
@@ -57,8 +63,11 @@ def handoff_opened(handoff_id: str) -> dict[str, Any]:
     return {"type": "handoff_opened", "handoff_id": handoff_id}
 
 
-def handoff_state(handoff_id: str, state: str) -> dict[str, Any]:
-    return {"type": "handoff_state", "handoff_id": handoff_id, "state": state}
+def handoff_state(handoff_id: str, state: str, agency_id: str | None = None) -> dict[str, Any]:
+    event: dict[str, Any] = {"type": "handoff_state", "handoff_id": handoff_id, "state": state}
+    if agency_id is not None:
+        event["agency_id"] = agency_id
+    return event
 
 
 def crisis_alert(conversation_id: str, level: str) -> dict[str, Any]:

@@ -110,6 +110,7 @@ async def open_on_consent(
         summary.consent.contact_shared = handoff.contact_enc is not None
         handoff.summary_json = summary.model_dump_json()
         handoff.level = summary.urgency.level
+        handoff.urgency_rank = queue.rank_of(handoff.level)
         handoff.updated_at = utcnow()
         s.add(handoff)
         if not approved_again:
@@ -119,7 +120,9 @@ async def open_on_consent(
     if existing is not None:
         return handoff, False
     await _publish(
-        live, events.QUEUE, events.handoff_new(handoff.id, handoff.level, handoff.after_hours)
+        live,
+        events.QUEUE,
+        events.handoff_new(handoff.id, handoff.level, handoff.after_hours, handoff.agency_id),
     )
     return handoff, True
 
@@ -131,7 +134,7 @@ async def escalate(db: Sessions, live: Publisher | None, handoff_id: str, level:
             update(Handoff)
             .where(col(Handoff.id) == handoff_id)
             .where(col(Handoff.level).not_in(LEVEL_ORDER[: level_rank(level) + 1]))
-            .values(level=level, updated_at=utcnow())
+            .values(level=level, urgency_rank=queue.rank_of(level), updated_at=utcnow())
         )
     if level in ("P0", "P1"):
         await _publish(live, events.QUEUE, events.handoff_level(handoff_id, level))
@@ -211,26 +214,27 @@ async def _keep_withdrawn(s: AsyncSession, handoff_id: str, via: str, now: dt.da
     await consent.withdraw(s, handoff_id, now, detach=True)
 
 
-async def detach_expired(s: AsyncSession, conversation_id: str) -> None:
-    """Retention deleted a conversation whose handoffs are all closed: the records stay, without
-    the link to the conversation or the contact details."""
+async def detach_expired(s: AsyncSession, conversation_ids: Sequence[str]) -> None:
+    """Retention deleted conversations whose handoffs are all closed (a batch of them): the
+    records stay, without the link to the conversation or the contact details."""
     await s.exec(
         update(Handoff)
-        .where(col(Handoff.conversation_id) == conversation_id)
+        .where(col(Handoff.conversation_id).in_(list(conversation_ids)))
         .values(conversation_id=None, contact_enc=None, updated_at=utcnow())
     )
-    await consent.detach(s, conversation_id)
+    await consent.detach(s, conversation_ids)
 
 
-async def purge_closed(s: AsyncSession, before: dt.datetime) -> list[str]:
-    """Retention: handoffs closed (or withdrawn) before ``before`` go with their notes and
-    consents. Returns their ids."""
+async def purge_closed(s: AsyncSession, before: dt.datetime, limit: int = 500) -> list[str]:
+    """Retention: up to ``limit`` handoffs closed (or withdrawn) before ``before`` go with their
+    notes and consents (the caller repeats, one transaction per batch). Returns their ids."""
     ids = list(
         (
             await s.exec(
                 select(Handoff.id)
                 .where(Handoff.state == HandoffState.CLOSED)
                 .where(col(Handoff.closed_at) < before)
+                .limit(limit)
             )
         ).all()
     )
@@ -239,8 +243,7 @@ async def purge_closed(s: AsyncSession, before: dt.datetime) -> list[str]:
         await transfers.erase_for(s, ids)
         await consent.erase_for(s, ids)
         await s.exec(delete(Handoff).where(col(Handoff.id).in_(ids)))  # type: ignore[call-overload]
-        for hid in ids:
-            await audit.record(s, "system", "purged", hid, "retention")
+        await audit.record_each(s, "system", "purged", ids, "retention")
     return ids
 
 
@@ -313,7 +316,9 @@ async def _move(
         handoff = await s.get(Handoff, handoff_id, populate_existing=True)
         assert handoff is not None
         await audit.record(s, actor, action, handoff_id, detail)
-    await _publish(live, events.QUEUE, events.handoff_state(handoff.id, handoff.state))
+    await _publish(
+        live, events.QUEUE, events.handoff_state(handoff.id, handoff.state, handoff.agency_id)
+    )
     await _publish(live, events.handoff_topic(handoff.id), events.state(handoff.state))
     return handoff
 
@@ -431,7 +436,9 @@ async def withdraw_for_resident(
         await audit.record(s, actor, "withdrawal_recorded", handoff_id, "asked in live chat")
         handoff = await s.get(Handoff, handoff_id, populate_existing=True)
         assert handoff is not None
-    await _publish(live, events.QUEUE, events.handoff_state(handoff.id, handoff.state))
+    await _publish(
+        live, events.QUEUE, events.handoff_state(handoff.id, handoff.state, handoff.agency_id)
+    )
     await _publish(live, events.handoff_topic(handoff.id), events.state(handoff.state))
     return handoff
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -37,6 +38,14 @@ ACTIVE_STATES: tuple[str, ...] = (
 
 
 class Handoff(SQLModel, table=True):
+    # the queue, a page at a time: per agency and state, most urgent then longest waiting
+    # (handoff.queue.active walks one of these per agency and state from a cursor)
+    __table_args__ = (
+        Index("ix_handoff_queue", "agency_id", "state", "urgency_rank", "created_at", "id"),
+        Index("ix_handoff_queue_all", "state", "urgency_rank", "created_at", "id"),
+        Index("ix_handoff_closed_list", "agency_id", "state", "closed_at", "id"),
+    )
+
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     conversation_id: str | None = Field(
         default=None,
@@ -49,6 +58,9 @@ class Handoff(SQLModel, table=True):
     state: str = Field(default=HandoffState.QUEUED, index=True, max_length=20)
     level: str = Field(
         default="P3", max_length=2, description="urgency P0..P3; P0 first in the queue"
+    )
+    urgency_rank: int = Field(
+        default=3, description="the level's place in the queue (P0 = 0 … P3 = 3), set with it"
     )
     after_hours: bool = False
     summary_json: str = Field(description="the approved summary (DOMAIN.md §8), PII-free")

@@ -19,7 +19,7 @@ WRITES = [
     re.compile(
         r"\bhandoff\.(state|level|claimed_by|opened_at|closed_at|live_since|"
         r"summary_json|summary_hash|contact_enc|outcome|destination|updated_at|withdrawn_at|"
-        r"withdrawn_via|conversation_id)\s*=[^=]"
+        r"withdrawn_via|conversation_id|urgency_rank)\s*=[^=]"
     ),
 ]
 

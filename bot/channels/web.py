@@ -27,7 +27,9 @@ from bot import erasure
 from bot.channels.web_cors import SESSION_HEADER
 from bot.messages import Inbound, Reply
 from bot.models import Conversation
+from flows.locale import t
 from flows.render import label, render
+from handoff.live import RETRY_AFTER, StreamsFull
 from handoff.models import ACTIVE_STATES, Handoff, HandoffState
 
 router = APIRouter()
@@ -161,7 +163,7 @@ def _pending(snapshot: Any) -> dict[str, Any] | None:
 
 
 @router.get("/api/chat/events")
-async def events(request: Request) -> EventSourceResponse:
+async def events(request: Request) -> Response:
     """Server-sent events, read by the widget with fetch() so the token stays in a header."""
     session = session_of(request)
     if session is None:
@@ -171,14 +173,21 @@ async def events(request: Request) -> EventSourceResponse:
         raise HTTPException(404, "no conversation yet")
     topic = f"resident:{conv.id}"
     live = request.app.state.live
+    if live.full:  # the resident's own turns go on; the widget reconnects after Retry-After
+        return JSONResponse(
+            {"error": t(conv.locale, "chat.streams_busy")},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER)},
+        )
 
     async def stream() -> AsyncIterator[dict[str, str]]:
-        async with live.subscribe(topic) as queue:
-            yield {"event": "ready", "data": "{}"}
-            while not await request.is_disconnected():
-                with contextlib.suppress(TimeoutError):
-                    event = await asyncio.wait_for(queue.get(), timeout=15)
-                    yield {"event": "message", "data": json.dumps(event, ensure_ascii=False)}
+        with contextlib.suppress(StreamsFull):  # filled up meanwhile: ends, the widget retries
+            async with live.subscribe(topic) as queue:
+                yield {"event": "ready", "data": "{}"}
+                while not await request.is_disconnected():
+                    with contextlib.suppress(TimeoutError):
+                        event = await asyncio.wait_for(queue.get(), timeout=15)
+                        yield {"event": "message", "data": json.dumps(event, ensure_ascii=False)}
 
     return EventSourceResponse(stream(), ping=15)
 

@@ -275,6 +275,10 @@
     h[HEADER] = tok;
     fetch(base + "/api/chat/events", { headers: h, signal: ctrl.signal, credentials: "omit", cache: "no-store" })
       .then(function (r) {
+        if (r.status === 503) {  // this worker holds its cap of open streams: come back later
+          var wait = parseInt(r.headers.get("Retry-After"), 10) || 5;
+          throw { later: (wait + Math.random() * 10) * 1000 };
+        }
         if (!r.ok || !r.body) throw new Error("events");
         var reader = r.body.getReader(), dec = new TextDecoder(), buf = "";
         function pump() {
@@ -289,10 +293,10 @@
         }
         return pump();
       })
-      .catch(function () {
+      .catch(function (e) {
         if (stream !== ctrl) return;
         stream = null;
-        if (!ctrl.signal.aborted) setTimeout(listen, 5000);
+        if (!ctrl.signal.aborted) setTimeout(listen, (e && e.later) || 5000);
       });
   }
 

@@ -69,29 +69,24 @@ def handoff_json(handoff: Handoff, *, with_summary: bool = True) -> dict[str, An
     return data
 
 
-def queue_row_json(handoff: Handoff) -> dict[str, Any]:
+def queue_row_json(item: queue.Item) -> dict[str, Any]:
     """What a queue row shows, as JSON: no summary (opening one is its own, audited, read)."""
-    row = queue_row(handoff)
-    data = handoff_json(handoff, with_summary=False)
+    row = queue_row(item)
+    data = handoff_json(item.handoff, with_summary=False)
     data.pop("summary_hash")
     data.update({"primary": row["primary"], "relationship": row["relationship"]})
     return data
 
 
-def queue_row(handoff: Handoff) -> dict[str, Any]:
-    summary = summary_of(handoff)
-    primary = None
-    relationship = None
-    if summary is not None:
-        selected = summary.concerns.selected
-        code = summary.concerns.primary or (selected[0] if selected else None)
-        primary = sheet.A_CATEGORIES.get(code) if code else None
-        relationship = summary.consultant.relationship or summary.route.相談経路
+def queue_row(item: queue.Item) -> dict[str, Any]:
+    """A row from the facts the queue read (the summary itself stays unloaded)."""
+    handoff = item.handoff
+    primary = sheet.A_CATEGORIES.get(item.primary) if item.primary else None
     return {
         "h": handoff,
         "waiting": queue.waiting(handoff).label,
         "primary": primary or "—",
-        "relationship": relationship or "—",
+        "relationship": item.relationship or "—",
         "received": sheet.when(handoff.created_at),
     }
 

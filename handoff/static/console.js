@@ -13,6 +13,19 @@
     if (el) { el.textContent = text; }
   }
 
+  // An event stream that opens again when the server turned it away (a 503 when a worker holds
+  // its cap of open streams closes an EventSource for good): after 5–15 s, with the same listeners.
+  function liveStream(url, setup, onWait) {
+    var source = new EventSource(url);
+    setup(source);
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) { return; }
+      if (onWait) { onWait(); }
+      setTimeout(function () { liveStream(url, setup, onWait); }, 5000 + Math.random() * 10000);
+    });
+    return source;
+  }
+
   function onQueuePage() {
     var container = document.getElementById("queue-tables");
     var refreshing = false;
@@ -22,7 +35,7 @@
     function refresh() {
       if (refreshing) { again = true; return; }
       refreshing = true;
-      fetch("/console/queue/rows", { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      fetch("/console/queue/rows" + window.location.search, { credentials: "same-origin", headers: { "Accept": "text/html" } })
         .then(function (r) {
           if (r.redirected || r.status === 401) { window.location.assign("/console/login"); return null; }
           return r.ok ? r.text() : null;
@@ -40,12 +53,18 @@
         });
     }
 
-    var source = new EventSource("/console/events/queue");
-    source.addEventListener("ready", function () { setStatus("自動更新：接続中"); });
-    ["handoff_new", "handoff_withdrawn", "handoff_deleted", "handoff_state", "handoff_level", "handoff_opened",
-     "crisis_alert"]
-      .forEach(function (name) { source.addEventListener(name, refresh); });
-    source.onerror = function () { setStatus("自動更新：再接続しています…"); };
+    var connectedOnce = false;  // after a reconnect, catch up on what the gap missed
+    liveStream("/console/events/queue", function (source) {
+      source.addEventListener("ready", function () {
+        setStatus("自動更新：接続中");
+        if (connectedOnce) { refresh(); }
+        connectedOnce = true;
+      });
+      ["handoff_new", "handoff_withdrawn", "handoff_deleted", "handoff_state", "handoff_level", "handoff_opened",
+       "crisis_alert"]
+        .forEach(function (name) { source.addEventListener(name, refresh); });
+      source.onerror = function () { setStatus("自動更新：再接続しています…"); };
+    }, function () { setStatus("自動更新：混み合っています。しばらくしてつなぎ直します"); });
   }
 
   // The same "YYYY-MM-DD HH:MM" (JST) the server renders.
@@ -94,19 +113,20 @@
     var pendingReload = false;
 
     if (body.getAttribute("data-see-chat") === "yes" && list) {
-      var source = new EventSource("/console/handoffs/" + encodeURIComponent(id) + "/events");
-      source.addEventListener("ready", function () { body.setAttribute("data-live", "ready"); });
-      source.onerror = function () { body.setAttribute("data-live", "reconnecting"); };
-      source.addEventListener("message", function (e) {
-        var data = {};
-        try { data = JSON.parse(e.data); } catch (err) { return; }
-        appendMessage(list, data.role, data.text || (data.label ? "（選択：" + data.label + "）" : ""), data.at);
-      });
-      source.addEventListener("state", function (e) {
-        var data = {};
-        try { data = JSON.parse(e.data); } catch (err) { return; }
-        stateChanged(data.state);
-      });
+      liveStream("/console/handoffs/" + encodeURIComponent(id) + "/events", function (source) {
+        source.addEventListener("ready", function () { body.setAttribute("data-live", "ready"); });
+        source.onerror = function () { body.setAttribute("data-live", "reconnecting"); };
+        source.addEventListener("message", function (e) {
+          var data = {};
+          try { data = JSON.parse(e.data); } catch (err) { return; }
+          appendMessage(list, data.role, data.text || (data.label ? "（選択：" + data.label + "）" : ""), data.at);
+        });
+        source.addEventListener("state", function (e) {
+          var data = {};
+          try { data = JSON.parse(e.data); } catch (err) { return; }
+          stateChanged(data.state);
+        });
+      }, function () { body.setAttribute("data-live", "waiting"); });
     }
 
     if (form) {
