@@ -40,8 +40,9 @@ def default_files() -> list[Path]:
     files = [REPO.parent / "shared" / "corpus" / "pii_dev.jsonl"]
     files += sorted((REPO / "tests" / "data").glob("pii_*.jsonl"))
     files.append(REPO / "tests" / "data" / "pii_blind" / "train.jsonl")
-    # a second blind writer's messages (2026-12-07), training only
+    # more blind writers' messages (2026-12-07: p4, then p5 + p6), training only
     files.append(REPO / "tests" / "data" / "pii_blind" / "train_v2.jsonl")
+    files.append(REPO / "tests" / "data" / "pii_blind" / "train_v3.jsonl")
     # names in hard contexts, made up by ``python -m pii.synth`` (see its docstring)
     files.append(REPO / "tests" / "data" / "pii_synth" / "train.jsonl")
     return [f for f in files if f.exists()]
