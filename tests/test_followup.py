@@ -59,7 +59,7 @@ async def _hand_off(
     await resident.tap("a:consent:agree")
     await resident.tap("u:skip")  # how to be contacted
     await resident.tap("u:skip")  # when
-    assert "また様子をうかがってもいいですか" in resident.text
+    assert "こちらから一度声をかけてもいいですか" in resident.text
     await resident.tap(f"a:followup:{followup}" if followup else "u:skip")
     assert "相談員が確認して返信します" in resident.text
     async with app.state.db.session() as s:
@@ -85,7 +85,7 @@ async def test_an_opted_in_resident_hears_from_the_caseworker_after_closing_unti
         clock = Clock()
         app.state.console.clock = clock
         await add_staff(app, "sato")
-        _, yes_id = await _hand_off(app, LINE_USER, "line", "yes")
+        _, yes_id = await _hand_off(app, LINE_USER, "line", "2w")
         _, no_id = await _hand_off(app, "U" + "n" * 32, "line", "no")
         _, skipped_id = await _hand_off(app, "U" + "s" * 32, "line", None)
         async with client_for(app) as client:
@@ -138,7 +138,7 @@ async def test_the_console_offers_follow_up_only_for_a_resident_who_said_yes(
 ) -> None:
     app = sqlite_app
     await add_staff(app, "sato")
-    _, yes_id = await _hand_off(app, WIDGET_SESSION, "web", "yes")
+    _, yes_id = await _hand_off(app, WIDGET_SESSION, "web", "1m")
     _, no_id = await _hand_off(app, "followup-widget-session-0002", "web", "no")
     async with client_for(app) as client:
         await login(client, "sato")
@@ -167,7 +167,7 @@ async def test_the_retention_purge_keeps_an_opted_in_conversation_for_the_window
     clock = Clock()
     app.state.console.clock = clock
     await add_staff(app, "sato")
-    _, yes_id = await _hand_off(app, "followup-retention-000001", "web", "yes")
+    _, yes_id = await _hand_off(app, "followup-retention-000001", "web", "2w")
     _, no_id = await _hand_off(app, "followup-retention-000002", "web", "no")
     async with client_for(app) as client:
         sato = await token_for(client, "sato")
