@@ -81,9 +81,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             await console.startup(app, _console_services(settings, city, keys, service, now))
             app.state.ready = True
             background = [
-                asyncio.create_task(_retention_loop(service)),
-                asyncio.create_task(_checkin_loop(service, now)),
-                asyncio.create_task(alerts.run()),
+                asyncio.create_task(job)
+                for job in (_retention_loop(service), _checkin_loop(service, now), alerts.run())
             ]
             try:
                 yield

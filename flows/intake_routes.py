@@ -61,7 +61,6 @@ def _special(conditional: set[str]) -> Routes:
             "summary": "取り消す",
             "transfer": "移管の提案",
             "followup": "終了（声かけを聞く）",
-            "intro": "声かけ",
         },
         # back to where the caseworker's proposal found the person
         "transfer": {"handed_over": "", "contact": "", "contact_time": "", "followup": ""},
