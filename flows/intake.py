@@ -495,6 +495,8 @@ def _contact(
             done = "followup.ack" if value in ("2w", "1m") else "followup.declined"
             return _moved(state, q.id, "closed", answers=answers, say=[say(done)])
         return _moved(state, q.id, "handed_over", answers=answers, say=[say("handed.over")])
+    if text and state.get("status") == "handed":  # writing instead of answering, after the close
+        return _moved(state, q.id, "closed", say=[say("closed.by_staff")])
     if text:
         notes = {**state.get("notes", {}), q.id: text[:NOTE_LIMIT]}
         return _stay(q, notes=notes, say=[say("free.noted_multi")])
