@@ -4,7 +4,7 @@ consultation was about (a LINE push shows on the lock screen), with a 「連絡�
 button. On LINE it is pushed; on the widget it is a bot turn shown when the chat is reopened.
 The conversation then goes on with the bot from the start (``sys:checkin``).
 
-Run by the app's periodic job (``bot.app``) and ``tobira checkins``; safe with any number of
+Run by the app's periodic job (``bot.app``, every 15 minutes); safe with any number of
 workers: each due check-in is claimed by one conditional UPDATE (``handoff.checkins.claim_due``)."""
 
 from __future__ import annotations

@@ -116,3 +116,8 @@ async def claim_due(db: Sessions, now: dt.datetime) -> list[Checkin]:
 async def forget(s: AsyncSession, conversation_id: str) -> None:
     """削除 / unfollow / retention: the conversation's opt-ins go with it."""
     await s.exec(delete(Checkin).where(col(Checkin.conversation_id) == conversation_id))  # type: ignore[call-overload]
+
+
+async def erase_for(s: AsyncSession, handoff_ids: Sequence[str]) -> None:
+    """The handoffs are deleted (handoff.lifecycle): their opt-ins go in the same transaction."""
+    await s.exec(delete(Checkin).where(col(Checkin.handoff_id).in_(list(handoff_ids))))  # type: ignore[call-overload]
