@@ -349,3 +349,43 @@ async def test_stored_follow_up_rows_hold_codes_ids_and_dates_only(app: Any) -> 
     assert row is not None and row.after_days == 14 and row.due_at is not None
     values = [v for v in row.model_dump().values() if isinstance(v, str)]
     assert all(v.isascii() for v in values)  # ids only: no words of the resident
+
+
+async def test_the_apps_periodic_job_sends_it_on_the_day_of_the_apps_clock(
+    db_url: str, fake: FakeLine
+) -> None:
+    """The job runs inside each worker (bot.app): two workers whose clock says the day has come
+    start; the resident gets one check-in; a worker whose clock says the day before sends none."""
+    from bot.app import create_app
+    from tests.conftest import make_settings
+
+    line = {"line_channel_secret": SECRET, "line_channel_access_token": TOKEN}
+    settings = make_settings(db_url, line_api_base=fake.url, **line)
+    async with _app(db_url, fake) as app:
+        clock = Clock()
+        app.state.console.clock = clock
+        await add_staff(app, "sato")
+        _, hid = await _hand_off(app, LINE_USER, "line", "2w")
+        async with client_for(app) as client:
+            await _claim_and_close(client, await token_for(client, "sato"), hid)
+    pushes = len(fake.pushes)
+
+    def at(moment: dt.datetime) -> Any:
+        return create_app(settings, clock=lambda: moment)
+
+    early = at(clock.now + dt.timedelta(days=13))
+    async with early.router.lifespan_context(early):
+        await asyncio.sleep(0.5)  # its first pass runs at start-up
+    assert len(fake.pushes) == pushes
+
+    due = clock.now + dt.timedelta(days=14, minutes=1)
+    one, two = at(due), at(due)
+    async with one.router.lifespan_context(one), two.router.lifespan_context(two):
+        await fake.wait_for(lambda f: len(f.pushes) > pushes)
+        await asyncio.sleep(0.5)
+        async with one.state.db.session() as s:
+            audited = [
+                a for a in (await s.exec(select(AuditLog))).all() if a.action == "followup_checkin"
+            ]
+    assert len(fake.pushes) == pushes + 1 and len(audited) == 1
+    assert fake.pushes[-1].to == LINE_USER and fake.pushes[-1].texts[0].startswith(CHECKIN)
