@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy import text
 
+from bot import outreach
 from bot.alerts import AlertOutbox
 from bot.channels import line as line_channel
 from bot.channels import widget
@@ -78,8 +79,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             await console.startup(app, _console_services(settings, city, keys, service, now))
             app.state.ready = True
             background = [
-                asyncio.create_task(_retention_loop(service)),
-                asyncio.create_task(alerts.run()),
+                asyncio.create_task(job)
+                for job in (_retention_loop(service), _checkin_loop(service, now), alerts.run())
             ]
             try:
                 yield
@@ -265,6 +266,17 @@ async def _retention_loop(service: ConversationService, every: float = 3600.0) -
                 log.info("retention: deleted %d conversations", deleted)
         except Exception:
             log.exception("retention pass failed")
+        await asyncio.sleep(every)
+
+
+async def _checkin_loop(service: ConversationService, now: Clock, every: float = 900.0) -> None:
+    """The follow-up check-ins that fell due (bot.outreach), every 15 minutes; each is claimed by
+    one worker, however many run this loop."""
+    while True:
+        try:
+            await outreach.send_due(service, now())
+        except Exception:
+            log.exception("check-in pass failed")
         await asyncio.sleep(every)
 
 

@@ -9,12 +9,15 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
+from sqlmodel import col, select
+
 from bot.db import prune_thread
-from bot.messages import Option
+from bot.messages import Option, Reply
 from bot.models import Conversation, utcnow
 from flows import resources
-from flows.render import render
-from handoff import events, lifecycle, routing
+from flows.locale import t
+from flows.render import label, render
+from handoff import checkins, events, lifecycle, routing
 from handoff.models import SCOPE_SUMMARY, Handoff
 from handoff.summary import Summary, build_summary
 
@@ -80,7 +83,10 @@ async def ensure_handoff(
 
 
 async def system_turn(
-    svc: ConversationService, conversation_id: str, resume: dict[str, Any]
+    svc: ConversationService,
+    conversation_id: str,
+    resume: dict[str, Any],
+    extra: tuple[str, ...] = (),
 ) -> bool:
     """A turn the console starts (``sys:returned``, ``sys:transfer``): the graph moves, and what
     it says is pushed on the resident's channel (LINE push, or the widget's live stream)."""
@@ -99,6 +105,7 @@ async def system_turn(
         interrupts = result.get("__interrupt__") if isinstance(result, dict) else None
         payload = interrupts[0].value if interrupts else None
         messages, options = render(payload, conv.locale, svc.context(now)) if payload else ([], [])
+        options = [*options, *((code, label(conv.locale, code)) for code in extra)]
         await svc.turns.append(conv.id, now, [("bot", "\n".join(messages), None, "")])
         await prune_thread(svc.saver, conversation_id)
     address = svc.keys.decrypt(conv.push_target_enc) if conv.push_target_enc else None
@@ -110,3 +117,40 @@ async def system_turn(
             events.resident_topic(conversation_id), events.to_resident("bot", messages, options)
         )
     return True
+
+
+async def followup_chosen(
+    svc: ConversationService, conversation_id: str, state: dict[str, Any], now: dt.datetime
+) -> None:
+    """The follow-up question was answered (after the contact step, or when the caseworker
+    closed the handoff): the check-in's schedule of the conversation's newest handoff."""
+    value = (state.get("answers") or {}).get("followup")
+    async with svc.db.session() as s:
+        handoff = (
+            await s.exec(
+                select(Handoff)
+                .where(Handoff.conversation_id == conversation_id)
+                .order_by(col(Handoff.created_at).desc())
+            )
+        ).first()
+        if handoff is not None:
+            await checkins.choose(s, handoff, value, now)
+
+
+async def quiet(
+    svc: ConversationService,
+    conv: Conversation,
+    pending: dict[str, Any] | None,
+    now: dt.datetime,
+    row: Any,
+) -> Reply:
+    """「連絡はもう大丈夫です」: no check-in, no caseworker message after closing; the open
+    question stays where it was."""
+    async with svc.db.session() as s:
+        ended = await checkins.withdraw(s, conv.id, now)
+    messages = [t(conv.locale, "followup.stopped" if ended else "followup.none")]
+    options: list[tuple[str, str]] = []
+    if pending:
+        options = render(pending, conv.locale, svc.context(now))[1]
+    await svc.turns.append(conv.id, now, [row, ("bot", "\n".join(messages), None, "")])
+    return Reply(messages, [Option(c, lbl) for c, lbl in options], conversation_id=conv.id)

@@ -25,7 +25,7 @@ from bot.db import Database, is_sqlite_saver, sqlite_path
 from bot.models import Conversation, ResumeCode, Turn
 from flows.locale import t
 from flows.municipality import Municipality
-from handoff import audit, consent, followup, lifecycle
+from handoff import audit, checkins, consent, followup, lifecycle
 from handoff.live import LiveHub
 from handoff.models import ACTIVE_STATES, Handoff, HandoffState, utcnow
 
@@ -59,6 +59,7 @@ async def delete_conversation(
     async with db.session() as s:
         await s.exec(delete(Turn).where(col(Turn.conversation_id) == conversation_id))  # type: ignore[call-overload]
         await s.exec(delete(ResumeCode).where(col(ResumeCode.conversation_id) == conversation_id))  # type: ignore[call-overload]
+        await checkins.forget(s, conversation_id)
         if reason == "retention":
             await lifecycle.detach_expired(s, [conversation_id])
             handoff_ids: list[str] = []
@@ -263,7 +264,8 @@ async def _followed(s: AsyncSession, now: dt.datetime, days: int) -> set[str]:
         .where(col(Handoff.closed_at) >= now - dt.timedelta(days=days))
         .where(col(Handoff.conversation_id).is_not(None))
     )
-    return {h.conversation_id for h in recent.all() if h.conversation_id and followup.opted_in(h)}
+    opted = {h.conversation_id for h in recent.all() if h.conversation_id and followup.opted_in(h)}
+    return opted - await checkins.withdrawn(s, list(opted))  # 「連絡はもう大丈夫です」
 
 
 async def purge_records(db: Database, city: Municipality, now: dt.datetime) -> int:

@@ -208,6 +208,8 @@ class ConversationService:
             return Reply(messages=[], conversation_id=conv.id, silent=True)
         if heard.code == "c:withdraw":
             return await self._withdraw(conv, handoff, now, heard)
+        if heard.code == "c:quiet":  # 「連絡はもう大丈夫です」: the follow-up opt-in ends
+            return await casework.quiet(self, conv, pending, now, heard.row)
         answered = await self.talk.turn(conv, handoff, heard, pending, now)
         if answered is not None:
             return answered
@@ -235,6 +237,8 @@ class ConversationService:
                 heard.contact_enc,
                 consent_turn=(heard.code or "").startswith("a:consent:agree"),
             )
+        if (pending or {}).get("q") == "followup" and (payload or {}).get("q") != "followup":
+            await casework.followup_chosen(self, conv.id, state, now)  # the check-in's date
         prune = self.turns.prune_in_store
         bot_row = ("bot", "\n".join(messages), None, "")
         await self.turns.append(conv.id, now, [heard.row, bot_row], locale=locale, prune=prune)
@@ -499,6 +503,11 @@ class ConversationService:
         agency = next((a for a in self.city.agencies if a.id == agency_id), None)
         resume = {"code": "sys:transfer", "agency": agency.said_name if agency else agency_id}
         return await casework.system_turn(self, conversation_id, resume)
+
+    async def offer_followup(self, conversation_id: str) -> bool:
+        """The handoff closed before the resident chose: the bot says so and asks when it may
+        check in (「2週間後」「1か月後」「声をかけないで」)."""
+        return await casework.system_turn(self, conversation_id, {"code": "sys:closed_ask"})
 
     def forget_view(self, conversation_id: str) -> None:
         self._views.pop(conversation_id, None)

@@ -7,7 +7,6 @@ arrives with the answer, and only redacted text and option codes ever enter the 
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from langgraph.graph import END, START, StateGraph
@@ -16,8 +15,7 @@ from langgraph.types import Command, interrupt
 from flows import listening, resources
 from flows.intake_routes import destinations
 from flows.preview import consent_scope, drop_notes, pickable_sections
-from flows.questions import (
-    COMMANDS,
+from flows.questions import (  # fold, command_for: reading input, re-exported
     DONE,
     INTAKE_ORDER,
     LANGUAGES,
@@ -27,6 +25,8 @@ from flows.questions import (
     SKIP,
     UNKNOWN,
     Question,
+    command_for,
+    fold,
 )
 from flows.state import (
     CONSENT_VERSION,
@@ -49,21 +49,6 @@ from flows.state import (
 RESUME, DANGER = "c:resume", "c:danger"  # いま危ない: on every question (DOMAIN.md §6)
 
 __all__ = ["IntakeState", "build_graph", "command_for", "fold", "initial_state", "next_question"]
-
-# ---------------------------------------------------------------------------- reading input
-
-
-def fold(text: str) -> str:
-    """Text as compared with command words and button labels (NFKC, lower case, no spaces)."""
-    return "".join(unicodedata.normalize("NFKC", text).lower().split()).strip("。.!！?？")
-
-
-_COMMAND_WORDS = {fold(word): code for code, words in COMMANDS.items() for word in words}
-
-
-def command_for(text: str) -> str | None:
-    """A typed command word (戻る, 削除, あとで, English…) recognised anywhere."""
-    return _COMMAND_WORDS.get(fold(text))
 
 
 def options_for(q: Question, state: IntakeState) -> list[str]:
@@ -153,6 +138,13 @@ def _after(q: Question, state: IntakeState, answers: dict[str, Any], **update: A
     return _moved(state, q.id, target, answers=answers, **update)
 
 
+def _fresh(state: IntakeState, key: str) -> Command[str]:
+    """A new conversation from the start, saying ``key`` first."""
+    return Command(
+        goto="intro", update={**initial_state(state.get("locale", "ja")), "say": [say(key)]}
+    )
+
+
 def _without(items: list[str], qid: str) -> list[str]:
     return [i for i in items if i != qid]
 
@@ -195,9 +187,7 @@ def _command(q: Question, state: IntakeState, code: str | None) -> Command[str] 
             update={"history": history[:-1], "say": [], "page": 0, "paused": False},
         )
     if code == "c:restart":
-        fresh = initial_state(state.get("locale", "ja"))
-        fresh["say"] = [say("restart.ack")]
-        return Command(goto="intro", update=dict(fresh))
+        return _fresh(state, "restart.ack")
     if code == "c:delete" and q.id != "confirm_delete":
         return Command(
             goto="confirm_delete", update={"delete_from": q.id, "say": [], "paused": False}
@@ -213,11 +203,15 @@ def _command(q: Question, state: IntakeState, code: str | None) -> Command[str] 
     # the caseworker's side, passed in by the service
     if code == "sys:returned":
         return _stay(q, say=[say("returned.to_bot")])
-    if code == "sys:closed":
+    if code in ("sys:closed", "sys:closed_ask"):  # _ask: the follow-up question comes too
         return Command(
-            goto="closed",
+            goto="followup" if code == "sys:closed_ask" else "closed",
             update={"status": "handed", "say": [say("closed.by_staff")], "paused": False},
         )
+    if code == "sys:checkin":  # the one check-in after closing (bot.checkins)
+        if state.get("status") in ("consented", "handed"):
+            return _fresh(state, "checkin.hello")
+        return _stay(q, say=[say("checkin.hello")])
     if code == "c:withdraw" and q.id != "handed_over":
         return _stay(q, say=[say("withdraw.nothing")])
     if code == "u:later":
@@ -497,7 +491,12 @@ def _contact(
             )
         if q.id == "contact_time":
             return _moved(state, q.id, "followup", answers=answers)
+        if q.id == "followup" and state.get("status") == "handed":  # asked at the close
+            done = "followup.ack" if value in ("2w", "1m") else "followup.declined"
+            return _moved(state, q.id, "closed", answers=answers, say=[say(done)])
         return _moved(state, q.id, "handed_over", answers=answers, say=[say("handed.over")])
+    if text and state.get("status") == "handed":  # writing instead of answering, after the close
+        return _moved(state, q.id, "closed", say=[say("closed.by_staff")])
     if text:
         notes = {**state.get("notes", {}), q.id: text[:NOTE_LIMIT]}
         return _stay(q, notes=notes, say=[say("free.noted_multi")])
@@ -532,9 +531,7 @@ def _closed(
     q: Question, state: IntakeState, code: str | None, text: str | None, answers: dict[str, Any]
 ) -> Command[str]:
     if state.get("status") == "handed":  # the caseworker closed the handoff: a new conversation
-        fresh = initial_state(state.get("locale", "ja"))
-        fresh["say"] = [say("welcome.back")]
-        return Command(goto="intro", update=dict(fresh))
+        return _fresh(state, "welcome.back")
     target = state.get("stopped_at") or "intro"
     return _moved(
         state, q.id, target, status="intake", stopped_at=None, say=[say("resume.continue")]

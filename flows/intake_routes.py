@@ -56,8 +56,12 @@ def _special(conditional: set[str]) -> Routes:
         "contact": {"contact_phone": "", "contact_time": ""},
         "contact_phone": {"contact_time": ""},
         "contact_time": {"followup": ""},
-        "followup": {"handed_over": ""},
-        "handed_over": {"summary": "取り消す", "transfer": "移管の提案"},
+        "followup": {"handed_over": "", "closed": "終了時に"},
+        "handed_over": {
+            "summary": "取り消す",
+            "transfer": "移管の提案",
+            "followup": "終了（声かけを聞く）",
+        },
         # back to where the caseworker's proposal found the person
         "transfer": {"handed_over": "", "contact": "", "contact_time": "", "followup": ""},
         # where the person stopped (やめる is recognised everywhere), or a new conversation

@@ -6,6 +6,7 @@ paging. Wording lives in ``locales/`` under ``q.<question>`` and ``opt.<question
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 # A票 ご相談の内容: the 16 boxes, in the form's order (DOMAIN.md §1, §8).
@@ -195,8 +196,9 @@ QUESTIONS: dict[str, Question] = {
             ("morning", "afternoon", "evening", "anytime"),
             universal=("u:skip",),
         ),
-        # 「また様子をうかがってもいいですか」: a caseworker may write after closing (opt-in)
-        Question("followup", "followup", ("yes", "no"), universal=("u:skip",)),
+        # 「こちらから声をかけてもいいですか」: when the bot checks in once after closing
+        # (opt-in; a caseworker may write meanwhile); after the contact step and at the close
+        Question("followup", "followup", ("2w", "1m", "no"), universal=("u:skip",)),
         # a caseworker proposes passing the case on: may the summary go to that agency?
         Question("transfer", "transfer", ("yes", "no"), universal=()),
         Question("handed_over", "handed_over", (), universal=()),
@@ -272,6 +274,14 @@ COMMANDS = {
         "たすけて",
     ),
     "c:withdraw": ("取り消す", "とりけす", "同意を取り消す", "withdraw"),
+    # the follow-up opt-in withdrawn (no check-in, no caseworker message after closing)
+    "c:quiet": (
+        "連絡はもう大丈夫です",
+        "連絡はもう大丈夫",
+        "れんらくはもうだいじょうぶです",
+        "連絡不要",
+        "no more contact",
+    ),
     # places to go on request (flows/resources.py)
     "c:places:ibasho": ("居場所", "いばしょ", "drop-in place"),
     "c:places:family_group": ("家族会", "かぞくかい", "family association"),
@@ -285,3 +295,16 @@ COMMANDS = {
     "u:unknown": ("わからない", "分からない", "don't know", "dont know"),
 }
 LANGUAGES = ("ja", "ja-easy", "en")
+
+
+def fold(text: str) -> str:
+    """Text as compared with command words and button labels (NFKC, lower case, no spaces)."""
+    return "".join(unicodedata.normalize("NFKC", text).lower().split()).strip("。.!！?？")
+
+
+_COMMAND_WORDS = {fold(word): code for code, words in COMMANDS.items() for word in words}
+
+
+def command_for(text: str) -> str | None:
+    """A typed command word (戻る, 削除, あとで, English…) recognised anywhere."""
+    return _COMMAND_WORDS.get(fold(text))

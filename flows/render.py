@@ -275,6 +275,7 @@ def dynamic_keys() -> set[str]:
             "withdraw",
             "danger",
             "staff",
+            "quiet",
         ):
             keys.add(f"opt.{kind}.{rest}")
     return keys

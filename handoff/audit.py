@@ -58,6 +58,7 @@ ACTIONS = {
     "staff_password": "パスワード再設定",
     "followup_message": "終了後の声かけ（フォローアップ）",
     "followup_refused": "終了後の声かけの拒否",
+    "followup_checkin": "終了後の自動の声かけ（チェックイン）",
     "transfer_proposed": "他機関への移管の提案",
     "transfer_accepted": "移管への相談者の同意",
     "transfer_declined": "移管への相談者の不同意",

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.triage import LEVEL_ORDER, level_rank
-from handoff import audit, consent, events, notes, queue, transfers
+from handoff import audit, checkins, consent, events, notes, queue, transfers
 from handoff.events import Publisher
 from handoff.models import (
     ACTIVE_STATES,
@@ -152,6 +152,7 @@ async def withdraw(db: Sessions, live: Publisher | None, handoff_id: str, now: d
         if gone.rowcount:
             await notes.erase(s, [handoff_id])
             await transfers.erase_for(s, [handoff_id])
+            await checkins.erase_for(s, [handoff_id])
             await consent.withdraw(s, handoff_id, now)
     if not gone.rowcount:
         return False
@@ -188,6 +189,7 @@ async def _delete_unopened(s: AsyncSession, handoff_id: str) -> bool:
     if gone.rowcount:
         await notes.erase(s, [handoff_id])
         await transfers.erase_for(s, [handoff_id])
+        await checkins.erase_for(s, [handoff_id])
         await consent.erase_for(s, [handoff_id])
     return bool(gone.rowcount)
 
@@ -241,6 +243,7 @@ async def purge_closed(s: AsyncSession, before: dt.datetime, limit: int = 500) -
     if ids:
         await notes.erase(s, ids)
         await transfers.erase_for(s, ids)
+        await checkins.erase_for(s, ids)
         await consent.erase_for(s, ids)
         await s.exec(delete(Handoff).where(col(Handoff.id).in_(ids)))  # type: ignore[call-overload]
         await audit.record_each(s, "system", "purged", ids, "retention")

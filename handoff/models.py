@@ -167,3 +167,17 @@ class Transfer(SQLModel, table=True):
     asked_by: str = Field(max_length=64)
     asked_at: dt.datetime = Field(default_factory=utcnow)
     answered_at: dt.datetime | None = None
+
+
+class Checkin(SQLModel, table=True):
+    """A resident's follow-up opt-in (「2週間後」「1か月後」): the one neutral check-in the bot
+    sends ``after_days`` after the close, and its withdrawal (「連絡はもう大丈夫です」). Codes,
+    ids and dates only; ``sent_at`` is set by the one worker that claims it (handoff.checkins)."""
+
+    handoff_id: str = Field(primary_key=True, max_length=32)
+    conversation_id: str = Field(index=True, max_length=32)
+    after_days: int = 0
+    chosen_at: dt.datetime = Field(default_factory=utcnow)
+    due_at: dt.datetime | None = Field(default=None, index=True, description="set at the close")
+    sent_at: dt.datetime | None = None
+    withdrawn_at: dt.datetime | None = None

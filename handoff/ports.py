@@ -38,6 +38,10 @@ class ResidentLink(Protocol):
         """Ask the resident, through the bot, whether the summary may go to that agency."""
         ...
 
+    async def offer_followup(self, conversation_id: str) -> bool:
+        """The handoff closed: the bot says so and asks whether it may check in later."""
+        ...
+
 
 class CrisisCard(TypedDict):
     """A person in danger who has not consented to a handoff: codes and times, never text."""

@@ -167,8 +167,14 @@ class Preferences(BaseModel):
     contact_method: str | None = None
     preferred_times: str | None = None
     language: str = "ja"
-    # 「また様子をうかがってもいいですか」: True lets a caseworker write after closing
+    # 「こちらから声をかけてもいいですか」: True lets a caseworker write after closing, and the
+    # bot checks in once ``followup_after_days`` after the close (handoff.checkins)
     followup: bool | None = None
+    followup_after_days: int | None = None
+
+
+# the follow-up question's options: days after the close until the one check-in
+FOLLOWUP_AFTER = {"2w": 14, "1m": 30}
 
 
 class Meta(BaseModel):
@@ -414,7 +420,8 @@ def build_summary(
             wants=list(answers.get("wants") or []),
             contact_method=answers.get("contact"),
             preferred_times=answers.get("contact_time"),
-            followup={"yes": True, "no": False}.get(answers.get("followup", "")),
+            followup=_followup(answers.get("followup")),
+            followup_after_days=FOLLOWUP_AFTER.get(answers.get("followup", "")),
             language=state.get("locale", "ja"),
         ),
         meta=Meta(
@@ -430,3 +437,9 @@ def _parse_time(value: Any) -> dt.datetime | None:
         return dt.datetime.fromisoformat(str(value))
     except ValueError:
         return None
+
+
+def _followup(value: str | None) -> bool | None:
+    if value in FOLLOWUP_AFTER or value == "yes":  # "yes": asked before the dates were offered
+        return True
+    return False if value == "no" else None

@@ -124,9 +124,11 @@ async def handed_off(
     channel: str = "web",
     opening: str = IN_SUMMARY,
     later: str = ONLY_IN_CHAT,
+    followup: str | None = None,
 ) -> tuple[Resident, str, str]:
-    """A resident writes, consents to the summary only, leaves a phone number, says a little
-    more; returns the resident, the conversation id and the handoff id."""
+    """A resident writes, consents to the summary only, leaves a phone number, (with
+    ``followup``) picks when the bot may check in, says a little more; returns the resident,
+    the conversation id and the handoff id."""
     resident = Resident(app.state.service, address=address, channel=channel)
     await resident.say(opening)
     await resident.skip_until("summary")
@@ -135,6 +137,8 @@ async def handed_off(
     await resident.tap("a:contact:phone")
     await resident.say(PHONE)
     await resident.tap("a:contact_time:morning")
+    if followup:
+        await resident.tap(f"a:followup:{followup}")
     await resident.say(later)
     assert resident.reply is not None and resident.reply.conversation_id
     conversation_id = resident.reply.conversation_id
@@ -186,7 +190,9 @@ async def _leave(app: Any, resident: Resident, path: str) -> None:
 async def test_each_deletion_path_leaves_exactly_the_rows_it_should(app: Any, path: str) -> None:
     await add_staff(app, "sato")
     channel = "line" if path == "unfollow" else "web"
-    resident, conv, hid = await handed_off(app, "resident-leaving", channel)
+    # opted in to a check-in (not on the retention path: that keeps the conversation longer)
+    optin = None if path == "retention" else "2w"
+    resident, conv, hid = await handed_off(app, "resident-leaving", channel, followup=optin)
     _, other_conv, other_hid = await handed_off(
         app, "resident-staying", opening="母の通院が心配です", later="また連絡します"
     )
@@ -201,6 +207,7 @@ async def test_each_deletion_path_leaves_exactly_the_rows_it_should(app: Any, pa
 
         before = await row_counts(app)
         mine = await rows_of(app, conv, hid)
+        assert (mine.get("checkin") == 1) == (optin is not None)  # it goes with the rest
         theirs = await rows_of(app, other_conv, other_hid)
         audit_before = before["auditlog"]
         await _leave(app, resident, path)

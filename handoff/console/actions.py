@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 from fastapi import HTTPException
 
-from handoff import audit, consent, events, lifecycle, notes, queue
+from handoff import audit, checkins, consent, events, followup, lifecycle, notes, queue
 from handoff.auth import Principal
 from handoff.console.deps import Services
 from handoff.console.views import can_chat, turn_view
@@ -20,6 +21,8 @@ from handoff.models import SCOPE_TRANSCRIPT, Handoff, HandoffNote, HandoffState,
 MESSAGE_LIMIT = 1000
 NOTE_LIMIT = 2000
 REASON_MIN = 4
+
+log = logging.getLogger("tobira.console")
 
 
 @contextlib.contextmanager
@@ -85,7 +88,7 @@ async def close(
     svc: Services, principal: Principal, handoff_id: str, outcome: str, destination: str | None
 ) -> Handoff:
     with http_errors():
-        return await lifecycle.close(
+        handoff = await lifecycle.close(
             svc.db,
             svc.live,
             handoff_id,
@@ -96,6 +99,17 @@ async def close(
             destination=destination or None,
             now=svc.clock(),
         )
+    async with svc.db.session() as s:  # a check-in chosen earlier falls due from the close
+        chosen = await checkins.schedule_on_close(s, handoff)
+    unchosen = chosen is None and followup.opted_in(handoff) is None
+    # they had not chosen: the bot says it closed, and asks 「声をかけてもいいですか」
+    if (
+        unchosen
+        and handoff.conversation_id
+        and not await svc.link.offer_followup(handoff.conversation_id)
+    ):
+        log.info("close: follow-up question not delivered handoff=%s", handoff.id[:8])
+    return handoff
 
 
 async def send(svc: Services, principal: Principal, handoff_id: str, text: str) -> Handoff:

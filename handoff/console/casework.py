@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from handoff import audit, followup, lifecycle, transfers
+from handoff import audit, checkins, followup, lifecycle, transfers
 from handoff.auth import Principal
 from handoff.console.actions import MESSAGE_LIMIT, http_errors, load
 from handoff.console.deps import Services
@@ -27,7 +27,9 @@ async def follow_up(svc: Services, principal: Principal, handoff_id: str, text: 
         raise HTTPException(status_code=422, detail=f"1〜{MESSAGE_LIMIT}文字で入力してください")
     handoff = await load(svc, principal, handoff_id)
     _assigned(principal, handoff)
-    refused = followup.refusal(handoff, svc.followup_days, svc.clock())
+    async with svc.db.session() as s:
+        checkin = await checkins.of_handoff(s, handoff_id)
+    refused = followup.refusal(handoff, svc.followup_days, svc.clock(), checkin)
     if refused is not None:
         async with svc.db.session() as s:
             await audit.record(s, principal.username, "followup_refused", handoff_id)
@@ -40,6 +42,13 @@ async def follow_up(svc: Services, principal: Principal, handoff_id: str, text: 
     if not delivered:
         raise HTTPException(status_code=502, detail="相談者に届けられませんでした")
     return handoff
+
+
+async def followup_until(svc: Services, handoff: Handoff) -> Any:
+    """Until when the handoff page offers 「終了後の声かけ」 (None: it does not)."""
+    async with svc.db.session() as s:
+        checkin = await checkins.of_handoff(s, handoff.id)
+    return followup.until(handoff, svc.followup_days, checkin)
 
 
 async def propose_transfer(

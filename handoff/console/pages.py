@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from flows.municipality import JST
-from handoff import auth, followup, queue, sheet
+from handoff import auth, queue, sheet
 from handoff.auth import Principal
 from handoff.console import actions, casework, security, views
 from handoff.console.deps import Services
@@ -121,7 +121,7 @@ async def handoff_page(
         destinations=queue.DESTINATIONS,
         outcome_label=queue.OUTCOMES.get(handoff.outcome or "", handoff.outcome),
         destination_label=queue.DESTINATIONS.get(handoff.destination or "", handoff.destination),
-        followup_until=followup.until(handoff, svc.followup_days),
+        followup_until=await casework.followup_until(svc, handoff),
         transfers=await casework.transfers_of(svc, handoff),
         other_agencies={k: v for k, v in svc.agencies.items() if k != handoff.agency_id},
     )
