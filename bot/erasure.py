@@ -27,7 +27,7 @@ from flows.locale import t
 from flows.municipality import Municipality
 from handoff import audit, checkins, consent, followup, lifecycle
 from handoff.live import LiveHub
-from handoff.models import ACTIVE_STATES, Handoff, HandoffState, utcnow
+from handoff.models import ACTIVE_STATES, Checkin, Handoff, HandoffState, utcnow
 
 log = logging.getLogger("tobira.service")
 
@@ -210,6 +210,7 @@ async def _purge_batch(
         if gone:
             await s.exec(delete(Turn).where(col(Turn.conversation_id).in_(gone)))  # type: ignore[call-overload]
             await s.exec(delete(ResumeCode).where(col(ResumeCode.conversation_id).in_(gone)))  # type: ignore[call-overload]
+            await s.exec(delete(Checkin).where(col(Checkin.conversation_id).in_(gone)))  # type: ignore[call-overload]
             await lifecycle.detach_expired(s, gone)
             await s.exec(  # type: ignore[call-overload]
                 delete(Alert)
