@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from langgraph.types import Command
 from prometheus_client import Counter, Histogram
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -101,10 +102,11 @@ class Opened:
     handoff: Handoff | None  # the one the agency holds
     is_new: bool
     gap: bool  # back after longer than the resume setting
+    event: str = ""  # the inbox event's id, kept on the checkpoint (``TurnStore.rewind``)
 
     @property
     def config(self) -> dict[str, Any]:
-        return {"configurable": {"thread_id": self.conv.id}}
+        return {"configurable": {"thread_id": self.conv.id, "event": self.event}}
 
 
 class ConversationService:
@@ -279,7 +281,7 @@ class ConversationService:
             gap = not is_new and _aware(now) - _aware(conv.last_active_at) > dt.timedelta(
                 hours=self.settings.resume_after_hours
             )
-        return Opened(conv, handoff, is_new, gap)
+        return Opened(conv, handoff, is_new, gap, inbound.event_id)
 
     async def _position(self, opened: Opened) -> View:
         view = self._views.get(opened.conv.id)
@@ -575,8 +577,6 @@ class ConversationService:
 
 
 def _Resume(value: dict[str, Any]) -> Any:
-    from langgraph.types import Command
-
     return Command(resume=value)
 
 
