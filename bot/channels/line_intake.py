@@ -92,6 +92,8 @@ class Intake:
                 "line: webhook for another bot (destination mismatch): %d events dropped",
                 len(events),
             )
+            for index, event in enumerate(events):
+                _drop(index, event.type, "wrong_destination")
             return Accepted(200, [], [])
         entries: list[Entry] = []
         users: list[str] = []
