@@ -221,7 +221,6 @@ class ConversationService:
             await self._delete_conversation(conv.id, reason="resident asked")
             return Reply(messages=[done], conversation_id=conv.id)
         payload = _interrupt_of(result)
-        self._remember(conv.id, state, payload)
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
         messages = await erasure.truthful(self.db, self.city, conv.id, locale, payload, messages)
@@ -241,6 +240,7 @@ class ConversationService:
         await self.turns.append(conv.id, now, [heard.row, bot_row], locale=locale, prune=prune)
         if not prune:
             await prune_thread(self.saver, conv.id)
+        self._remember(conv.id, state, payload)  # once stored: a failed turn is retried from SQL
         return Reply(
             messages=messages,
             options=[Option(c, lbl) for c, lbl in options],
