@@ -253,6 +253,7 @@ def test_a_worker_stopped_with_a_backlog_hands_it_over(
 def test_postgresql_stopped_and_started_again_loses_nothing(
     redis_url: str, fake: FakeLine, tmp_path: Path
 ) -> None:
+    fake.latency = 0.3  # turns are under way when PostgreSQL goes
     pg = Postgres(port=_free_port())
     try:
         db_url = pg.fresh_database()
@@ -260,8 +261,10 @@ def test_postgresql_stopped_and_started_again_loses_nothing(
         try:
 
             def blink() -> None:
+                # longer than a worker's own retries of its inbox writes (≈ 3 s): a resident
+                # whose release failed meanwhile must still be taken up again
                 pg.stop("fast")  # webhooks get 503 meanwhile, and LINE sends them again
-                threading.Timer(2.0, pg.start).start()
+                threading.Timer(4.0, pg.start).start()
 
             _run(fake, [a], db_url, "pg", blink)
         finally:
