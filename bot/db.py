@@ -200,6 +200,10 @@ async def checkpointer(url: str) -> AsyncIterator[Any]:
         conninfo,
         max_size=10,
         kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": None},
+        # a connection is checked before it is lent: after a PostgreSQL restart the pool's
+        # connections are all dead, and each would otherwise fail one turn (SQLAlchemy's engine
+        # has pool_pre_ping for the same reason)
+        check=AsyncConnectionPool.check_connection,
         open=False,
     ) as pool:
         pg_saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]

@@ -10,8 +10,8 @@ Order across workers: each resident has one ``inboxclaim`` row carrying the per-
 sequence and a lease. A worker takes free residents with ``SELECT … FOR UPDATE SKIP LOCKED``
 (PostgreSQL; on SQLite, the embedded single process, the same statement without the clause),
 sets its lease, and runs that resident's events one at a time in (timestamp, sequence) order.
-A heartbeat renews the leases; a worker that dies stops renewing and its residents are free
-again after ``LEASE`` seconds. A graceful stop hands its residents back at once.
+A heartbeat renews the leases of the residents a worker is running; a worker that dies stops
+renewing and its residents are free again after ``LEASE`` seconds. A graceful stop hands its residents back at once.
 
 Times are epoch seconds (floats), so the same SQL runs on SQLite and PostgreSQL.
 """
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Index, text
+from sqlalchemy import Index, bindparam, text
 from sqlmodel import Field, SQLModel
 
 from flows import triage
@@ -252,12 +252,20 @@ class Inbox:
         """The embedded single process at start-up: any lease is a previous run's."""
         await self._run("UPDATE inboxclaim SET worker = NULL, lease_until = NULL")
 
-    async def renew(self) -> None:
-        await self._run(
-            "UPDATE inboxclaim SET lease_until = :until WHERE worker = :w",
-            until=time.time() + LEASE,
-            w=self.worker,
-        )
+    async def renew(self, user_keys: Sequence[str]) -> None:
+        """Extend the leases of the residents this worker is running now, and only those: a
+        claim whose release failed (storage down at that moment) runs out instead of being
+        renewed for ever with nobody working on it."""
+        if not user_keys:
+            return
+        async with self.db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE inboxclaim SET lease_until = :until "
+                    "WHERE worker = :w AND user_key IN :keys"
+                ).bindparams(bindparam("keys", expanding=True)),
+                {"until": time.time() + LEASE, "w": self.worker, "keys": list(user_keys)},
+            )
 
     async def tidy(self) -> None:
         """Drop the claim rows of residents with nothing left in the inbox and no lease."""

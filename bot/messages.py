@@ -34,6 +34,7 @@ class Inbound:
     event: str = "message"  # "message" | "follow" | "unfollow" | "unsupported"
     kind: str = ""  # for unsupported: sticker | image | video | audio | file | location
     prepared: Prepared | None = None  # instead of text and code: triaged and redacted already
+    event_id: str = ""  # the durable inbox's event, when the turn comes from there
 
 
 @dataclass(frozen=True)

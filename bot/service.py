@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from langgraph.types import Command
 from prometheus_client import Counter, Histogram
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -102,10 +103,11 @@ class Opened:
     handoff: Handoff | None  # the one the agency holds
     is_new: bool
     gap: bool  # back after longer than the resume setting
+    event: str = ""  # the inbox event's id, kept on the checkpoint (``TurnStore.rewind``)
 
     @property
     def config(self) -> dict[str, Any]:
-        return {"configurable": {"thread_id": self.conv.id}}
+        return {"configurable": {"thread_id": self.conv.id, "event": self.event}}
 
 
 class ConversationService:
@@ -222,7 +224,6 @@ class ConversationService:
             await self._delete_conversation(conv.id, reason="resident asked")
             return Reply(messages=[done], conversation_id=conv.id)
         payload = _interrupt_of(result)
-        self._remember(conv.id, state, payload)
         locale = state.get("locale", conv.locale)
         messages, options = self._compose(payload, locale, inbound, opened, heard)
         messages = await erasure.truthful(self.db, self.city, conv.id, locale, payload, messages)
@@ -244,6 +245,7 @@ class ConversationService:
         await self.turns.append(conv.id, now, [heard.row, bot_row], locale=locale, prune=prune)
         if not prune:
             await prune_thread(self.saver, conv.id)
+        self._remember(conv.id, state, payload)  # once stored: a failed turn is retried from SQL
         return Reply(
             messages=messages,
             options=[Option(c, lbl) for c, lbl in options],
@@ -284,7 +286,7 @@ class ConversationService:
             gap = not is_new and _aware(now) - _aware(conv.last_active_at) > dt.timedelta(
                 hours=self.settings.resume_after_hours
             )
-        return Opened(conv, handoff, is_new, gap)
+        return Opened(conv, handoff, is_new, gap, inbound.event_id)
 
     async def _position(self, opened: Opened) -> View:
         view = self._views.get(opened.conv.id)
@@ -540,8 +542,6 @@ class ConversationService:
 
 
 def _Resume(value: dict[str, Any]) -> Any:
-    from langgraph.types import Command
-
     return Command(resume=value)
 
 

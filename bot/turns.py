@@ -129,6 +129,46 @@ class TurnStore:
                 await conn.rollback()
                 raise
 
+    async def rewind(self, key_hash: str, event_id: str) -> int:
+        """Undo what an interrupted attempt at ``event_id`` did to the graph: the checkpoints it
+        wrote (each carries its event id) are removed, so the retry resumes the graph where the
+        previous turn left it instead of applying the same message to the next question. Only
+        for a turn whose rows were never stored: the checkpoint and the turn's rows are written
+        in two transactions, and storage can fail between them."""
+        if not event_id:
+            return 0
+        async with self.db.session() as s:
+            conversation_id = (
+                await s.exec(select(Conversation.id).where(Conversation.key_hash == key_hash))
+            ).first()
+        if conversation_id is None:
+            return 0
+        config = {"configurable": {"thread_id": conversation_id}}
+        ids = [
+            str(c.config["configurable"]["checkpoint_id"])
+            async for c in self.saver.alist(config, filter={"event": event_id})
+        ]
+        for checkpoint_id in ids:
+            await self._drop_checkpoint(conversation_id, checkpoint_id)
+        return len(ids)
+
+    async def _drop_checkpoint(self, thread_id: str, checkpoint_id: str) -> None:
+        if self.prune_in_store:  # the SQLite saver: tables checkpoints and writes
+            async with self.saver.lock:
+                for table in ("writes", "checkpoints"):
+                    await self.saver.conn.execute(
+                        f"DELETE FROM {table} WHERE thread_id = ? AND checkpoint_id = ?",
+                        (thread_id, checkpoint_id),
+                    )
+                await self.saver.conn.commit()
+            return
+        async with self.saver.conn.connection() as pg:
+            for table in ("checkpoint_writes", "checkpoints"):
+                await pg.execute(
+                    f"DELETE FROM {table} WHERE thread_id = %s AND checkpoint_id = %s",
+                    (thread_id, checkpoint_id),
+                )
+
     async def transcript(self, conversation_id: str) -> list[TranscriptTurn]:
         async with self.db.session() as s:
             turns = (

@@ -83,6 +83,12 @@ class _Failure:
     path: str | None
     remaining: int
     retry_after: int | None = None
+    until: float | None = None  # a spell: every call fails until this time.time()
+
+    def live(self) -> bool:
+        if self.until is not None:
+            return time.time() < self.until
+        return self.remaining > 0
 
 
 def utf16_len(text: str) -> int:
@@ -168,6 +174,18 @@ class FakeLine:
         """Answer the next ``n`` calls (to ``path``, or to any Messaging API path) with ``status``."""
         with self._lock:
             self._failures.append(_Failure(status, path, n, retry_after))
+
+    def fail_for(
+        self,
+        seconds: float,
+        status: int = 429,
+        path: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        """A spell: answer every call (to ``path``, or any Messaging API path) with ``status``
+        for the next ``seconds``."""
+        with self._lock:
+            self._failures.append(_Failure(status, path, 0, retry_after, time.time() + seconds))
 
     def expire_token(self, token: str) -> None:
         with self._lock:
@@ -271,7 +289,7 @@ class FakeLine:
         else:
             with self._lock:
                 for failure in self._failures:
-                    if failure.remaining > 0 and failure.path in (None, request.path):
+                    if failure.live() and failure.path in (None, request.path):
                         failure.remaining -= 1
                         headers = (
                             {"Retry-After": str(failure.retry_after)}
@@ -285,7 +303,7 @@ class FakeLine:
                         )
                         early = _error(failure.status, message, headers=headers)
                         break
-                self._failures = [f for f in self._failures if f.remaining > 0]
+                self._failures = [f for f in self._failures if f.live()]
         if early is not None:
             call.status = early.status
             with self._lock:
@@ -491,7 +509,11 @@ class FakeLine:
 
     async def _fail(self, request: web.Request) -> web.Response:
         body = await request.json()
-        self.fail_next(int(body.get("n", 1)), int(body.get("status", 429)), body.get("path"))
+        status, path = int(body.get("status", 429)), body.get("path")
+        if body.get("seconds"):
+            self.fail_for(float(body["seconds"]), status, path, body.get("retry_after"))
+        else:
+            self.fail_next(int(body.get("n", 1)), status, path, body.get("retry_after"))
         return web.json_response({})
 
 

@@ -122,21 +122,33 @@ async def test_an_edited_message_is_triaged_like_a_new_one(line: Line) -> None:
 
 
 @pytest.mark.parametrize(
-    ("source", "leave_path"),
+    ("kind", "source", "leave_path"),
     [
         (
+            "join",
             {"type": "group", "groupId": "Cgroup01", "userId": "Uinviter"},
             "/v2/bot/group/Cgroup01/leave",
         ),
-        ({"type": "room", "roomId": "Rroom01", "userId": "Uinviter"}, "/v2/bot/room/Rroom01/leave"),
+        (
+            "join",
+            {"type": "room", "roomId": "Rroom01", "userId": "Uinviter"},
+            "/v2/bot/room/Rroom01/leave",
+        ),
+        (  # someone joined a group the bot is in (it never stays, but the event can still come)
+            "memberJoined",
+            {"type": "group", "groupId": "Cgroup02", "userId": "Uinviter"},
+            "/v2/bot/group/Cgroup02/leave",
+        ),
     ],
 )
 async def test_added_to_a_group_or_room_it_says_so_once_and_leaves(
-    line: Line, source: dict[str, str], leave_path: str
+    line: Line, kind: str, source: dict[str, str], leave_path: str
 ) -> None:
     join = follow_event("Uinviter", source=source)
-    join["type"] = "join"
+    join["type"] = kind
     del join["follow"]
+    if kind == "memberJoined":
+        join["joined"] = {"members": [{"type": "user", "userId": "Unewmember"}]}
     chatter = text_event("Uinviter", "こんにちは", source=source)
     assert (await line.post(join, chatter)).status_code == 200
     await line.fake.wait_for(lambda f: bool(f.calls_to(leave_path)))
@@ -160,6 +172,7 @@ async def test_a_webhook_for_another_bot_is_dropped(
     await line.idle()
     assert line.fake.delivered == []
     assert "destination mismatch" in caplog.text
+    assert "event 0 (follow) dropped: wrong_destination" in caplog.text
 
 
 async def test_every_dropped_event_is_logged_with_type_and_reason_never_text(

@@ -22,7 +22,7 @@ from bot.channels import line_intake
 from bot.inbox import InboxEvent
 from bot.models import Conversation, Turn
 from tests.conftest import fresh_pg_database
-from tests.fakeline import PUSH, FakeLine, follow_event, text_event
+from tests.fakeline import PUSH, FakeLine, follow_event, postback_event, text_event
 from tests.test_line import SECRET, TOKEN, _settings, codes
 
 
@@ -235,3 +235,43 @@ async def test_a_crisis_message_while_storage_blinks_still_gets_the_emergency_re
         assert "119" in text or "110" in text
         assert not [c for c in fake.delivered if "少し時間をおいて" in "".join(c.texts)]
         assert all(c.path != PUSH for c in fake.delivered)
+
+
+async def test_a_turn_that_fails_after_the_graph_moved_is_retried_from_where_it_was(
+    db_url: str, fake: FakeLine
+) -> None:
+    """The checkpoint and the turn's rows are two writes: when storage fails between them, the
+    retry must not apply the same answer to the next question as well."""
+    async with worker(db_url, fake) as (app, client):
+        turns = app.state.service.turns
+        real = turns.append
+        failures = {"left": 0}
+
+        async def flaky(*args: Any, **kwargs: Any) -> Any:
+            if failures["left"]:
+                failures["left"] -= 1
+                raise ConnectionError("storage went away after the graph's checkpoint")
+            return await real(*args, **kwargs)
+
+        turns.append = flaky
+        answers: dict[str, list[str]] = {}
+        for user, fail in (("Usteady", 0), ("Ublink", 1)):
+            welcome = follow_event(user)
+            assert await post(client, fake, welcome) == 200
+            await fake.wait_for(lambda f, t=welcome["replyToken"]: t in _tokens(f), timeout=30)
+            first = codes(fake.delivered[-1])[0]
+            failures["left"] = fail
+            answer = postback_event(user, first)
+            assert await post(client, fake, answer) == 200
+            await fake.wait_for(lambda f, t=answer["replyToken"]: t in _tokens(f), timeout=30)
+            await drained(app)
+            answers[user] = fake.delivered[-1].texts
+        assert failures["left"] == 0
+        assert answers["Ublink"] == answers["Usteady"]  # the same next question, asked once
+        async with app.state.db.session() as s:
+            stored = (await s.exec(select(Turn).where(Turn.role == "resident"))).all()
+        assert len(stored) == 2  # one answer each
+
+
+def _tokens(fake: FakeLine) -> set[str | None]:
+    return {c.reply_token for c in fake.delivered}

@@ -103,7 +103,12 @@ class LineChannel:
         self.inbox = Inbox(db, worker_name())
         self.intake = Intake(settings.line_channel_secret.get_secret_value(), keys, self.inbox)
         self.runner = Runner(
-            self.inbox, self._run, settings.line_workers, self._dead, recover=self._recover
+            self.inbox,
+            self._run,
+            settings.line_workers,
+            self._dead,
+            recover=self._recover,
+            rewind=self._rewind,
         )
         self.accepting = False
         self._client: AsyncApiClient | None = None
@@ -195,7 +200,13 @@ class LineChannel:
             audience=event.audience,
         )
         inbound = Inbound(
-            CHANNEL, user_id, at, event=event.kind, kind=event.detail, prepared=prepared
+            CHANNEL,
+            user_id,
+            at,
+            event=event.kind,
+            kind=event.detail,
+            prepared=prepared,
+            event_id=event.event_id,
         )
         reply: Reply = await self.service.handle(inbound)
         if reply.silent or not reply.messages or event.kind == "unfollow":
@@ -231,6 +242,15 @@ class LineChannel:
             ]
             if await self._reply(event.reply_token, batch, job):
                 log.info("line: answer to event %s sent after its worker stopped", event.event_id)
+
+    async def _rewind(self, event: InboxEvent) -> None:
+        dropped = await self.service.turns.rewind(event.user_key, event.event_id)
+        if dropped:
+            log.info(
+                "line: event %s: %d checkpoint(s) of its failed attempt undone",
+                event.event_id,
+                dropped,
+            )
 
     async def _dead(self, event: InboxEvent) -> None:
         """Given up after retries: the resident at least hears that they should write again."""

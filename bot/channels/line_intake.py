@@ -92,6 +92,8 @@ class Intake:
                 "line: webhook for another bot (destination mismatch): %d events dropped",
                 len(events),
             )
+            for index, event in enumerate(events):
+                _drop(index, event.type, "wrong_destination")
             return Accepted(200, [], [])
         entries: list[Entry] = []
         users: list[str] = []
@@ -198,12 +200,14 @@ class Runner:
         concurrency: int,
         on_dead: Callable[[InboxEvent], Awaitable[None]] | None = None,
         recover: Callable[[InboxEvent], Awaitable[None]] | None = None,
+        rewind: Callable[[InboxEvent], Awaitable[None]] | None = None,
     ) -> None:
         self.inbox = inbox
         self.turn = turn
         self.concurrency = concurrency
         self.on_dead = on_dead
-        self.recover = recover  # a turn stored by a worker that died: its answer, at most once
+        self.recover = recover  # a turn stored by an attempt that ended: its answer, at most once
+        self.rewind = rewind  # a retried turn that was not stored: undo its graph step first
         self._active: dict[str, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._stopping = False
@@ -275,8 +279,8 @@ class Runner:
                 event = await self.inbox.next_for(key)
                 if event is None or self._stopping:
                     break
-                if event.last_error == "running" and await self._stored(event):
-                    log.info("line: event %s was stored before its worker stopped", event.event_id)
+                if event.attempts and await self._stored(event):
+                    log.info("line: event %s was stored before its attempt ended", event.event_id)
                     if self.recover is not None:
                         with contextlib.suppress(Exception):
                             await self.recover(event)
@@ -284,6 +288,8 @@ class Runner:
                     continue
                 await self.inbox.started(event)
                 try:
+                    if event.attempts and self.rewind is not None:
+                        await self.rewind(event)  # what the failed attempt did to the graph
                     await self.turn(event)
                 except asyncio.CancelledError:
                     raise
@@ -319,8 +325,10 @@ class Runner:
             RETRIES.inc()
 
     async def _stored(self, event: InboxEvent) -> bool:
-        """Whether an interrupted attempt got as far as storing the resident's turn."""
-        return await stored_turn(self.inbox.db, event, "resident") is not None
+        """Whether an earlier attempt (killed, or failed after it stored) got as far as storing
+        the turn: the resident's row for a message, the bot's for a follow."""
+        role = "resident" if event.kind == "message" else "bot"
+        return await stored_turn(self.inbox.db, event, role) is not None
 
     async def _heartbeat(self) -> None:
         beats = 0
@@ -328,7 +336,7 @@ class Runner:
             await asyncio.sleep(LEASE / 5)
             beats += 1
             try:
-                await self.inbox.renew()
+                await self.inbox.renew(list(self._active))
                 counts = await self.inbox.counts()
                 for state, n in counts.items():
                     INBOX.labels(state).set(n)
