@@ -449,11 +449,15 @@ def rule_reading(text: str) -> tuple[_Hit | None, list[_Hit], _Text]:
 
 
 def evidence(
-    text: str, top: _Hit | None, ja: _Text, scores: triage_model.Scores | None
+    text: str,
+    top: _Hit | None,
+    ja: _Text,
+    p0: float | None,
+    p01: float | None,
+    neglect: bool = False,
 ) -> triage_meta.Evidence:
-    """What the final step reads: the rules' verdict and the sentence model's scores."""
-    p0, p01 = (scores.p0, scores.p01) if scores is not None else (None, None)
-    neglect = scores is not None and scores.best_category(triage_meta.CATEGORIES) == "neglect"
+    """What the final step reads: the rules' verdict and the sentence model's scores (`neglect`:
+    the model's most dangerous unit reads as neglect)."""
     return triage_meta.Evidence(
         rule_level=top.level if top else None,
         rule_category=top.category if top else None,
@@ -493,7 +497,11 @@ def assess(text: str, *, info: bool = False) -> Assessment:
     model = triage_model.load()
     if model is None or model.meta is None:
         return _rules_only(top, flags, info, text)
-    found = evidence(text, top, ja, scores)
+    found = (
+        evidence(text, top, ja, None, None)
+        if scores is None
+        else evidence(text, top, ja, scores.p0, scores.p01, scores.reading() == "neglect")
+    )
     decision = triage_meta.decide(model.meta, found)
     level, category = _level_and_category(decision.level, top, scores)
     if level is None and info and top is None:

@@ -37,7 +37,10 @@ from flows.triage_units import Unit, sentences, units
 __all__ = ["P0_CATEGORIES", "P1_CATEGORIES", "Doc", "Model", "Scores", "load", "score"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "triage_model.json"
-FORMAT = 2
+FORMAT = 3
+# The file stores weights as integers in these steps (compact JSON): idf and level weights in
+# thousandths (the trainer's rounding), category weights in hundredths.
+STEPS = {"idf": 0.001, "level": 0.001, "category": 0.01}
 _SKIP_POS = frozenset({"補助記号", "空白", "記号"})
 _EN_WORD = re.compile(r"[a-z]+")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -94,7 +97,8 @@ def unit_tokens(doc: Doc, unit: Unit) -> list[str]:
     from flows.triage import normalise_en, normalise_ja
 
     core = doc.text[unit.start : unit.end]
-    tokens = ngrams(normalise_ja(core), 2, 4)
+    ja = normalise_ja(core)
+    tokens = ngrams(ja, 2, 4)
     s_start = doc.spans[unit.index][0]
     lemmas = [
         w
@@ -139,6 +143,10 @@ class Scores:
     def best_category(self, allowed: tuple[str, ...]) -> str:
         return max(allowed, key=lambda c: self.categories.get(c, 0.0))
 
+    def reading(self) -> str:
+        """The most likely P0/P1 category of the most dangerous unit."""
+        return self.best_category(P0_CATEGORIES + P1_CATEGORIES)
+
 
 def _softmax(logits: list[float]) -> list[float]:
     top = max(logits)
@@ -156,13 +164,20 @@ def load(path: Path = MODEL_PATH) -> Model | None:
         return None
     if raw.get("format") != FORMAT:
         return None
+    tokens: list[str] = raw["tokens"]
+    idf, lv, cat = STEPS["idf"], STEPS["level"], STEPS["category"]
     return Model(
-        idf={k: float(v) for k, v in raw["idf"].items()},
+        idf={t: v * idf for t, v in zip(tokens, raw["idf"], strict=True)},
         levels=tuple(raw["levels"]),
-        level_coef=raw["level_coef"],
+        level_coef={
+            t: [w * lv for w in ws] for t, ws in zip(tokens, raw["level_coef"], strict=True)
+        },
         level_intercept=tuple(raw["level_intercept"]),
         categories=tuple(raw["categories"]),
-        category_coef=raw["category_coef"],
+        category_coef={
+            tokens[i]: [w * cat for w in ws]
+            for i, ws in zip(raw["category_rows"], raw["category_coef"], strict=True)
+        },
         category_intercept=tuple(raw["category_intercept"]),
         version=str(raw["version"]),
         training_data=dict(raw["training_data"]),
@@ -271,7 +286,8 @@ class _Tokens:
 
         doc = self.doc
         core = doc.text[unit.start : unit.end]
-        tokens = ngrams(normalise_ja(core), 2, 4)
+        ja = normalise_ja(core)
+        tokens = ngrams(ja, 2, 4)
         if unit.window:
             s_start = doc.spans[unit.index][0]
             lemmas = [
@@ -292,13 +308,15 @@ class _Tokens:
         return tokens
 
 
-def unit_levels(model: Model, doc: Doc) -> list[tuple[Unit, dict[str, float]]]:
+def unit_levels(
+    model: Model, doc: Doc, pieces: _Tokens | None = None
+) -> list[tuple[Unit, dict[str, float]]]:
     """Level probabilities of every unit of a message: the same arithmetic as `vectorise` +
     `_head` on `unit_tokens` (sublinear TF-IDF, L2 norm, the level head), each sentence's
     lemmas turned into tokens once and the sums taken in C."""
     table = _tables(model).level
     intercept = model.level_intercept
-    pieces = _Tokens(doc)
+    pieces = pieces or _Tokens(doc)
     out = []
     for unit in units(doc.text, doc.spans):
         sums = _sums(table, *_counted(pieces.of(unit)), square=True)
@@ -330,7 +348,8 @@ def score(text: str, model: Model | None = None) -> Scores | None:
     if model is None:
         return None
     doc = Doc.read(text)
-    scored = unit_levels(model, doc)
+    pieces = _Tokens(doc)
+    scored = unit_levels(model, doc, pieces)
     if not scored:
         return None
     top0 = max(scored, key=lambda u: u[1]["P0"])
@@ -339,5 +358,5 @@ def score(text: str, model: Model | None = None) -> Scores | None:
         p0=top0[1]["P0"],
         p01=top[1]["P0"] + top[1]["P1"],
         span=(top[0].start, top[0].end),
-        categories=unit_categories(model, _Tokens(doc).of(top[0])),
+        categories=unit_categories(model, pieces.of(top[0])),
     )
