@@ -435,8 +435,9 @@ def _rule_hits(text: str) -> tuple[list[_Hit], _Text]:
         # add anything.
         best_split = min((level_rank(h.level) for h in hits), default=len(LEVEL_ORDER))
         joined = _Text.split(normalise_ja(text.replace("\n", "")), "。")
-        extra = _hits(joined, en, lambda r: r.lang == "ja" and level_rank(r.level) < best_split)
-        hits += [h for h in extra if level_rank(h.level) < best_split]
+        if joined.text != ja.text:  # every break after a full stop: the same reading
+            extra = _hits(joined, en, lambda r: r.lang == "ja" and level_rank(r.level) < best_split)
+            hits += [h for h in extra if level_rank(h.level) < best_split]
     return hits, ja
 
 

@@ -170,7 +170,8 @@ WITHDRAWAL_P0 = 0.25
 def model_alone_unsure(e: Evidence, th: dict[str, float] | None = None) -> bool:
     """Without a rule hit, what only the model sees is asked about when its most dangerous
     sentence reads as danger more likely than not (`MODEL_ASK`; the thresholds may set
-    "model_ask" and "withdrawal_p0"). And withdrawal itself
+    "model_ask" and "withdrawal_p0", and "model_alone_length": only messages shorter than that
+    are held to it — a short answer gives the model little to read). And withdrawal itself
     (部屋から出てこない) — what nearly every family here writes — is not neglect (CRISIS.md):
     when the model's reading is neglect with little weight on P0, the rules alone decide (they
     know 何日も返事がない, 食べていない)."""
@@ -179,4 +180,6 @@ def model_alone_unsure(e: Evidence, th: dict[str, float] | None = None) -> bool:
     th = th or {}
     if e.model_p0 >= th.get("withdrawal_p0", WITHDRAWAL_P0):
         return False
+    if e.length >= th.get("model_alone_length", math.inf):
+        return False  # a longer message gives the model enough to be asked about
     return e.model_p01 < th.get("model_ask", MODEL_ASK) or e.model_neglect

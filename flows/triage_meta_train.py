@@ -20,6 +20,7 @@ probabilities of this step itself:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,14 @@ MAX_FALSE_RAISE = 0.01
 MAX_ASK_P0 = 0.06
 DOUBT_LOSS_P0 = 0.05  # share of true rule P0 hits (with context) a doubt may turn into a question
 DOUBT_LOSS_P1 = 0.15
+DOUBT_LOSSES_P1 = (0.15, 0.25, 0.35)  # tried: a doubted P1 is asked about, still caught
+# (model_ask, withdrawal_p0, model_alone_length) of `flows.triage_meta.model_alone_unsure` tried:
+# only short messages (a few words: the model has little to read) are held to it, and there the
+# model alone asks only when near-sure (0.95). Cross-validated against the earlier setting (0.6
+# for every message: P0/P1 caught 0.87 at the same asking) and against none (asks on bare
+# withdrawal answers such as 「へやから でてこない」, which tests/test_personas.py keeps calm).
+MODEL_ALONE = ((0.95, 0.25, 30.0),)
+MAX_LOOK_RAISED = 0.03  # issue 12: look-alikes raised to P0/P1
 CATCH_P0 = 0.975  # issue 12: P0 ≥ 0.97, P0/P1 ≥ 0.95 counting the question (a little margin)
 CATCH_P01 = 0.955
 MAX_ASK = 0.08  # issue 12's aim for ordinary messages met with the safety question (fallback)
@@ -119,38 +128,53 @@ def choose_thresholds(cases: Sequence[Case]) -> dict[str, float]:
         ),
         "ask_p0": _lowest([c.probs["P0"] for c in cases if c.label == "other"], MAX_ASK_P0),
     }
-    for level, key, keep in (("P0", "doubt_p0", DOUBT_LOSS_P0), ("P1", "doubt_p1", DOUBT_LOSS_P1)):
-        true_hits = [
-            c.probs["P0"] + c.probs["P1"]
-            for c in cases
-            if c.evidence.rule_level == level and c.label != "other" and has_context(c.evidence)
-        ]
-        th[key] = _highest(true_hits, keep)
+    th["doubt_p0"] = _doubt(cases, "P0", DOUBT_LOSS_P0)
     others_p0 = sorted({round(c.probs["P0"], 4) for c in cases if c.label == "other"})
     floor = _lowest([c.probs["P0"] for c in cases if c.label == "other"], MAX_ASK_P0)
     sums = sorted({round(c.probs["P0"] + c.probs["P1"], 4) for c in cases})
     grid = [v + 1e-6 for v in reversed(others_p0) if v + 1e-6 >= floor]
     grid = [1.0, *grid[:: max(1, len(grid) // 24)]]
-    safe: list[tuple[float, dict[str, float]]] = []
-    for ask_p0 in grid:
-        trial = {**th, "ask_p0": ask_p0}
-        ask = _highest_catching(cases, trial, sums)
-        if ask is not None:
-            safe.append((simulate(cases, {**trial, "ask": ask})["asked"], {**trial, "ask": ask}))
+    safe: list[tuple[tuple[bool, float], dict[str, float]]] = []
+    fallback: list[tuple[tuple[float, float], dict[str, float]]] = []
+    for loss, (model_ask, withdrawal, short) in itertools.product(DOUBT_LOSSES_P1, MODEL_ALONE):
+        fixed = {
+            **th,
+            "doubt_p1": _doubt(cases, "P1", loss),
+            "model_ask": model_ask,
+            "withdrawal_p0": withdrawal,
+            "model_alone_length": short,
+        }
+        for ask_p0 in grid:
+            trial = {**fixed, "ask_p0": ask_p0}
+            ask = _highest_catching(cases, trial, sums)
+            if ask is not None:
+                figures = simulate(cases, {**trial, "ask": ask})
+                rank = (figures["look_raised"] > MAX_LOOK_RAISED, figures["asked"])
+                safe.append((rank, {**trial, "ask": ask}))
+            elif not safe:
+                low = _lowest_asking(cases, trial, sums)
+                if low is not None:
+                    figures = simulate(cases, {**trial, "ask": low})
+                    catch = (figures["p0_caught"], figures["p01_caught"])
+                    fallback.append((catch, {**trial, "ask": low}))
     if safe:
-        return {k: round(v, 4) for k, v in min(safe, key=lambda s: s[0])[1].items()}
-    best: tuple[tuple[float, float], dict[str, float]] | None = None
-    for ask_p0 in grid:
-        trial = {**th, "ask_p0": ask_p0}
-        ask = _lowest_asking(cases, trial, sums)
-        if ask is None:
-            continue
-        figures = simulate(cases, {**trial, "ask": ask})
-        rank = (figures["p0_caught"], figures["p01_caught"])
-        if best is None or rank > best[0]:
-            best = (rank, {**trial, "ask": ask})
-    th = best[1] if best is not None else {**th, "ask_p0": 1.0, "ask": 1.0}
-    return {k: round(v, 4) for k, v in th.items()}
+        chosen = min(safe, key=lambda s: s[0])[1]
+    elif fallback:
+        chosen = max(fallback, key=lambda s: s[0])[1]
+    else:
+        chosen = {**th, "doubt_p1": _doubt(cases, "P1", DOUBT_LOSS_P1), "ask_p0": 1.0, "ask": 1.0}
+    return {k: round(v, 4) for k, v in chosen.items()}
+
+
+def _doubt(cases: Sequence[Case], level: str, loss: float) -> float:
+    """The highest doubt threshold that turns at most `loss` of the true rule hits of `level`
+    (in messages with context) into a question."""
+    true_hits = [
+        c.probs["P0"] + c.probs["P1"]
+        for c in cases
+        if c.evidence.rule_level == level and c.label != "other" and has_context(c.evidence)
+    ]
+    return _highest(true_hits, loss)
 
 
 def _catches(figures: dict[str, float]) -> bool:

@@ -166,7 +166,7 @@ def load(path: Path = MODEL_PATH) -> Model | None:
         return None
     tokens: list[str] = raw["tokens"]
     idf, lv, cat = STEPS["idf"], STEPS["level"], STEPS["category"]
-    return Model(
+    model = Model(
         idf={t: v * idf for t, v in zip(tokens, raw["idf"], strict=True)},
         levels=tuple(raw["levels"]),
         level_coef={
@@ -183,6 +183,8 @@ def load(path: Path = MODEL_PATH) -> Model | None:
         training_data=dict(raw["training_data"]),
         meta=Meta.from_json(raw["meta"]) if "meta" in raw else None,
     )
+    _tables(model)  # built now, not on the first message
+    return model
 
 
 def vectorise(idf: dict[str, float], tokens: list[str]) -> dict[str, float]:

@@ -3,11 +3,15 @@
     python -m flows.triage_train [--check] [--out PATH] [--oof PATH [--oof-only | --meta-only]]
 
 `--oof PATH` keeps the sentence model's out-of-fold scores in PATH (no text: three numbers per
-message and the training data's hash; `--oof-only` stops there); with `--meta-only` they are read back and only the final
-step is refitted (seconds instead of the full run; the sentence model in the file is kept).
+message and the training data's hash; `--oof-only` stops there); with `--meta-only` they are
+read back and only the final step is refitted (a minute instead of the full run; the sentence
+model in the file is kept).
 
-Training data (`TRAINING_FILES`): the shared dev corpus, the earlier evaluation sets and the train
-split of the blind corpus. The blind corpus's dev and test splits are never read here.
+Training data (`TRAINING_FILES`): the shared dev corpus, the earlier evaluation sets and every
+split of the blind corpus (train, dev, and the two test splits, which were scored too often to
+stay estimates). Honest figures come from cross-validation (the final step's `meta.cv` in the
+file: thresholds chosen on the other folds) and from the lead's new frozen split.
+The file's version is `VERSION` + the first 12 hex digits of the training data's hash.
 
 Messages are labelled, sentences are not, so training is multiple-instance: every unit of a
 P2/NONE message is an "other" instance; of a P0/P1 message only its most telling unit (under the
@@ -22,6 +26,8 @@ inside each fold), on the message score = its most dangerous unit:
 - `ask`: P(P0)+P(P1) at or above it (below `raise`) asks one safety question; the highest
   value that still catches `ASK_P0_RECALL` of the P0 messages out of fold, asking at most
   `MAX_ASK` of the P2/NONE messages.
+(These describe the model alone; the deciding thresholds are the final step's, `meta`.)
+Features whose largest weight is below `PRUNE` are dropped and both heads refitted without them.
 `--check` exits 1 when the model file's training-data hashes do not match the data.
 """
 
@@ -119,12 +125,14 @@ def load_records(paths: Sequence[Path]) -> list[dict[str, Any]]:
     return records
 
 
-def prepare(records: list[dict[str, Any]]) -> list[Message]:
+def prepare(records: list[dict[str, Any]], *, tokens: bool = True) -> list[Message]:
+    """Messages with every unit's tokens (`tokens=False`: labels and text only, for the final
+    step alone)."""
     out = []
     for r in records:
         text = str(r["text"])
-        doc = Doc.read(text)
-        us = units(text)
+        doc = Doc.read(text) if tokens else Doc(text, [], [])
+        us = units(text) if tokens else []
         out.append(
             Message(
                 level=str(r["level"]) if r["level"] in ("P0", "P1") else "other",
@@ -132,7 +140,9 @@ def prepare(records: list[dict[str, Any]]) -> list[Message]:
                 hard=bool(r.get("hard_negative")),
                 units=us,
                 tokens=[unit_tokens(doc, u) for u in us],
-                whole=unit_tokens(Doc.read(text, whole=True), Unit(0, len(text), 0)),
+                whole=(
+                    unit_tokens(Doc.read(text, whole=True), Unit(0, len(text), 0)) if tokens else []
+                ),
                 text=text,
                 blind=bool(r.get("_blind")),
             )
@@ -384,10 +394,14 @@ def main(argv: list[str]) -> int:
         return 0 if ok else 1
     path = Path(argv[argv.index("--out") + 1]) if "--out" in argv else MODEL_PATH
     cache = Path(argv[argv.index("--oof") + 1]) if "--oof" in argv else None
-    messages = prepare(load_records(list(TRAINING_FILES.values())))
-    if cache is not None and "--meta-only" in argv:
+    meta_only = cache is not None and "--meta-only" in argv
+    messages = prepare(load_records(list(TRAINING_FILES.values())), tokens=not meta_only)
+    if meta_only:
+        assert cache is not None
         oof = _read_oof(cache, len(messages))
         out = json.loads(path.read_text(encoding="utf-8"))
+        if out.get("training_data") != training_hashes():
+            raise SystemExit(f"{path} was trained on other data: run without --meta-only")
         out["meta"] = final_step(messages, oof)
     else:
         oof = out_of_fold(messages)
