@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flows import triage_meta, triage_model
@@ -134,8 +134,22 @@ _VARIANTS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+class _SymbolTable(dict[int, int | None]):
+    """`str.translate` table that drops emoji, marks and other symbols: each code point's
+    Unicode category is looked up once, then remembered."""
+
+    def __missing__(self, code: int) -> int | None:
+        keep: int | None = None if unicodedata.category(chr(code)) in _DROP_CATEGORIES else code
+        if len(self) < 65536:
+            self[code] = keep
+        return keep
+
+
+_SYMBOLS = _SymbolTable()
+
+
 def _strip_symbols(text: str) -> str:
-    return "".join(c for c in text if unicodedata.category(c) not in _DROP_CATEGORIES)
+    return text.translate(_SYMBOLS)
 
 
 def normalise_ja(text: str) -> str:
@@ -374,8 +388,10 @@ def _judge(rule: Rule, doc: _Text, message: str, m: re.Match[str]) -> _Hit | Non
     return _Hit(rule, level, category, rule_id, _third_party(rule, sentence, start, end))
 
 
-def _hits(ja: _Text, en: _Text) -> Iterable[_Hit]:
+def _hits(ja: _Text, en: _Text, only: Callable[[Rule], bool] | None = None) -> Iterable[_Hit]:
     for rule in RULES:
+        if only is not None and not only(rule):
+            continue
         doc = ja if rule.lang == "ja" else en
         best: _Hit | None = None
         for m in rule.pattern.finditer(doc.text):
@@ -390,16 +406,22 @@ def _hits(ja: _Text, en: _Text) -> Iterable[_Hit]:
 
 def _media_only(doc: _Text) -> bool:
     """A P0/P1 signal was read and set aside as a song, story or news item: the classifier,
-    which cannot tell a lyric from a confession, must not bring it back."""
-    for rule in RULES:
-        if rule.lang != "ja" or not rule.media_check or rule.level not in ("P0", "P1"):
-            continue
-        for m in rule.pattern.finditer(doc.text):
-            s_lo, s_hi = doc.span(doc.sentence_of(m.start()), 0)
-            sentence = doc.text[s_lo:s_hi]
-            if _media_excluded(sentence, m.start() - s_lo, m.end() - s_lo):
-                return True
+    which cannot tell a lyric from a confession, must not bring it back. Only sentences with a
+    song, story or news word can be set aside, so only they are read again."""
+    media = sorted({doc.sentence_of(m.start()) for m in _MEDIA.finditer(doc.text)})
+    for index in media:
+        s_lo, s_hi = doc.span(index, 0)
+        sentence = doc.text[s_lo:s_hi]
+        for rule in _MEDIA_RULES:
+            for m in rule.pattern.finditer(doc.text, s_lo, s_hi):
+                if _media_excluded(sentence, m.start() - s_lo, m.end() - s_lo):
+                    return True
     return False
+
+
+_MEDIA_RULES = tuple(
+    r for r in RULES if r.lang == "ja" and r.media_check and r.level in ("P0", "P1")
+)
 
 
 def _rule_hits(text: str) -> tuple[list[_Hit], _Text]:
@@ -409,10 +431,13 @@ def _rule_hits(text: str) -> tuple[list[_Hit], _Text]:
     if "\n" in text:
         # Phone typing breaks lines inside words (死に⏎たい); read the message joined up too
         # and keep the joined reading only where it is more severe.
-        joined = _Text.split(normalise_ja(text.replace("\n", "")), "。")
-        extra = [h for h in _hits(joined, en) if h.rule.lang == "ja"]
+        # A rule never raises its own level, so only rules above the split reading's best can
+        # add anything.
         best_split = min((level_rank(h.level) for h in hits), default=len(LEVEL_ORDER))
-        hits += [h for h in extra if level_rank(h.level) < best_split]
+        joined = _Text.split(normalise_ja(text.replace("\n", "")), "。")
+        if joined.text != ja.text:  # every break after a full stop: the same reading
+            extra = _hits(joined, en, lambda r: r.lang == "ja" and level_rank(r.level) < best_split)
+            hits += [h for h in extra if level_rank(h.level) < best_split]
     return hits, ja
 
 
@@ -425,9 +450,15 @@ def rule_reading(text: str) -> tuple[_Hit | None, list[_Hit], _Text]:
 
 
 def evidence(
-    text: str, top: _Hit | None, ja: _Text, p0: float | None, p01: float | None
+    text: str,
+    top: _Hit | None,
+    ja: _Text,
+    p0: float | None,
+    p01: float | None,
+    neglect: bool = False,
 ) -> triage_meta.Evidence:
-    """What the final step reads: the rules' verdict and the sentence model's scores."""
+    """What the final step reads: the rules' verdict and the sentence model's scores (`neglect`:
+    the model's most dangerous unit reads as neglect)."""
     return triage_meta.Evidence(
         rule_level=top.level if top else None,
         rule_category=top.category if top else None,
@@ -438,6 +469,7 @@ def evidence(
         sentences=len(sentences(text.replace("\n", ""))),  # a line break is not context
         length=len(text),
         media_only=_media_only(ja) if top is not None or (p01 or 0.0) > 0.3 else False,
+        model_neglect=neglect,
     )
 
 
@@ -466,10 +498,12 @@ def assess(text: str, *, info: bool = False) -> Assessment:
     model = triage_model.load()
     if model is None or model.meta is None:
         return _rules_only(top, flags, info, text)
-    found = evidence(text, top, ja, *((scores.p0, scores.p01) if scores else (None, None)))
+    found = (
+        evidence(text, top, ja, None, None)
+        if scores is None
+        else evidence(text, top, ja, scores.p0, scores.p01, scores.reading() == "neglect")
+    )
     decision = triage_meta.decide(model.meta, found)
-    if decision.ask and top is None and _model_alone_unsure(scores):
-        decision = triage_meta.Decision(None, False)
     level, category = _level_and_category(decision.level, top, scores)
     if level is None and info and top is None:
         service_question = _rules_only(None, flags, info, text)  # P3, when asked for
@@ -488,23 +522,6 @@ def assess(text: str, *, info: bool = False) -> Assessment:
         ask=decision.ask,
         span=scores.span if scores is not None else None,
     )
-
-
-def _model_alone_unsure(scores: triage_model.Scores | None) -> bool:
-    """What only the model sees is asked about when its most dangerous sentence reads as danger
-    more likely than not (`MODEL_ASK`). And withdrawal itself (部屋から出てこない) — what nearly
-    every family here writes — is not neglect (CRISIS.md): when the model's reading is neglect
-    with little weight on P0, the rules alone decide (they know 何日も返事がない, 食べていない)."""
-    if scores is None:
-        return False
-    if scores.p01 < MODEL_ASK and scores.p0 < WITHDRAWAL_P0:
-        return True
-    reading = scores.best_category(triage_model.P0_CATEGORIES + triage_model.P1_CATEGORIES)
-    return reading == "neglect" and scores.p0 < WITHDRAWAL_P0
-
-
-MODEL_ASK = 0.6
-WITHDRAWAL_P0 = 0.25
 
 
 def _level_and_category(

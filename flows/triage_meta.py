@@ -51,6 +51,7 @@ class Evidence:
     sentences: int
     length: int
     media_only: bool
+    model_neglect: bool = False  # the model's most dangerous unit reads as neglect (安否)
 
 
 def _logit(p: float) -> float:
@@ -158,4 +159,27 @@ def decide_from(probs: dict[str, float], e: Evidence, th: dict[str, float]) -> D
         return Decision("P1", p0 >= th["ask_p0"])
     # without a rule hit the final step never alarms on its own: what only the model sees is
     # asked about (one question), never met with the emergency reply
-    return Decision(None, p01 >= th["ask"] or p0 >= th["ask_p0"])
+    ask = p01 >= th["ask"] or p0 >= th["ask_p0"]
+    return Decision(None, ask and not model_alone_unsure(e, th))
+
+
+MODEL_ASK = 0.6
+WITHDRAWAL_P0 = 0.25
+
+
+def model_alone_unsure(e: Evidence, th: dict[str, float] | None = None) -> bool:
+    """Without a rule hit, what only the model sees is asked about when its most dangerous
+    sentence reads as danger more likely than not (`MODEL_ASK`; the thresholds may set
+    "model_ask" and "withdrawal_p0", and "model_alone_length": only messages shorter than that
+    are held to it — a short answer gives the model little to read). And withdrawal itself
+    (部屋から出てこない) — what nearly every family here writes — is not neglect (CRISIS.md):
+    when the model's reading is neglect with little weight on P0, the rules alone decide (they
+    know 何日も返事がない, 食べていない)."""
+    if e.rule_level is not None or e.model_p0 is None or e.model_p01 is None:
+        return False
+    th = th or {}
+    if e.model_p0 >= th.get("withdrawal_p0", WITHDRAWAL_P0):
+        return False
+    if e.length >= th.get("model_alone_length", math.inf):
+        return False  # a longer message gives the model enough to be asked about
+    return e.model_p01 < th.get("model_ask", MODEL_ASK) or e.model_neglect

@@ -37,7 +37,10 @@ from flows.triage_units import Unit, sentences, units
 __all__ = ["P0_CATEGORIES", "P1_CATEGORIES", "Doc", "Model", "Scores", "load", "score"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "triage_model.json"
-FORMAT = 2
+FORMAT = 3
+# The file stores weights as integers in these steps (compact JSON): idf and level weights in
+# thousandths (the trainer's rounding), category weights in hundredths.
+STEPS = {"idf": 0.001, "level": 0.001, "category": 0.01}
 _SKIP_POS = frozenset({"補助記号", "空白", "記号"})
 _EN_WORD = re.compile(r"[a-z]+")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -94,7 +97,8 @@ def unit_tokens(doc: Doc, unit: Unit) -> list[str]:
     from flows.triage import normalise_en, normalise_ja
 
     core = doc.text[unit.start : unit.end]
-    tokens = ngrams(normalise_ja(core), 2, 4)
+    ja = normalise_ja(core)
+    tokens = ngrams(ja, 2, 4)
     s_start = doc.spans[unit.index][0]
     lemmas = [
         w
@@ -139,6 +143,10 @@ class Scores:
     def best_category(self, allowed: tuple[str, ...]) -> str:
         return max(allowed, key=lambda c: self.categories.get(c, 0.0))
 
+    def reading(self) -> str:
+        """The most likely P0/P1 category of the most dangerous unit."""
+        return self.best_category(P0_CATEGORIES + P1_CATEGORIES)
+
 
 def _softmax(logits: list[float]) -> list[float]:
     top = max(logits)
@@ -156,18 +164,27 @@ def load(path: Path = MODEL_PATH) -> Model | None:
         return None
     if raw.get("format") != FORMAT:
         return None
-    return Model(
-        idf={k: float(v) for k, v in raw["idf"].items()},
+    tokens: list[str] = raw["tokens"]
+    idf, lv, cat = STEPS["idf"], STEPS["level"], STEPS["category"]
+    model = Model(
+        idf={t: v * idf for t, v in zip(tokens, raw["idf"], strict=True)},
         levels=tuple(raw["levels"]),
-        level_coef=raw["level_coef"],
+        level_coef={
+            t: [w * lv for w in ws] for t, ws in zip(tokens, raw["level_coef"], strict=True)
+        },
         level_intercept=tuple(raw["level_intercept"]),
         categories=tuple(raw["categories"]),
-        category_coef=raw["category_coef"],
+        category_coef={
+            tokens[i]: [w * cat for w in ws]
+            for i, ws in zip(raw["category_rows"], raw["category_coef"], strict=True)
+        },
         category_intercept=tuple(raw["category_intercept"]),
         version=str(raw["version"]),
         training_data=dict(raw["training_data"]),
         meta=Meta.from_json(raw["meta"]) if "meta" in raw else None,
     )
+    _tables(model)  # built now, not on the first message
+    return model
 
 
 def vectorise(idf: dict[str, float], tokens: list[str]) -> dict[str, float]:
@@ -194,45 +211,137 @@ def _head(
     return _softmax(logits)
 
 
-def _fused(model: Model) -> dict[str, tuple[float, float, float, float]]:
-    """idf and the three level weights of each token in one tuple: one lookup per token."""
-    cached = _FUSED.get(id(model))
+@dataclass(frozen=True)
+class _Tables:
+    """The model's weights as one tuple per token, so a unit's sums are taken in C: `level`
+    holds (idf², idf·w) for every token with an idf (the norm needs them all), `category`
+    holds idf·w for the tokens the category head keeps."""
+
+    level: dict[str, tuple[float, ...]]
+    category: dict[str, tuple[float, ...]]
+
+
+def _tables(model: Model) -> _Tables:
+    cached = _TABLES.get(id(model))
     if cached is None:
-        zero = [0.0, 0.0, 0.0]
-        cached = {
-            t: (idf, *model.level_coef.get(t, zero)[:3])  # type: ignore[misc]
+        zero = [0.0] * len(model.levels)
+        level = {
+            t: (idf * idf, *(idf * w for w in model.level_coef.get(t, zero)))
             for t, idf in model.idf.items()
         }
-        _FUSED[id(model)] = cached
+        category = {
+            t: tuple(model.idf[t] * w for w in ws)
+            for t, ws in model.category_coef.items()
+            if t in model.idf
+        }
+        cached = _TABLES[id(model)] = _Tables(level, category)
     return cached
 
 
-_FUSED: dict[int, dict[str, tuple[float, float, float, float]]] = {}
+_TABLES: dict[int, _Tables] = {}
+_ONE = 1
 
 
-def unit_levels(model: Model, doc: Doc) -> list[tuple[Unit, dict[str, float]]]:
-    """Level probabilities of every unit of a message (TF-IDF, L2 norm and the level head
-    fused into one pass over the unit's tokens; the same arithmetic as `vectorise` + `_head`)."""
-    fused = _fused(model)
-    b0, b1, b2 = model.level_intercept
-    log = math.log
+def _sums(
+    table: dict[str, tuple[float, ...]], counts: Counter[str], repeats: list[str], *, square: bool
+) -> list[float] | None:
+    """Column sums of the rows of the tokens present, each token weighted by its sublinear TF
+    1 + log(count): every token once (summed in C, in the tokens' order: reproducible), then
+    the few repeated ones topped up. `square`: the first column is idf², topped up as a square."""
+    rows = list(filter(None, map(table.get, counts)))
+    if not rows:
+        return None
+    sums = [sum(col) for col in zip(*rows, strict=True)]
+    for t in repeats:
+        row = table.get(t)
+        if row is None:
+            continue
+        f = math.log(counts[t])  # (1 + log c) - 1: the top-up over the one already counted
+        for i, w in enumerate(row):
+            sums[i] += w * ((1.0 + f) ** 2 - 1.0 if square and i == 0 else f)
+    return sums
+
+
+def _counted(tokens: list[str]) -> tuple[Counter[str], list[str]]:
+    counts = Counter(tokens)
+    if len(counts) == len(tokens):
+        return counts, []
+    return counts, list(itertools.compress(counts, map(_ONE.__lt__, counts.values())))
+
+
+class _Tokens:
+    """The token pieces of a message that several units share, built once per sentence: its
+    lemma and bigram tokens and the context tokens its neighbours lend (`unit_tokens` builds
+    the same list from scratch)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.own = [
+            ["L:" + w for _, w in ls]
+            + ["B:" + a[1] + "_" + b[1] for a, b in itertools.pairwise(ls)]
+            for ls in doc.lemmas
+        ]
+        self.context = [["C:" + w for _, w in ls] for ls in doc.lemmas]
+
+    def of(self, unit: Unit) -> list[str]:
+        from flows.triage import normalise_en, normalise_ja
+
+        doc = self.doc
+        core = doc.text[unit.start : unit.end]
+        ja = normalise_ja(core)
+        tokens = ngrams(ja, 2, 4)
+        if unit.window:
+            s_start = doc.spans[unit.index][0]
+            lemmas = [
+                w for at, w in doc.lemmas[unit.index] if unit.start <= s_start + at < unit.end
+            ]
+            tokens += ["L:" + w for w in lemmas]
+            tokens += ["B:" + a + "_" + b for a, b in itertools.pairwise(lemmas)]
+        else:
+            tokens += self.own[unit.index]
+        if _LATIN.search(core):
+            words = _EN_WORD.findall(normalise_en(core))
+            tokens += ["W:" + w for w in words]
+            tokens += ["W2:" + a + "_" + b for a, b in itertools.pairwise(words)]
+        if unit.index > 0:
+            tokens += self.context[unit.index - 1]
+        if unit.index + 1 < len(self.context):
+            tokens += self.context[unit.index + 1]
+        return tokens
+
+
+def unit_levels(
+    model: Model, doc: Doc, pieces: _Tokens | None = None
+) -> list[tuple[Unit, dict[str, float]]]:
+    """Level probabilities of every unit of a message: the same arithmetic as `vectorise` +
+    `_head` on `unit_tokens` (sublinear TF-IDF, L2 norm, the level head), each sentence's
+    lemmas turned into tokens once and the sums taken in C."""
+    table = _tables(model).level
+    intercept = model.level_intercept
+    pieces = pieces or _Tokens(doc)
     out = []
-    for unit in units(doc.text):
-        counts = Counter(unit_tokens(doc, unit))
-        a0 = a1 = a2 = norm2 = 0.0
-        for t, c in counts.items():
-            w = fused.get(t)
-            if w is None:
-                continue
-            v = (1.0 + log(c)) * w[0] if c > 1 else w[0]
-            norm2 += v * v
-            a0 += v * w[1]
-            a1 += v * w[2]
-            a2 += v * w[3]
-        norm = math.sqrt(norm2) or 1.0
-        probs = _softmax([b0 + a0 / norm, b1 + a1 / norm, b2 + a2 / norm])
-        out.append((unit, dict(zip(model.levels, probs, strict=True))))
+    for unit in units(doc.text, doc.spans):
+        sums = _sums(table, *_counted(pieces.of(unit)), square=True)
+        if sums is None:
+            logits = list(intercept)
+        else:
+            norm = math.sqrt(sums[0]) or 1.0
+            logits = [b + a / norm for b, a in zip(intercept, sums[1:], strict=True)]
+        out.append((unit, dict(zip(model.levels, _softmax(logits), strict=True))))
     return out
+
+
+def unit_categories(model: Model, tokens: list[str]) -> dict[str, float]:
+    """The category head on one unit's tokens (as `vectorise` + `_head`)."""
+    tables = _tables(model)
+    counts, repeats = _counted(tokens)
+    norm_sums = _sums(tables.level, counts, repeats, square=True)
+    sums = _sums(tables.category, counts, repeats, square=False)
+    logits = list(model.category_intercept)
+    if norm_sums is not None and sums is not None:
+        norm = math.sqrt(norm_sums[0]) or 1.0
+        logits = [b + a / norm for b, a in zip(logits, sums, strict=True)]
+    return dict(zip(model.categories, _softmax(logits), strict=True))
 
 
 def score(text: str, model: Model | None = None) -> Scores | None:
@@ -241,16 +350,15 @@ def score(text: str, model: Model | None = None) -> Scores | None:
     if model is None:
         return None
     doc = Doc.read(text)
-    scored = unit_levels(model, doc)
+    pieces = _Tokens(doc)
+    scored = unit_levels(model, doc, pieces)
     if not scored:
         return None
     top0 = max(scored, key=lambda u: u[1]["P0"])
     top = max(scored, key=lambda u: u[1]["P0"] + u[1]["P1"])
-    x = vectorise(model.idf, unit_tokens(doc, top[0]))
-    cats = _head(x, model.category_coef, model.category_intercept)
     return Scores(
         p0=top0[1]["P0"],
         p01=top[1]["P0"] + top[1]["P1"],
         span=(top[0].start, top[0].end),
-        categories=dict(zip(model.categories, cats, strict=True)),
+        categories=unit_categories(model, pieces.of(top[0])),
     )

@@ -1,9 +1,17 @@
 """Train the triage model and write `flows/triage_model.json` (dev tool: scikit-learn).
 
-    python -m flows.triage_train [--check] [--report]
+    python -m flows.triage_train [--check] [--out PATH] [--oof PATH [--oof-only | --meta-only]]
 
-Training data (`TRAINING_FILES`): the shared dev corpus, the earlier evaluation sets and the train
-split of the blind corpus. The blind corpus's dev and test splits are never read here.
+`--oof PATH` keeps the sentence model's out-of-fold scores in PATH (no text: three numbers per
+message and the training data's hash; `--oof-only` stops there); with `--meta-only` they are
+read back and only the final step is refitted (a minute instead of the full run; the sentence
+model in the file is kept).
+
+Training data (`TRAINING_FILES`): the shared dev corpus, the earlier evaluation sets and every
+split of the blind corpus (train, dev, and the two test splits, which were scored too often to
+stay estimates). Honest figures come from cross-validation (the final step's `meta.cv` in the
+file: thresholds chosen on the other folds) and from the lead's new frozen split.
+The file's version is `VERSION` + the first 12 hex digits of the training data's hash.
 
 Messages are labelled, sentences are not, so training is multiple-instance: every unit of a
 P2/NONE message is an "other" instance; of a P0/P1 message only its most telling unit (under the
@@ -18,6 +26,8 @@ inside each fold), on the message score = its most dangerous unit:
 - `ask`: P(P0)+P(P1) at or above it (below `raise`) asks one safety question; the highest
   value that still catches `ASK_P0_RECALL` of the P0 messages out of fold, asking at most
   `MAX_ASK` of the P2/NONE messages.
+(These describe the model alone; the deciding thresholds are the final step's, `meta`.)
+Features whose largest weight is below `PRUNE` are dropped and both heads refitted without them.
 `--check` exits 1 when the model file's training-data hashes do not match the data.
 """
 
@@ -36,6 +46,7 @@ from flows.triage_model import (
     MODEL_PATH,
     P0_CATEGORIES,
     P1_CATEGORIES,
+    STEPS,
     Doc,
     load,
     unit_tokens,
@@ -49,12 +60,21 @@ TRAINING_FILES: dict[str, Path] = {
     "triage_fresh.jsonl": REPO / "tests/data/triage_fresh.jsonl",
     "triage_fresh2.jsonl": REPO / "tests/data/triage_fresh2.jsonl",
     "triage_blind/train.jsonl": REPO / "tests/data/triage_blind/train.jsonl",
+    # the blind dev split and the two used test splits (both scored many times: no longer clean
+    # estimates, so they train; thresholds and figures come from cross-validation)
+    "triage_blind/dev.jsonl": REPO / "tests/data/triage_blind/dev.jsonl",
+    "triage_blind/test.jsonl": REPO / "tests/data/triage_blind/test.jsonl",
+    "triage_blind/test_v2.jsonl": REPO / "tests/data/triage_blind/test_v2.jsonl",
 }
-VERSION = "2026.12-1"
+VERSION = "2026.12-2"
 C_LEVEL = 8.0
 C_CATEGORY = 8.0
 MIL_ROUNDS = 2
-PRUNE = {"level": 0.03, "category": 0.06}
+# Features whose largest weight (level or category head, fitted on every feature) is below these
+# are dropped, then both heads are refitted on the rest: the shipped file holds only those, and
+# the out-of-fold figures are of the pruned model.
+PRUNE = {"level": 0.2, "category": 0.3}
+CATEGORY_ROW_MIN = 0.1  # after the refit, category weights all below this are not written
 DIGITS = 3
 MAX_FALSE_P0 = 0.01
 MAX_FALSE_RAISE = 0.025
@@ -63,6 +83,13 @@ MAX_ASK = 0.12
 FOLDS = 5
 LEVELS = ("P0", "P1", "other")
 CATEGORIES = P0_CATEGORIES + P1_CATEGORIES
+
+
+@dataclass(frozen=True)
+class Score:
+    p0: float
+    p01: float
+    neglect: bool
 
 
 @dataclass
@@ -98,12 +125,14 @@ def load_records(paths: Sequence[Path]) -> list[dict[str, Any]]:
     return records
 
 
-def prepare(records: list[dict[str, Any]]) -> list[Message]:
+def prepare(records: list[dict[str, Any]], *, tokens: bool = True) -> list[Message]:
+    """Messages with every unit's tokens (`tokens=False`: labels and text only, for the final
+    step alone)."""
     out = []
     for r in records:
         text = str(r["text"])
-        doc = Doc.read(text)
-        us = units(text)
+        doc = Doc.read(text) if tokens else Doc(text, [], [])
+        us = units(text) if tokens else []
         out.append(
             Message(
                 level=str(r["level"]) if r["level"] in ("P0", "P1") else "other",
@@ -111,7 +140,9 @@ def prepare(records: list[dict[str, Any]]) -> list[Message]:
                 hard=bool(r.get("hard_negative")),
                 units=us,
                 tokens=[unit_tokens(doc, u) for u in us],
-                whole=unit_tokens(Doc.read(text, whole=True), Unit(0, len(text), 0)),
+                whole=(
+                    unit_tokens(Doc.read(text, whole=True), Unit(0, len(text), 0)) if tokens else []
+                ),
                 text=text,
                 blind=bool(r.get("_blind")),
             )
@@ -139,6 +170,26 @@ class Fitted:
             picks = [self._pick(m) for m in messages]
             self.level = self._fit_levels(messages, picks)
         self.picks = [self._pick(m) for m in messages]
+        self.category = self._fit_categories(messages, self.picks)
+        self._prune(messages)
+
+    def _prune(self, messages: list[Message]) -> None:
+        """Keep the features either head leans on, refit both heads on them alone."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vocab = self.vec.get_feature_names_out()
+        level = abs(self.level.coef_).max(axis=0)
+        category = abs(self.category.coef_).max(axis=0)
+        keep = [
+            t
+            for t, lv, ct in zip(vocab, level, category, strict=True)
+            if lv >= PRUNE["level"] or ct >= PRUNE["category"]
+        ]
+        self.vec = TfidfVectorizer(
+            analyzer=_identity, sublinear_tf=True, norm="l2", lowercase=False, vocabulary=keep
+        )
+        self.vec.fit([t for m in messages for t in m.tokens] + [m.whole for m in messages])
+        self.level = self._fit_levels(messages, self.picks)
         self.category = self._fit_categories(messages, self.picks)
 
     def _instances(self, messages: list[Message], picks: list[int | None]) -> tuple[list, list]:
@@ -182,9 +233,15 @@ class Fitted:
         target = p0 if m.level == "P0" else p0 + p1
         return int(target.argmax())
 
-    def message_scores(self, m: Message) -> tuple[float, float]:
+    def message_scores(self, m: Message) -> Score:
+        """P(P0) of the most dangerous unit, P(P0)+P(P1) of the most dangerous unit, and
+        whether that unit's P0/P1 category reads as neglect."""
         p0, p1 = self.unit_probs(m)
-        return float(p0.max()), float((p0 + p1).max())
+        top = int((p0 + p1).argmax())
+        cats = self.category.predict_proba(self.vec.transform([m.tokens[top]]))[0]
+        order = list(self.category.classes_)
+        reading = max(CATEGORIES, key=lambda c: cats[order.index(c)] if c in order else 0.0)
+        return Score(float(p0.max()), float((p0 + p1).max()), reading == "neglect")
 
 
 def _lowest_passing(values_neg: list[float], share: float) -> float:
@@ -194,10 +251,10 @@ def _lowest_passing(values_neg: list[float], share: float) -> float:
     return (ranked[allowed] + 1e-6) if allowed < len(ranked) else 0.0
 
 
-def out_of_fold(messages: list[Message]) -> list[tuple[float, float]]:
+def out_of_fold(messages: list[Message]) -> list[Score]:
     from sklearn.model_selection import StratifiedKFold
 
-    scores: list[tuple[float, float]] = [(0.0, 0.0)] * len(messages)
+    scores: list[Score] = [Score(0.0, 0.0, False)] * len(messages)
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
     labels = [m.level + ("h" if m.hard else "") for m in messages]
     for train, held in folds.split(messages, labels):
@@ -207,19 +264,19 @@ def out_of_fold(messages: list[Message]) -> list[tuple[float, float]]:
     return scores
 
 
-def thresholds(messages: list[Message], oof: list[tuple[float, float]]) -> dict[str, float]:
+def thresholds(messages: list[Message], oof: list[Score]) -> dict[str, float]:
     neg = [s for m, s in zip(messages, oof, strict=True) if m.level == "other"]
     p0_msgs = [s for m, s in zip(messages, oof, strict=True) if m.level == "P0"]
-    t_p0 = _lowest_passing([s[0] for s in neg], MAX_FALSE_P0)
-    t_raise = _lowest_passing([s[1] for s in neg], MAX_FALSE_RAISE)
-    t_ask_floor = _lowest_passing([s[1] for s in neg], MAX_ASK)
-    p0_sums = sorted(s[1] for s in p0_msgs)
+    t_p0 = _lowest_passing([s.p0 for s in neg], MAX_FALSE_P0)
+    t_raise = _lowest_passing([s.p01 for s in neg], MAX_FALSE_RAISE)
+    t_ask_floor = _lowest_passing([s.p01 for s in neg], MAX_ASK)
+    p0_sums = sorted(s.p01 for s in p0_msgs)
     missed = int((1 - ASK_P0_RECALL) * len(p0_sums))
     t_ask = min(max(p0_sums[missed] - 1e-6, t_ask_floor), t_raise) if p0_sums else t_raise
     return {"p0": round(t_p0, 4), "raise": round(t_raise, 4), "ask": round(t_ask, 4)}
 
 
-def report(messages: list[Message], oof: list[tuple[float, float]], th: dict[str, float]) -> str:
+def report(messages: list[Message], oof: list[Score], th: dict[str, float]) -> str:
     def share(cond: list[bool]) -> str:
         return f"{sum(cond)}/{len(cond)}"
 
@@ -227,11 +284,11 @@ def report(messages: list[Message], oof: list[tuple[float, float]], th: dict[str
     p01 = [s for m, s in zip(messages, oof, strict=True) if m.level != "other"]
     neg = [s for m, s in zip(messages, oof, strict=True) if m.level == "other"]
     return (
-        f"out-of-fold, model alone: P0 as P0 {share([s[0] >= th['p0'] for s in p0])}, "
-        f"P0 raised or asked {share([s[1] >= th['ask'] for s in p0])}, "
-        f"P0/P1 raised {share([s[1] >= th['raise'] for s in p01])}, "
-        f"P2/NONE raised {share([s[1] >= th['raise'] for s in neg])}, "
-        f"asked {share([th['ask'] <= s[1] < th['raise'] for s in neg])}"
+        f"out-of-fold, model alone: P0 as P0 {share([s.p0 >= th['p0'] for s in p0])}, "
+        f"P0 raised or asked {share([s.p01 >= th['ask'] for s in p0])}, "
+        f"P0/P1 raised {share([s.p01 >= th['raise'] for s in p01])}, "
+        f"P2/NONE raised {share([s.p01 >= th['raise'] for s in neg])}, "
+        f"asked {share([th['ask'] <= s.p01 < th['raise'] for s in neg])}"
     )
 
 
@@ -244,17 +301,22 @@ def _rows(clf: Any, vocab: list[str], prune: float) -> dict[str, list[float]]:
     }
 
 
-def final_step(messages: list[Message], oof: list[tuple[float, float]]) -> dict[str, Any]:
+def final_step(messages: list[Message], oof: list[Score]) -> dict[str, Any]:
     """Fit `flows.triage_meta` on the blind messages' rule readings and out-of-fold scores."""
     from flows.triage import MODEL_MIN_CHARS, evidence, rule_reading
+    from flows.triage_meta import DOUBT_MIN_LENGTH
     from flows.triage_meta_train import train
 
     picked = [(m, s) for m, s in zip(messages, oof, strict=True) if m.blind]
     found = []
-    for m, (p0, p01) in picked:
+    for m, s in picked:
         top, _, ja = rule_reading(m.text)
-        read = len(ja.text) >= MODEL_MIN_CHARS
-        found.append(evidence(m.text, top, ja, p0 if read else None, p01 if read else None))
+        if len(ja.text) < MODEL_MIN_CHARS or (
+            top is not None and top.level == "P0" and len(m.text) < DOUBT_MIN_LENGTH
+        ):
+            found.append(evidence(m.text, top, ja, None, None))  # as `assess`: not read
+        else:
+            found.append(evidence(m.text, top, ja, s.p0, s.p01, s.neglect))
     raw, report_line = train(found, [m.level for m, _ in picked], [m.hard for m, _ in picked])
     print(report_line)
     return raw
@@ -262,14 +324,14 @@ def final_step(messages: list[Message], oof: list[tuple[float, float]]) -> dict[
 
 def export(fitted: Fitted, th: dict[str, float]) -> dict[str, Any]:
     vocab = list(fitted.vec.get_feature_names_out())
-    level = _rows(fitted.level, vocab, PRUNE["level"])
-    category = _rows(fitted.category, vocab, PRUNE["category"])
-    keep = set(level) | set(category)
+    level = _rows(fitted.level, vocab, 0.0)  # every kept feature: the norm needs them all
+    category = _rows(fitted.category, vocab, CATEGORY_ROW_MIN)
     idf = {t: round(float(v), DIGITS) for t, v in zip(vocab, fitted.vec.idf_, strict=True)}
+    data = training_hashes()
     return {
-        "format": FORMAT,
-        "version": VERSION,
-        "idf": {t: v for t, v in idf.items() if t in keep},
+        "format": 2,  # plain dicts; `pack` writes the file's layout
+        "version": f"{VERSION}+{data_hash(data)[:12]}",
+        "idf": idf,
         "levels": list(fitted.level.classes_),
         "level_coef": level,
         "level_intercept": [round(float(v), DIGITS) for v in fitted.level.intercept_],
@@ -277,8 +339,51 @@ def export(fitted: Fitted, th: dict[str, float]) -> dict[str, Any]:
         "category_coef": category,
         "category_intercept": [round(float(v), DIGITS) for v in fitted.category.intercept_],
         "thresholds": th,
-        "training_data": training_hashes(),
+        "training_data": data,
     }
+
+
+def pack(out: dict[str, Any]) -> dict[str, Any]:
+    """The file layout (`flows.triage_model.FORMAT`): each token written once, weights as
+    integers in `STEPS` (idf and level weights keep the trainer's three digits)."""
+    if out.get("format") == FORMAT:
+        return out
+    tokens = list(out["idf"])
+    index = {t: i for i, t in enumerate(tokens)}
+    zero = [0.0] * len(out["levels"])
+
+    def steps(values: list[float], step: float) -> list[int]:
+        return [round(v / step) for v in values]
+
+    packed = {k: v for k, v in out.items() if k not in ("idf", "level_coef", "category_coef")}
+    cats = [t for t in out["category_coef"] if t in index]
+    packed.update(
+        format=FORMAT,
+        tokens=tokens,
+        idf=steps([out["idf"][t] for t in tokens], STEPS["idf"]),
+        level_coef=[steps(out["level_coef"].get(t, zero), STEPS["level"]) for t in tokens],
+        category_rows=[index[t] for t in cats],
+        category_coef=[steps(out["category_coef"][t], STEPS["category"]) for t in cats],
+    )
+    return packed
+
+
+def _write_oof(path: Path, oof: list[Score]) -> None:
+    rows = [[s.p0, s.p01, s.neglect] for s in oof]
+    path.write_text(json.dumps({"data": data_hash(training_hashes()), "scores": rows}))
+
+
+def _read_oof(path: Path, n: int) -> list[Score]:
+    raw = json.loads(path.read_text())
+    if raw["data"] != data_hash(training_hashes()) or len(raw["scores"]) != n:
+        raise SystemExit(f"{path} is from other training data: run without --meta-only")
+    return [Score(float(a), float(b), bool(c)) for a, b, c in raw["scores"]]
+
+
+def data_hash(hashes: dict[str, str]) -> str:
+    """One hash over every training file's hash: the model's version carries it."""
+    joined = "\n".join(f"{name} {h}" for name, h in sorted(hashes.items()))
+    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 def main(argv: list[str]) -> int:
@@ -287,19 +392,33 @@ def main(argv: list[str]) -> int:
         ok = model is not None and model.training_data == training_hashes()
         print("model matches its training data" if ok else "model is stale: retrain")
         return 0 if ok else 1
-    messages = prepare(load_records(list(TRAINING_FILES.values())))
-    oof = out_of_fold(messages)
-    th = thresholds(messages, oof)
-    print(f"{len(messages)} messages; thresholds {th}")
-    print(report(messages, oof, th))
-    meta = final_step(messages, oof)
-    fitted = Fitted(messages)
-    out = export(fitted, th)
-    out["meta"] = meta
-    MODEL_PATH.write_text(
+    path = Path(argv[argv.index("--out") + 1]) if "--out" in argv else MODEL_PATH
+    cache = Path(argv[argv.index("--oof") + 1]) if "--oof" in argv else None
+    meta_only = cache is not None and "--meta-only" in argv
+    messages = prepare(load_records(list(TRAINING_FILES.values())), tokens=not meta_only)
+    if meta_only:
+        assert cache is not None
+        oof = _read_oof(cache, len(messages))
+        out = json.loads(path.read_text(encoding="utf-8"))
+        if out.get("training_data") != training_hashes():
+            raise SystemExit(f"{path} was trained on other data: run without --meta-only")
+        out["meta"] = final_step(messages, oof)
+    else:
+        oof = out_of_fold(messages)
+        if cache is not None:
+            _write_oof(cache, oof)
+            if "--oof-only" in argv:
+                return 0
+        th = thresholds(messages, oof)
+        print(f"{len(messages)} messages; thresholds {th}")
+        print(report(messages, oof, th))
+        meta = final_step(messages, oof)
+        out = pack(export(Fitted(messages), th))
+        out["meta"] = meta
+    path.write_text(
         json.dumps(out, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
     )
-    print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KB)")
+    print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
     return 0
 
 

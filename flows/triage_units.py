@@ -12,6 +12,7 @@ Pure: standard library only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 WINDOW = 80
@@ -21,6 +22,8 @@ MAX_QUOTE = 200  # an unclosed 「 must not swallow the rest of a long letter
 _ENDS = frozenset("。．！？!?\n")
 _OPEN = {"「": "」", "『": "』", "“": "”", "（": "）", "(": ")"}
 _SPACE = frozenset(" \t\r\u3000")
+# the next sentence end (a run of them) or quotation opener
+_STOP = re.compile("[" + re.escape("".join(_ENDS)) + "]+|[" + re.escape("".join(_OPEN)) + "]")
 
 
 @dataclass(frozen=True)
@@ -35,22 +38,20 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty sentence, quotations kept whole."""
     spans: list[tuple[int, int]] = []
     start = 0
-    i = 0
     n = len(text)
-    while i < n:
+    m = _STOP.search(text)
+    while m is not None:
+        i = m.start()
         c = text[i]
         close = _OPEN.get(c)
         if close is not None:
             j = text.find(close, i + 1, i + 1 + MAX_QUOTE)
-            if j != -1:
-                i = j + 1
-                continue
-        if c in _ENDS:
-            while i + 1 < n and text[i + 1] in _ENDS:
-                i += 1
-            spans.append((start, i + 1))
-            start = i + 1
-        i += 1
+            m = _STOP.search(text, j + 1 if j != -1 else i + 1)
+            continue
+        i = m.end() - 1  # a run of sentence ends is one end
+        spans.append((start, i + 1))
+        start = i + 1
+        m = _STOP.search(text, i + 1)
     spans.append((start, n))
     return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
 
@@ -63,10 +64,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def units(text: str) -> list[Unit]:
-    """Every sentence, plus overlapping windows over sentences longer than `LONG`."""
+def units(text: str, spans: list[tuple[int, int]] | None = None) -> list[Unit]:
+    """Every sentence, plus overlapping windows over sentences longer than `LONG` (`spans`:
+    `sentences(text)` when the caller already has them)."""
     out: list[Unit] = []
-    for index, (s, e) in enumerate(sentences(text)):
+    for index, (s, e) in enumerate(sentences(text) if spans is None else spans):
         out.append(Unit(s, e, index))
         if e - s > LONG:
             pos = s

@@ -40,3 +40,32 @@ def test_long_message_is_assessed() -> None:
     assert len(long) == 5000
     assert assess(long).level == "P0"
     assert assess(filler[:5000]).level not in RAISED
+
+
+def test_fast_scorer_matches_the_plain_tf_idf_arithmetic() -> None:
+    """The scorer sums per-token tables in C and reuses each sentence's lemmas; it must give
+    what plain sublinear TF-IDF + L2 norm + the two heads give on `unit_tokens` (long letters
+    with windows, repeated words, English)."""
+    from flows.triage_model import (
+        Doc,
+        _head,
+        unit_categories,
+        unit_levels,
+        unit_tokens,
+        vectorise,
+    )
+
+    model = load()
+    assert model is not None
+    texts = [str(r["text"]) for r in _records()[:60]]
+    texts.append("".join(texts)[:1000])
+    texts.append("I want to die. I really want to die. " + "母は元気です。" * 40)
+    for text in texts:
+        doc = Doc.read(text)
+        for unit, probs in unit_levels(model, doc):
+            x = vectorise(model.idf, unit_tokens(doc, unit))
+            plain = _head(x, model.level_coef, model.level_intercept)
+            assert max(abs(a - b) for a, b in zip(plain, probs.values(), strict=True)) < 1e-9
+            cats = _head(x, model.category_coef, model.category_intercept)
+            fast = unit_categories(model, unit_tokens(doc, unit))
+            assert max(abs(a - b) for a, b in zip(cats, fast.values(), strict=True)) < 1e-9
