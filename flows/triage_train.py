@@ -65,6 +65,8 @@ TRAINING_FILES: dict[str, Path] = {
     "triage_blind/dev.jsonl": REPO / "tests/data/triage_blind/dev.jsonl",
     "triage_blind/test.jsonl": REPO / "tests/data/triage_blind/test.jsonl",
     "triage_blind/test_v2.jsonl": REPO / "tests/data/triage_blind/test_v2.jsonl",
+    # more blind writers (w7, w8, w9: 849 messages written for training, 2026-12-07)
+    "triage_blind/train_v3.jsonl": REPO / "tests/data/triage_blind/train_v3.jsonl",
 }
 VERSION = "2026.12-2"
 C_LEVEL = 8.0
