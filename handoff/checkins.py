@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handoff.models import Checkin, Handoff, HandoffState
 from handoff.ports import Sessions
-from handoff.summary import FOLLOWUP_AFTER, Summary
+from handoff.summary import FOLLOWUP_AFTER
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -38,11 +38,9 @@ async def choose(s: AsyncSession, handoff: Handoff, value: str | None, now: dt.d
         row.due_at = _aware(now) + dt.timedelta(days=after) if closed else None
         s.add(row)
     if handoff.state == HandoffState.CLOSED:
-        summary = Summary.model_validate_json(handoff.summary_json)
-        summary.preferences.followup = after is not None if value else None
-        summary.preferences.followup_after_days = after
-        handoff.summary_json = summary.model_dump_json()
-        s.add(handoff)
+        from handoff import lifecycle  # lifecycle imports this module
+
+        lifecycle.note_followup(s, handoff, after is not None if value else None, after)
 
 
 async def schedule_on_close(s: AsyncSession, handoff: Handoff) -> Checkin | None:

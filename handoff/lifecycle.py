@@ -548,3 +548,15 @@ async def open_entered(
         live, events.QUEUE, events.handoff_new(handoff.id, handoff.level, handoff.after_hours)
     )
     return handoff
+
+
+def note_followup(
+    s: AsyncSession, handoff: Handoff, followup: bool | None, after_days: int | None
+) -> None:
+    """The resident chose (again) whether and when the bot may check in, after the close: the
+    closed record's summary says so (handoff.checkins keeps the schedule)."""
+    summary = Summary.model_validate_json(handoff.summary_json)
+    summary.preferences.followup = followup
+    summary.preferences.followup_after_days = after_days
+    handoff.summary_json = summary.model_dump_json()
+    s.add(handoff)

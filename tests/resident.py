@@ -56,6 +56,14 @@ class Resident:
             f"no button {label!r}; buttons: {[o.label for o in self.reply.options]}"
         )
 
+    async def settle_safety(self) -> Reply | None:
+        """When the bot asked the safety question (it asks when unsure, e.g. on messages that
+        are mostly Latin letters, code or addresses: flows/triage.py), answer いいえ as a
+        resident who is safe would. Only tests that are not about triage call this."""
+        if self.reply is not None and "safety:no" in self.codes:
+            return await self.tap("safety:no")
+        return None
+
     async def follow(self) -> Reply:
         return await self._send(event="follow")
 

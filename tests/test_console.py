@@ -48,6 +48,7 @@ async def hand_off(
     (to the summary only, unless ``consent`` is ``a:consent:agree_transcript``)."""
     resident = Resident(app.state.service, address=address, channel=channel)
     await resident.say(opening)
+    await resident.settle_safety()  # markup-only openings may get the safety question
     if family:
         await resident.skip_until("relationship")
         await resident.tap("a:relationship:child")

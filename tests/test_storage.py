@@ -77,6 +77,7 @@ async def test_typed_phone_email_name_and_my_number_are_nowhere_at_rest_or_in_lo
     async with running_app(db_url) as app:
         resident = Resident(app.state.service)
         await resident.say(f"{NAME}です。電話は{PHONE}、メールは{EMAIL}です")
+        await resident.settle_safety()  # the model may ask about a message mostly of addresses
         await resident.choose("話してみる")
         await resident.choose("子どものこと")
         await resident.say(f"マイナンバーは{MYNUMBER}です。息子の名前は山本健太です")
