@@ -275,6 +275,16 @@ async def test_the_man_about_himself_sees_only_what_fits_him(app: Any) -> None:
     assert "ご本人" not in "\n".join(resident.seen)  # never asked about a ご本人 he is not
 
 
+# A known regression of the triage model retrained on 2026-12-07 (benchmarks/triage/README.md):
+# it asks the safety question on the sibling's bare English answer "he doesn't know" (a short
+# message with no danger in it). strict: these start failing the day the model stops asking.
+ENGLISH_BARE_ANSWER_ASKED = pytest.mark.xfail(
+    reason='triage model asks the safety question on the bare answer "he doesn\'t know"',
+    strict=True,
+)
+
+
+@ENGLISH_BARE_ANSWER_ASKED
 async def test_the_sibling_in_english_reads_english_times_and_a_note_on_language(
     app: Any,
 ) -> None:
@@ -299,8 +309,8 @@ async def test_the_sibling_in_english_reads_english_times_and_a_note_on_language
         ("mother", "ja-easy"),
         ("man", "en"),
         ("man", "ja-easy"),
-        ("sibling", "ja"),
-        ("sibling", "ja-easy"),
+        pytest.param("sibling", "ja", marks=ENGLISH_BARE_ANSWER_ASKED),
+        pytest.param("sibling", "ja-easy", marks=ENGLISH_BARE_ANSWER_ASKED),
     ],
 )
 async def test_the_same_people_in_another_language_reach_the_summary(
