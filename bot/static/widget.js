@@ -237,14 +237,17 @@
     send({ event: "follow" });
     return lang === "ja" ? queue : send({ code: "c:lang:" + lang }); // the language chosen already
   }
+  var langChanges = 0; // a language chosen while the history loads wins over the stored one
   function load() {
     if (!token(false)) return first();
+    var changesBefore = langChanges;
     return api("/api/chat/history", "GET").then(function (r) {
       if (!r.ok) return failed(r);
       return r.json().then(function (data) {
         clearPanel();
         if (!data.turns.length) return first();
-        if (T[data.locale] && data.locale !== lang) { lang = data.locale; chrome(); }
+        var chosenMeanwhile = langChanges !== changesBefore;
+        if (T[data.locale] && data.locale !== lang && !chosenMeanwhile) { lang = data.locale; chrome(); }
         var last = null;
         data.turns.forEach(function (t) { last = show(t.text, t.role === "resident" ? "me" : t.role, t.at) || last; });
         setOptions(data.options);
@@ -381,6 +384,7 @@
     bigBtn.setAttribute("aria-pressed", String(prefs.big));
   });
   langSel.addEventListener("change", function () {
+    langChanges += 1;
     lang = langSel.value;
     prefs.lang = lang;
     savePrefs();
