@@ -9,32 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flows.questions import QUESTIONS
+from flows.questions import INTAKE_ORDER, QUESTIONS
 from flows.render import label
 from handoff.summary import A_CATEGORIES, CARE_CERT, HOUSING_TYPES, REFERRALS
 
 CHANNELS = {"walk_in": "来所（窓口）", "phone": "電話"}
 
-# the intake questions a caseworker fills in, in the form's order
-INTAKE_FIELDS = (
-    "relationship",
-    "consultant_role",
-    "concerns",
-    "primary",
-    "immediate",
-    "outing",
-    "duration",
-    "aware",
-    "wants_support",
-    "household",
-    "subject_age",
-    "consultant_age",
-    "parent_health",
-    "income",
-    "arrears",
-    "wellbeing",
-    "wants",
-)
+# the intake questions a caseworker fills in, in the intake's own order: all but the per-parent
+# health follow-ups (the form asks parent_health once), 要介護認定 (an extra field below) and the
+# summary step
+NOT_ON_FORM = frozenset({"father_health", "mother_health", "care_cert", "summary"})
+INTAKE_FIELDS = tuple(q for q in INTAKE_ORDER if q not in NOT_ON_FORM)
 # items of the B票 / インテーク that the chat does not ask
 EXTRA_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
     "referral_from": ("紹介元", REFERRALS),
